@@ -1,0 +1,41 @@
+package dev.taskloop.core;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * Thrown at an await point inside a cancelled {@link CancelScope} (which includes a cancelled
+ * task), and by {@link Task#join()} of a task that ended cancelled.
+ *
+ * <p>Cancellation is level-triggered: as long as the code is inside the cancelled scope, every
+ * await point throws it again, so catching it without rethrowing does not undo the cancellation,
+ * it only delays it. {@code finally} blocks run as usual; a block that must await during cleanup
+ * runs in a {@linkplain CancelScope#shielded() shielded} scope. A task that catches this exception
+ * and then completes normally is reported as having swallowed its cancellation.
+ *
+ * <p>It extends the JDK's {@link CancellationException}, so code that handles cancelled
+ * {@code Future}s handles it too.
+ */
+public class CancelledException extends CancellationException {
+
+    private final transient CancelScope scope;
+
+    /**
+     * @param message what was cancelled and why
+     * @param scope the scope whose cancellation this is, or {@code null} when it reports the end
+     *     of another task (from {@code join()})
+     */
+    public CancelledException(String message, CancelScope scope) {
+        super(message);
+        this.scope = scope;
+    }
+
+    /**
+     * The cancelled scope this exception belongs to: the edge of that scope stops it (a plain
+     * scope swallows it, a {@link Timeout} turns it into {@link TimeoutExpiredException}, a task's
+     * own scope ends the task as cancelled). {@code null} for the exception that {@code join()}
+     * throws for a task that was cancelled.
+     */
+    public CancelScope scope() {
+        return scope;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.taskloop.core;
+
+import dev.taskloop.core.internal.Group;
+import java.util.Collection;
+
+/**
+ * asyncio's {@code TaskGroup}: structured concurrency. Tasks spawned in a group belong to it, and
+ * the group's body does not return before all of them have ended.
+ *
+ * <pre>{@code
+ * TaskGroup g = TaskGroup.create("fetch");
+ * g.run(() -> {
+ *     for (String url : urls) g.spawn(url, () -> fetch(url));
+ * });                                   // all fetches have ended here
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Leaving the body waits for every child, including children spawned by children.</li>
+ *   <li>The first child that fails (with anything but cancellation) cancels its siblings and the
+ *       body; their {@code finally} blocks run; then the group throws {@link TaskGroupException}
+ *       with every failure, in order, including the body's own exception if it threw one.</li>
+ *   <li>If the body throws, the children are cancelled and awaited, then the exception is thrown
+ *       inside a {@link TaskGroupException}.</li>
+ *   <li>Cancelling the task (or a scope) that runs the group cancels the children too; the group
+ *       waits for them, then the {@link CancelledException} continues.</li>
+ *   <li>Cancelled children are not failures.</li>
+ * </ul>
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   NEW --run()/call()--> OPEN --body ends--> CLOSING (waits for children) --> DONE
+ *                           \--child fails--> ABORTING (siblings cancelled) --/
+ * </pre>
+ * {@link #spawn} is allowed while {@code OPEN} or {@code CLOSING}, from the body and from the
+ * children; it throws {@link IllegalStateException} in {@code NEW}, {@code ABORTING} and
+ * {@code DONE}.
+ *
+ * <h2>Thread-safety</h2>
+ * Use a group from tasks of the loop that runs it; {@link #cancel} from anywhere.
+ */
+public interface TaskGroup {
+
+    /** A new group named {@code TaskGroup-<n>}. */
+    static TaskGroup create() {
+        return new Group(null);
+    }
+
+    /** A new group; the name shows in snapshots, reports and {@link TaskGroupException}. */
+    static TaskGroup create(String name) {
+        return new Group(name);
+    }
+
+    /** The group's name. */
+    String name();
+
+    /**
+     * Runs {@code body} in the calling task as the group's body, then waits for every child.
+     *
+     * @return what {@code body} returned
+     * @throws TaskGroupException if a child or the body failed
+     * @throws CancelledException if an enclosing scope was cancelled
+     * @throws IllegalStateException if the caller is not a task, or the group was used before
+     */
+    <T> T call(AsyncCallable<T, ?> body);
+
+    /** {@link #call} for a body without a result. */
+    default void run(AsyncRunnable<?> body) {
+        call(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Spawns a child in this group, on the loop of the task that runs the group.
+     *
+     * @throws IllegalStateException if the group is not running, or is aborting after a failure
+     */
+    <T> Task<T> spawn(String name, AsyncCallable<T, ?> body);
+
+    /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
+    Task<Void> spawn(String name, AsyncRunnable<?> body);
+
+    /** Cancels the body and every child (the group then ends normally, unless a child failed). */
+    void cancel(String reason);
+
+    /** The children that have not ended yet. */
+    Collection<Task<?>> tasks();
+}

@@ -1,0 +1,159 @@
+package dev.taskloop.core.internal;
+
+import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.AsyncRunnable;
+import dev.taskloop.core.CancelledException;
+import dev.taskloop.core.Task;
+import dev.taskloop.core.TaskGroup;
+import dev.taskloop.core.TaskGroupException;
+import dev.taskloop.core.spi.Awaiting;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link TaskGroup}, after CPython's {@code taskgroups.py}, on cancel scopes: the group's scope
+ * encloses the body and is the parent of every child's scope, so cancelling it (on a failure) or
+ * anything around it reaches the body and all children at once.
+ */
+public final class Group implements TaskGroup {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private static final int NEW = 0;
+    private static final int OPEN = 1;
+    private static final int CLOSING = 2;
+    private static final int DONE = 3;
+
+    private final String name;
+    final Scope scope;
+    private Loop loop;
+    private int state = NEW;
+    private boolean aborting;
+    private final Set<TaskImpl<?>> children = ConcurrentHashMap.newKeySet();
+    private final List<Throwable> errors = new ArrayList<>();
+    private Signal exitSignal;
+
+    public Group(String name) {
+        this.name = name == null || name.isBlank() ? "TaskGroup-" + IDS.incrementAndGet() : name;
+        this.scope = new Scope(false, "task group '" + this.name + "'");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public <T> T call(AsyncCallable<T, ?> body) {
+        Objects.requireNonNull(body, "body");
+        TaskImpl<?> me = TaskImpl.require("TaskGroup.call()");
+        if (state != NEW) {
+            throw new IllegalStateException("task group '" + name + "' was already run; create a new TaskGroup for each use");
+        }
+        scope.enter(me);
+        loop = me.loop;
+        exitSignal = new Signal(me);
+        state = OPEN;
+        T value = null;
+        Throwable bodyError = null;
+        try {
+            value = body.call();
+        } catch (Throwable e) {
+            bodyError = e;
+        }
+        state = CLOSING;
+        CancellationException propagate = null;
+        if (bodyError instanceof CancelledException c && c.scope() == scope) {
+            me.consumed(c); // our own abort reached the body: the failures will be raised instead
+        } else if (bodyError instanceof CancellationException c) {
+            propagate = c;
+            abort("the body of task group '" + name + "' was cancelled");
+        } else if (bodyError != null) {
+            errors.add(bodyError);
+            abort("the body of task group '" + name + "' failed: " + bodyError);
+        }
+        me.waitUntil(Awaiting.of("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
+        scope.exit(me, false);
+        state = DONE;
+        if (!errors.isEmpty()) {
+            throw new TaskGroupException(name, errors);
+        }
+        if (propagate != null) {
+            throw propagate;
+        }
+        me.checkCancelled(); // an enclosing scope was cancelled while the group waited: go on with it now
+        return value;
+    }
+
+    private void abort(String reason) {
+        aborting = true;
+        scope.cancelNow(reason);
+    }
+
+    /** Called by an ending child, holding the baton. */
+    void childEnded(TaskImpl<?> child) {
+        children.remove(child);
+        if (child.state() == Task.State.FAILED) {
+            Throwable f = child.failure();
+            errors.add(f);
+            if (!aborting) {
+                abort("task '" + child.name() + "' failed: " + f);
+            }
+        }
+        if (children.isEmpty()) {
+            exitSignal.fire();
+        }
+    }
+
+    @Override
+    public <T> Task<T> spawn(String name, AsyncCallable<T, ?> body) {
+        Objects.requireNonNull(body, "body");
+        if (state == NEW) {
+            throw new IllegalStateException("task group '" + this.name + "' is not running: spawn its tasks inside run() or call()");
+        }
+        if (state == DONE) {
+            throw new IllegalStateException("task group '" + this.name + "' has finished; it accepts no new tasks");
+        }
+        if (aborting) {
+            throw new IllegalStateException("task group '" + this.name + "' is shutting down after a failure; it accepts no new tasks");
+        }
+        if (!loop.holdsBaton()) {
+            throw new IllegalStateException("TaskGroup.spawn() must be called from a task of event loop '" + loop.name
+                    + "', the loop that runs task group '" + this.name + "'");
+        }
+        TaskImpl<T> t = new TaskImpl<>(loop, name, body, this);
+        children.add(t);
+        loop.schedule(t);
+        return t;
+    }
+
+    @Override
+    public Task<Void> spawn(String name, AsyncRunnable<?> body) {
+        Objects.requireNonNull(body, "body");
+        return spawn(name, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    @Override
+    public void cancel(String reason) {
+        scope.cancel(reason);
+    }
+
+    @Override
+    public Collection<Task<?>> tasks() {
+        return List.copyOf(children);
+    }
+
+    @Override
+    public String toString() {
+        return "TaskGroup[" + name + ", " + children.size() + " children]";
+    }
+}

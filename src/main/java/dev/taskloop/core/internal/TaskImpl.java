@@ -1,0 +1,821 @@
+package dev.taskloop.core.internal;
+
+import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.CancelledException;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import dev.taskloop.core.TaskFailedException;
+import dev.taskloop.core.TimeoutExpiredException;
+import dev.taskloop.core.spi.Awaiting;
+import dev.taskloop.core.spi.TaskSnapshot;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The implementation of {@link Task}, and of the await points a task performs on itself.
+ *
+ * <h2>Waiting</h2>
+ * Every wait gets a fresh <em>ticket</em>. Whatever may end the wait (a timer, a completion on any
+ * thread, a cancellation) calls {@link #wake(long, Object, long)} with that ticket; a CAS lets
+ * exactly one of them win, so a task is never made ready twice, and a late waker of an old wait
+ * does nothing. The winner's value tells the task why it woke.
+ */
+public final class TaskImpl<T> extends Fiber implements Task<T> {
+
+    static final ScopedValue<TaskImpl<?>> CURRENT = ScopedValue.newInstance();
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    static final Object WOKEN = new Object();
+    static final Object CANCEL = new Object();
+    static final Object TIMEOUT = new Object();
+
+    private static final int OFFLOADING = 1;
+    private static final int INTERRUPTING = 2;
+    private static final int INTERRUPTED = 3;
+
+    private static final VarHandle TICKET;
+    private static final VarHandle OFFLOAD;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TICKET = l.findVarHandle(TaskImpl.class, "ticket", long.class);
+            OFFLOAD = l.findVarHandle(TaskImpl.class, "offloadState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long id;
+    private final String name;
+    final Group group;
+    private final AsyncCallable<T, ?> body;
+    final Scope root;
+    /** The innermost scope the task is in; only the task itself changes it. */
+    Scope scope;
+
+    private volatile State state = State.READY;
+    private T result;
+    private Throwable failure;
+    private volatile String endReason;
+    final long spawnedAt;
+    private volatile long endedAt = -1;
+
+    volatile long awakeNanos;
+    volatile long asleepNanos;
+    volatile long waitingNanos;
+    private volatile long stepCount;
+    long parkedAt;
+
+    private volatile long ticket;
+    private long lastTicket;
+    private Object wakeValue;
+    private boolean cancellableWait;
+    volatile Awaiting awaiting;
+    private WakeTimer timer;
+    private volatile int offloadState;
+    /** The last cancellation thrown to this task that no scope edge has stopped yet. */
+    private CancelledException undelivered;
+
+    private List<Consumer<? super TaskImpl<T>>> completionListeners;
+    private boolean ended;
+    private TaskFuture<T> future;
+    private volatile boolean observed;
+    private volatile FailureRecord failureRecord;
+
+    TaskImpl(Loop loop, String name, AsyncCallable<T, ?> body, Group group) {
+        super(loop);
+        this.id = IDS.incrementAndGet();
+        this.name = name == null || name.isBlank() ? "Task-" + id : name;
+        this.group = group;
+        this.body = body;
+        this.root = Scope.forTask(this, group == null ? null : group.scope);
+        this.scope = root;
+        this.spawnedAt = loop.ticker.read();
+        this.parkedAt = spawnedAt;
+    }
+
+    // ------------------------------------------------------------------ current task
+
+    /** The task running on this thread, or {@code null}. */
+    public static TaskImpl<?> current() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    /** The current task, or a clear {@link IllegalStateException} naming {@code what} was misused. */
+    public static TaskImpl<?> require(String what) {
+        if (!CURRENT.isBound()) {
+            Loop cb = Loop.callbackLoop();
+            throw new IllegalStateException(what + " must be called from a Taskloop task, but "
+                    + (cb != null ? "it was called from a callback of event loop '" + cb.name
+                    + "' (callbacks run on the loop's driver and cannot await)"
+                    : "thread '" + Thread.currentThread().getName() + "' is not one")
+                    + ": spawn the work on a loop with loop.spawn(...), or start one with EventLoop.run(main)");
+        }
+        TaskImpl<?> t = CURRENT.get();
+        if (t.offloadState != 0) {
+            throw new IllegalStateException(what + " was called inside the offload() work of task '" + t.name
+                    + "'; offloaded work runs outside the loop and cannot await: return from the work first");
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ running
+
+    @Override
+    void start() {
+        Thread th = Thread.ofVirtual().name(name).unstarted(this::run);
+        thread = th;
+        th.start();
+    }
+
+    private void run() {
+        awaitBaton();
+        ScopedValue.where(CURRENT, this).run(this::execute);
+    }
+
+    private void execute() {
+        T value = null;
+        Throwable error = null;
+        try {
+            Scope r = Scope.responsible(scope);
+            if (r != null) {
+                throw r.deliver(this); // cancelled before its first step: asyncio never starts the body
+            }
+            value = body.call();
+        } catch (Throwable e) {
+            error = e;
+        }
+        if (error == null && undelivered != null) {
+            reportSwallowed(undelivered.scope() == null ? "task '" + name + "'" : ((Scope) undelivered.scope()).kind);
+        }
+        finish(value, error);
+    }
+
+    private void finish(T value, Throwable error) {
+        State s;
+        if (error == null) {
+            result = value;
+            s = State.COMPLETED;
+        } else if (error instanceof CancellationException) {
+            failure = error;
+            endReason = error.getMessage();
+            s = State.CANCELLED;
+        } else {
+            failure = error;
+            s = State.FAILED;
+        }
+        long now = loop.ticker.read();
+        endedAt = now;
+        awaiting = null;
+        if (root.parent != null) {
+            root.parent.unlink(root);
+        }
+        state = s;
+        List<Consumer<? super TaskImpl<T>>> listeners;
+        synchronized (this) {
+            ended = true;
+            listeners = completionListeners;
+            completionListeners = null;
+        }
+        if (group != null) {
+            group.childEnded(this);
+        }
+        if (listeners != null) {
+            for (Consumer<? super TaskImpl<T>> l : listeners) {
+                try {
+                    l.accept(this);
+                } catch (RuntimeException | Error e) {
+                    Loop.LOG.log(System.Logger.Level.ERROR, "completion listener of task '" + name + "' failed", e);
+                }
+            }
+        }
+        loop.taskEnded(this, s);
+        if (s == State.FAILED && !observed) {
+            FailureRecord rec = new FailureRecord(loop, snapshot(), error);
+            failureRecord = rec;
+            if (observed) {
+                rec.observed = true;
+            }
+            CLEANER.register(this, rec);
+        }
+        Thread.interrupted();
+        loop.handOff(this, now);
+    }
+
+    // ------------------------------------------------------------------ accounting hooks (loop, under its lock)
+
+    void becameReady(long readyAt) {
+        if (loop.measure) {
+            asleepNanos += Math.max(0, readyAt - parkedAt);
+        }
+        state = State.READY;
+    }
+
+    void startedStep() {
+        state = State.RUNNING;
+        stepCount++;
+    }
+
+    // ------------------------------------------------------------------ the wait protocol
+
+    /** Starts a wait (holder only): checks cancellation if the wait is cancellable, returns its ticket. */
+    long beginWait(Awaiting what, boolean cancellable, long now) {
+        if (cancellable) {
+            checkCancelled();
+        }
+        long t = ++lastTicket;
+        wakeValue = null;
+        cancellableWait = cancellable;
+        awaiting = what;
+        parkedAt = now;
+        state = State.ASLEEP;
+        ticket = t;
+        return t;
+    }
+
+    /** Ends the wait {@code t} with {@code value} if nobody else has; any thread. */
+    boolean wake(long t, Object value, long readyAt) {
+        if (!TICKET.compareAndSet(this, t, 0L)) {
+            return false;
+        }
+        wakeValue = value;
+        loop.makeReady(this, readyAt);
+        return true;
+    }
+
+    /** Releases the baton until the current wait is woken; returns the waker's value. */
+    Object suspend(long now) {
+        loop.suspend(this, now);
+        awaiting = null;
+        return wakeValue;
+    }
+
+    /** Wakes the task if it is parked in a cancellable wait, or interrupts its offloaded call. Holder of this task's loop. */
+    void wakeForCancel() {
+        long t = ticket;
+        if (t != 0 && cancellableWait) {
+            wake(t, CANCEL, loop.ticker.read());
+        } else if (OFFLOAD.compareAndSet(this, OFFLOADING, INTERRUPTING)) {
+            thread.interrupt();
+            offloadState = INTERRUPTED;
+        }
+    }
+
+    /** Throws the cancellation of the responsible scope, if there is one. */
+    void checkCancelled() {
+        Scope r = Scope.responsible(scope);
+        if (r != null) {
+            throw r.deliver(this);
+        }
+    }
+
+    /** After a wait woken by cancellation: the exception to throw. */
+    CancelledException cancellation() {
+        Scope r = Scope.responsible(scope);
+        if (r == null) {
+            r = root; // cannot happen: a wait is only woken for cancellation when a scope around it is cancelled
+        }
+        return r.deliver(this);
+    }
+
+    void delivered(CancelledException e) {
+        undelivered = e;
+    }
+
+    void consumed(CancelledException e) {
+        if (undelivered == e || (undelivered != null && undelivered.scope() == e.scope())) {
+            undelivered = null;
+        }
+    }
+
+    /** A scope is left normally: if its own cancellation was thrown here and caught, that was swallowed. */
+    void checkSwallowed(Scope s) {
+        if (undelivered != null && undelivered.scope() == s) {
+            undelivered = null;
+            reportSwallowed(s.kind);
+        }
+    }
+
+    private void reportSwallowed(String scopeKind) {
+        undelivered = null;
+        Loop.LOG.log(System.Logger.Level.WARNING, () -> "task '" + name + "' (id " + id + ") caught the cancellation of "
+                + scopeKind + " and carried on: cancellation is level-triggered, so let CancelledException propagate"
+                + " (use a shielded CancelScope for cleanup that must await)");
+        TaskSnapshot s = snapshot();
+        loop.notifyListeners(l -> l.cancellationSwallowed(s, scopeKind));
+    }
+
+    /**
+     * Waits until {@code condition} holds, re-checking it after every signal. {@code signal} is what
+     * other threads fire when the condition may have changed.
+     *
+     * @return {@code true} if a cancellation ended the wait (only when {@code cancellable})
+     */
+    boolean waitUntil(Awaiting what, boolean cancellable, BooleanSupplier condition, Signal signal) {
+        while (!condition.getAsBoolean()) {
+            long now = loop.ticker.read();
+            long t = beginWait(what, cancellable, now);
+            signal.ticket = t;
+            if (condition.getAsBoolean()) {
+                wake(t, WOKEN, now); // it changed before the ticket was visible to the signaller
+            }
+            Object v = suspend(now);
+            signal.ticket = 0;
+            if (v == CANCEL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private WakeTimer timer() {
+        WakeTimer w = timer;
+        if (w == null) {
+            w = timer = new WakeTimer(this);
+        }
+        return w;
+    }
+
+    // ------------------------------------------------------------------ await points
+
+    public void sleep(long nanos) {
+        if (nanos == 0) {
+            yieldNow();
+            return;
+        }
+        long now = loop.ticker.read();
+        long t = beginWait(Awaiting.of("sleep", Durations.format(nanos), now), true, now);
+        WakeTimer w = timer();
+        w.deadline = Checks.deadline(now, nanos);
+        w.ticket = t;
+        w.value = WOKEN;
+        if (w.deadline != Long.MAX_VALUE) {
+            loop.addTimer(w);
+        }
+        if (suspend(now) == CANCEL) {
+            loop.removeTimer(w);
+            throw cancellation();
+        }
+    }
+
+    public void yieldNow() {
+        checkCancelled();
+        if (!loop.othersReady()) {
+            return;
+        }
+        long now = loop.ticker.read();
+        parkedAt = now;
+        loop.yieldBaton(this, now);
+    }
+
+    public <V> V await(CompletionStage<V> stage) {
+        checkCancelled();
+        if (stage instanceof CompletableFuture<V> cf && cf.isDone()) {
+            return cf.join();
+        }
+        long now = loop.ticker.read();
+        long t = beginWait(Awaiting.of("future", stage.getClass().getSimpleName(), now), true, now);
+        stage.whenComplete((v, e) -> wake(t, new Outcome(v, e), loop.ticker.read()));
+        Object w = suspend(now);
+        if (w == CANCEL) {
+            if (stage instanceof Future<?> f) {
+                f.cancel(true);
+            }
+            throw cancellation();
+        }
+        Outcome o = (Outcome) w;
+        if (o.error != null) {
+            Throwable cause = o.error instanceof CompletionException && o.error.getCause() != null ? o.error.getCause() : o.error;
+            if (cause instanceof CancellationException) {
+                CancellationException c = new CancellationException("the awaited " + stage.getClass().getSimpleName() + " was cancelled");
+                c.initCause(cause);
+                throw c;
+            }
+            throw new CompletionException(cause);
+        }
+        @SuppressWarnings("unchecked")
+        V v = (V) o.value;
+        return v;
+    }
+
+    private record Outcome(Object value, Throwable error) {
+    }
+
+    public <V, E extends Exception> V offload(AsyncCallable<V, E> work) throws E {
+        checkCancelled();
+        long now = loop.ticker.read();
+        awaiting = Awaiting.of("offload", work.getClass().getSimpleName(), now);
+        parkedAt = now;
+        state = State.ASLEEP;
+        loop.offloads.incrementAndGet();
+        offloadState = OFFLOADING;
+        loop.handOff(this, now);
+        V value = null;
+        Throwable error = null;
+        try {
+            value = work.call();
+        } catch (Throwable e) {
+            error = e;
+        }
+        if (!OFFLOAD.compareAndSet(this, OFFLOADING, 0)) {
+            while (offloadState != INTERRUPTED) {
+                Thread.onSpinWait(); // the canceller is between its CAS and interrupt(): a few instructions
+            }
+            offloadState = 0;
+        }
+        Thread.interrupted();
+        loop.makeReady(this, loop.ticker.read());
+        loop.offloads.decrementAndGet();
+        awaitBaton();
+        awaiting = null;
+        Scope r = Scope.responsible(scope);
+        if (r != null) {
+            CancelledException c = r.deliver(this);
+            if (error != null) {
+                c.addSuppressed(error);
+            }
+            throw c;
+        }
+        if (error != null) {
+            throw Checks.<E>sneaky(error);
+        }
+        return value;
+    }
+
+    // ------------------------------------------------------------------ joining
+
+    @Override
+    public T join() {
+        return join(-1);
+    }
+
+    @Override
+    public T join(Duration timeout) {
+        return join(Checks.saturatedNanos(Checks.nonNegative("join timeout", timeout)));
+    }
+
+    private T join(long timeoutNanos) {
+        TaskImpl<?> me = current();
+        if (me == null) {
+            return joinBlocking(timeoutNanos);
+        }
+        require("Task.join()");
+        if (me == this) {
+            throw new IllegalStateException("task '" + name + "' (id " + id + ") cannot join itself: it would wait forever");
+        }
+        if (!isDone()) {
+            me.awaitTask(this, true, timeoutNanos);
+        }
+        return outcome();
+    }
+
+    /** {@link Async#shield}: joins without passing a cancellation of the caller on. */
+    public <V> V joinShielded(Task<V> task) {
+        TaskImpl<V> target = (TaskImpl<V>) task;
+        if (target == this) {
+            throw new IllegalStateException("task '" + name + "' (id " + id + ") cannot join itself: it would wait forever");
+        }
+        if (!target.isDone()) {
+            awaitTask(target, false, -1);
+        }
+        return target.outcome();
+    }
+
+    private void awaitTask(TaskImpl<?> target, boolean propagateCancel, long timeoutNanos) {
+        long now = loop.ticker.read();
+        Awaiting what = Awaiting.of("join", "task '" + target.name + "'", now);
+        long t = beginWait(what, true, now);
+        Consumer<TaskImpl<?>> listener = d -> wake(t, WOKEN, loop.ticker.read());
+        target.addCompletionListener(listener);
+        WakeTimer w = null;
+        if (timeoutNanos >= 0) {
+            w = timer();
+            w.deadline = Checks.deadline(now, timeoutNanos);
+            w.ticket = t;
+            w.value = TIMEOUT;
+            loop.addTimer(w);
+        }
+        Object v = suspend(now);
+        if (w != null && v != TIMEOUT) {
+            loop.removeTimer(w);
+        }
+        if (v == WOKEN) {
+            return;
+        }
+        target.removeCompletionListener(listener);
+        if (v == TIMEOUT) {
+            throw new TimeoutExpiredException("task '" + target.name + "' did not end within " + Durations.format(timeoutNanos), null);
+        }
+        if (propagateCancel && !target.isDone()) {
+            // asyncio: cancelling the awaiter cancels the awaited task, and the awaiter waits for it to end.
+            target.cancel("the task joining it ('" + name + "') was cancelled");
+            Signal s = new Signal(this);
+            Consumer<TaskImpl<?>> l2 = d -> s.fire();
+            target.addCompletionListener(l2);
+            waitUntil(what, false, target::isDone, s);
+        }
+        throw cancellation();
+    }
+
+    private T joinBlocking(long timeoutNanos) {
+        Loop cb = Loop.callbackLoop();
+        if (cb != null) {
+            throw new IllegalStateException("Task.join() was called from a callback of event loop '" + cb.name
+                    + "'; callbacks run on the loop and must not block it: use onDone(...), or join from a task");
+        }
+        if (!isDone()) {
+            Thread me = Thread.currentThread();
+            Consumer<TaskImpl<?>> listener = d -> LockSupport.unpark(me);
+            addCompletionListener(listener);
+            long deadline = System.nanoTime() + timeoutNanos;
+            boolean interrupted = false;
+            try {
+                while (!isDone()) {
+                    if (timeoutNanos < 0) {
+                        LockSupport.park(this);
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new TimeoutExpiredException("task '" + name + "' did not end within "
+                                    + Durations.format(timeoutNanos), null);
+                        }
+                        LockSupport.parkNanos(this, left);
+                    }
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                removeCompletionListener(listener);
+                if (interrupted) {
+                    me.interrupt();
+                }
+            }
+        }
+        return outcome();
+    }
+
+    /** The outcome of an ended task, as {@link #result()} describes it. */
+    T outcome() {
+        return switch (state) {
+            case COMPLETED -> result;
+            case FAILED -> {
+                markObserved();
+                throw new TaskFailedException(this, failure);
+            }
+            case CANCELLED -> {
+                markObserved();
+                throw new CancelledException("task '" + name + "' (id " + id + ") was cancelled: " + endReason, null);
+            }
+            default -> throw new IllegalStateException("task '" + name + "' (id " + id + ") has not ended yet (state "
+                    + state + "); join() it to wait for its result");
+        };
+    }
+
+    // ------------------------------------------------------------------ Task API
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public boolean isCancelRequested() {
+        return Scope.responsible(root) != null;
+    }
+
+    @Override
+    public T result() {
+        return outcome();
+    }
+
+    @Override
+    public Throwable exception() {
+        State s = state;
+        if (s == State.FAILED) {
+            markObserved();
+            return failure;
+        }
+        if (s == State.COMPLETED) {
+            return null;
+        }
+        return outcomeThrowing();
+    }
+
+    private Throwable outcomeThrowing() {
+        outcome();
+        throw new AssertionError("unreachable");
+    }
+
+    /** What the task threw, for groups; marks it observed. */
+    Throwable failure() {
+        markObserved();
+        return failure;
+    }
+
+    @Override
+    public boolean cancel(String reason) {
+        if (isDone()) {
+            return false;
+        }
+        root.cancel(reason);
+        return true;
+    }
+
+    /** Cancels from the loop's baton holder. */
+    void cancelNow(String reason) {
+        root.cancelNow(reason);
+    }
+
+    @Override
+    public void onDone(Consumer<? super Task<T>> callback) {
+        java.util.Objects.requireNonNull(callback, "callback");
+        markObserved();
+        addCompletionListener(t -> loop.callSoonOrRun(() -> callback.accept(t)));
+    }
+
+    @Override
+    public CompletableFuture<T> toCompletableFuture() {
+        TaskFuture<T> f;
+        boolean created = false;
+        synchronized (this) {
+            f = future;
+            if (f == null) {
+                f = future = new TaskFuture<>(this);
+                created = true;
+            }
+        }
+        markObserved();
+        if (created) {
+            TaskFuture<T> fut = f;
+            addCompletionListener(t -> {
+                switch (t.state) {
+                    case COMPLETED -> fut.complete(t.result);
+                    case FAILED -> fut.completeExceptionally(t.failure);
+                    default -> fut.cancelView(t.failure);
+                }
+            });
+        }
+        return f;
+    }
+
+    void addCompletionListener(Consumer<? super TaskImpl<T>> listener) {
+        synchronized (this) {
+            if (!ended) {
+                if (completionListeners == null) {
+                    completionListeners = new ArrayList<>(2);
+                }
+                completionListeners.add(listener);
+                return;
+            }
+        }
+        listener.accept(this);
+    }
+
+    void removeCompletionListener(Consumer<? super TaskImpl<T>> listener) {
+        synchronized (this) {
+            if (completionListeners != null) {
+                completionListeners.remove(listener);
+            }
+        }
+    }
+
+    void markObserved() {
+        observed = true;
+        FailureRecord r = failureRecord;
+        if (r != null) {
+            r.observed = true;
+        }
+    }
+
+    @Override
+    public TaskSnapshot snapshot() {
+        State s = state;
+        long awake = awakeNanos;
+        long asleep = asleepNanos;
+        long waiting = waitingNanos;
+        if (!s.isDone() && loop.measure) {
+            long now = loop.ticker.read();
+            switch (s) {
+                case RUNNING -> awake += Math.max(0, now - stepStart);
+                case ASLEEP -> asleep += Math.max(0, now - parkedAt);
+                case READY -> waiting += Math.max(0, now - readyAt);
+                default -> {
+                }
+            }
+        }
+        String reason = endReason;
+        boolean cancelRequested = s == State.CANCELLED;
+        if (!s.isDone()) {
+            Scope r = Scope.responsible(root);
+            cancelRequested = r != null;
+            reason = r == null ? null : r.reason();
+        }
+        return new TaskSnapshot(id, name, loop.name, group == null ? null : group.name(), s, awake, asleep, waiting,
+                stepCount, s == State.ASLEEP ? awaiting : null, cancelRequested, reason,
+                s == State.FAILED ? failure : null, spawnedAt, endedAt);
+    }
+
+    @Override
+    public StackTraceElement[] stackTrace() {
+        Thread th = thread;
+        return th == null || isDone() ? new StackTraceElement[0] : th.getStackTrace();
+    }
+
+    @Override
+    long fiberId() {
+        return id;
+    }
+
+    @Override
+    String fiberName() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + name + " #" + id + ", " + state + "]";
+    }
+
+    /** Reports a failure nobody retrieved, when its task is collected. Must not reference the task. */
+    private static final class FailureRecord implements Runnable {
+        private final Loop loop;
+        private final TaskSnapshot snapshot;
+        private final Throwable failure;
+        volatile boolean observed;
+
+        FailureRecord(Loop loop, TaskSnapshot snapshot, Throwable failure) {
+            this.loop = loop;
+            this.snapshot = snapshot;
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
+            if (observed) {
+                return;
+            }
+            Loop.LOG.log(System.Logger.Level.ERROR, "task '" + snapshot.name() + "' (id " + snapshot.id() + ") on event loop '"
+                    + snapshot.loop() + "' failed and nobody retrieved its exception (join, result, a TaskGroup...)", failure);
+            loop.notifyListeners(l -> l.unobservedFailure(snapshot, failure));
+        }
+    }
+
+    /** The {@link CompletableFuture} view: cancelling it cancels the task. */
+    private static final class TaskFuture<T> extends CompletableFuture<T> {
+        private final TaskImpl<T> task;
+
+        TaskFuture(TaskImpl<T> task) {
+            this.task = task;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            task.cancel("its CompletableFuture view was cancelled");
+            return super.cancel(mayInterruptIfRunning);
+        }
+
+        void cancelView(Throwable cause) {
+            CancellationException c = new CancellationException(cause == null ? "task cancelled" : cause.getMessage());
+            if (cause != null) {
+                c.initCause(cause);
+            }
+            completeExceptionally(c);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.taskloop.core.spi;
+
+import dev.taskloop.core.Task;
+import java.util.List;
+
+/**
+ * Told about the rare events of an {@link dev.taskloop.core.EventLoop}. Every method has an empty
+ * default. Implementations must be thread-safe and fast, and must not block or call await points:
+ * most methods are called by the loop's baton holder, so a slow listener slows the loop; the
+ * watchdog and unobserved-failure reports come from their own threads. An exception thrown by a
+ * listener is logged and otherwise ignored.
+ */
+public interface LoopListener {
+
+    /** A task was spawned (called by the spawning thread). */
+    default void taskSpawned(Task<?> task) {
+    }
+
+    /** A task ended; {@code task} is its final snapshot, with its outcome. */
+    default void taskEnded(TaskSnapshot task) {
+    }
+
+    /**
+     * A step held the baton for at least the slow-step threshold (wall time). Called twice at most
+     * per step kind: by the watchdog while the step is still running ({@link SlowStep#ongoing()},
+     * with the live stack), and by the loop when it ends.
+     */
+    default void slowStep(SlowStep step) {
+    }
+
+    /**
+     * A task failed and was garbage-collected without anyone retrieving its exception (asyncio's
+     * "Task exception was never retrieved"). Once per task, from a cleaner thread.
+     */
+    default void unobservedFailure(TaskSnapshot task, Throwable failure) {
+    }
+
+    /**
+     * A task caught the {@link dev.taskloop.core.CancelledException} of a cancelled scope and left
+     * that scope (or ended) normally: cancellation was swallowed.
+     */
+    default void cancellationSwallowed(TaskSnapshot task, String scope) {
+    }
+
+    /** A callback ({@code callSoon}, {@code callLater}, a done callback) threw. */
+    default void callbackFailed(String callback, Throwable failure) {
+    }
+
+    /** The loop was closed and these tasks had not ended within the shutdown timeout. */
+    default void shutdownStragglers(String loop, List<TaskSnapshot> stragglers) {
+    }
+}
