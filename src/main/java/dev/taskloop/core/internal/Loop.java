@@ -458,6 +458,11 @@ public final class Loop implements EventLoop {
     /** Called by the holder {@code self} when it stops holding the baton without parking (offload, task end). */
     void handOff(Fiber self, long now) {
         endStep(self, now);
+        release(self, now);
+    }
+
+    /** {@link #handOff} for a holder whose step was already accounted with {@link #endStep}. */
+    void release(Fiber self, long now) {
         Fiber next;
         lock.lock();
         try {
@@ -546,7 +551,7 @@ public final class Loop implements EventLoop {
         steps++;
     }
 
-    private void endStep(Fiber self, long now) {
+    void endStep(Fiber self, long now) {
         long wallNow = systemTicker ? now : System.nanoTime();
         long held = now - self.stepStart;
         if (measure) {

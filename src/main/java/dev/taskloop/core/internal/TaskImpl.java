@@ -180,6 +180,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             s = State.FAILED;
         }
         long now = loop.ticker.read();
+        loop.endStep(this, now); // before the final snapshot, so that it includes the last step
         endedAt = now;
         awaiting = null;
         if (root.parent != null) {
@@ -214,7 +215,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             CLEANER.register(this, rec);
         }
         Thread.interrupted();
-        loop.handOff(this, now);
+        loop.release(this, now);
     }
 
     // ------------------------------------------------------------------ accounting hooks (loop, under its lock)

@@ -1,0 +1,132 @@
+package dev.taskloop.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskloop.core.spi.LoopListener;
+import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.TestLoop;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** In virtual time the awake / asleep / waiting split of every task, and the loop's figures, are exact. */
+class AccountingTest {
+
+    private static final long MS = 1_000_000;
+
+    private final List<TaskSnapshot> ended = new CopyOnWriteArrayList<>();
+    private final TestLoop test = TestLoop.create().listener(new LoopListener() {
+        @Override
+        public void taskEnded(TaskSnapshot task) {
+            ended.add(task);
+        }
+    });
+
+    @AfterEach
+    void close() {
+        test.close();
+    }
+
+    private TaskSnapshot endedTask(String name) {
+        return ended.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /*
+     * t=0    main spawns "hog" and "worker" and ends
+     * 0-50   hog computes 50 ms                     worker waits for the baton (50)
+     * 50-70  worker computes 20 ms, sleeps 30 ms    (x3: awake 60, asleep 90)
+     * ...    ends at t=200
+     */
+    @Test
+    void aScriptedTaskBehindAnotherTasksStepHasExactAwakeAsleepAndWaitingTimes() {
+        test.loop().spawn("main", () -> {
+            Async.spawn("hog", () -> test.ticker().advance(Duration.ofMillis(50)));
+            Async.spawn("worker", () -> {
+                for (int i = 0; i < 3; i++) {
+                    test.ticker().advance(Duration.ofMillis(20));
+                    Async.sleep(Duration.ofMillis(30));
+                }
+            });
+        });
+        test.advanceUntilIdle();
+
+        TaskSnapshot worker = endedTask("worker");
+        assertThat(worker.state()).isEqualTo(Task.State.COMPLETED);
+        assertThat(worker.awakeNanos()).isEqualTo(60 * MS);
+        assertThat(worker.asleepNanos()).isEqualTo(90 * MS);
+        assertThat(worker.waitingNanos()).isEqualTo(50 * MS);
+        assertThat(worker.steps()).isEqualTo(4);
+        assertThat(worker.endedAt() - worker.spawnedAt()).isEqualTo(200 * MS);
+
+        TaskSnapshot hog = endedTask("hog");
+        assertThat(hog.awakeNanos()).isEqualTo(50 * MS);
+        assertThat(hog.asleepNanos()).isZero();
+        assertThat(hog.waitingNanos()).isZero();
+
+        LoopSnapshot loop = test.loop().snapshot();
+        assertThat(loop.busyNanos()).isEqualTo(110 * MS);
+        assertThat(loop.elapsedNanos()).isEqualTo(200 * MS);
+        assertThat(loop.utilization()).isEqualTo(0.55);
+        assertThat(loop.lag().maxNanos()).isEqualTo(50 * MS);
+        assertThat(loop.lag().totalNanos()).isEqualTo(50 * MS);
+        assertThat(loop.completed()).isEqualTo(3);
+        assertThat(loop.liveTasks()).isZero();
+    }
+
+    /* A live snapshot includes the segment in progress, and says what the task waits on. */
+    @Test
+    void aLiveSnapshotCountsTheCurrentSegmentAndNamesWhatTheTaskAwaits() {
+        Task<Void> sleeper = test.loop().spawn("sleeper", () -> Async.sleep(Duration.ofSeconds(10)));
+        test.advanceTimeBy(Duration.ofSeconds(4));
+
+        TaskSnapshot s = sleeper.snapshot();
+        assertThat(s.state()).isEqualTo(Task.State.ASLEEP);
+        assertThat(s.asleepNanos()).isEqualTo(4_000 * MS);
+        assertThat(s.awaiting()).isNotNull();
+        assertThat(s.awaiting().kind()).isEqualTo("sleep");
+        assertThat(s.awaiting().target()).isEqualTo("10 s");
+        assertThat(s.loop()).isEqualTo("test");
+        assertThat(s.cancelRequested()).isFalse();
+
+        sleeper.cancel("operator");
+        test.runCurrent();
+        TaskSnapshot done = sleeper.snapshot();
+        assertThat(done.state()).isEqualTo(Task.State.CANCELLED);
+        assertThat(done.cancelReason()).contains("operator");
+        assertThat(done.asleepNanos()).isEqualTo(4_000 * MS);
+    }
+
+    /* Time spent in offload() is asleep, not awake: the baton was free meanwhile. */
+    @Test
+    void offloadedTimeCountsAsAsleep() throws Exception {
+        Task<String> t = test.loop().spawn("offloader", () -> Async.offload(() -> {
+            test.ticker().advance(Duration.ofMillis(70)); // the blocking call "takes" 70 ms
+            return "io";
+        }));
+        test.runCurrent();
+        assertThat(t.join()).isEqualTo("io");
+        TaskSnapshot s = endedTask("offloader");
+        assertThat(s.asleepNanos()).isEqualTo(70 * MS);
+        assertThat(s.awakeNanos()).isZero();
+        assertThat(test.loop().snapshot().offloads()).isZero();
+    }
+
+    /* With measurement off, nothing is accounted (the benchmarks compare both). */
+    @Test
+    void measurementCanBeTurnedOff() {
+        try (TestLoop quiet = TestLoop.create(EventLoop.builder().name("quiet").measure(false))) {
+            Task<Void> t = quiet.loop().spawn("t", () -> {
+                quiet.ticker().advance(Duration.ofMillis(5));
+                Async.sleep(Duration.ofMillis(5));
+            });
+            quiet.advanceUntilIdle();
+            assertThat(t.isDone()).isTrue();
+            assertThat(t.snapshot().awakeNanos()).isZero();
+            assertThat(quiet.loop().snapshot().busyNanos()).isZero();
+            assertThat(t.snapshot().steps()).isEqualTo(2);
+        }
+    }
+}
