@@ -30,7 +30,7 @@ public class Scope implements CancelScope {
     }
 
     private final boolean shield;
-    /** How messages name this scope: {@code cancel scope}, {@code task 'x'}, {@code task group 'g'}, {@code timeout}. */
+    /** How messages name this scope: {@code cancel scope}, {@code task group 'g'}, {@code timeout}; null for a task's own scope. */
     String kind;
     volatile TaskImpl<?> task;
     volatile Scope parent;
@@ -52,7 +52,7 @@ public class Scope implements CancelScope {
     }
 
     static Scope forTask(TaskImpl<?> t, Scope parent) {
-        Scope s = new Scope(false, "task '" + t.name() + "'");
+        Scope s = new Scope(false, null); // named lazily: see kind()
         s.task = t;
         s.loop = t.loop;
         s.parent = parent;
@@ -107,7 +107,7 @@ public class Scope implements CancelScope {
 
     void enter(TaskImpl<?> me) {
         if (state != NEW) {
-            throw new IllegalStateException("this " + kind + " was already " + (state == ENTERED ? "entered" : "used")
+            throw new IllegalStateException("this " + kind() + " was already " + (state == ENTERED ? "entered" : "used")
                     + "; a scope is entered once: create a new one for each use");
         }
         task = me;
@@ -121,7 +121,7 @@ public class Scope implements CancelScope {
 
     void exit(TaskImpl<?> me, boolean normal) {
         if (me.scope != this) {
-            throw new IllegalStateException(kind + " exited out of order in task '" + me.name() + "'");
+            throw new IllegalStateException(kind() + " exited out of order in task '" + me.name() + "'");
         }
         me.scope = parent;
         parent.unlink(this);
@@ -176,10 +176,15 @@ public class Scope implements CancelScope {
         }
     }
 
+    /** How messages name this scope. */
+    String kind() {
+        return kind != null ? kind : "task '" + task.name() + "'";
+    }
+
     /** The exception an await point of {@code t} throws for this scope's cancellation. */
     CancelledException deliver(TaskImpl<?> t) {
         CancelledException e = new CancelledException(
-                (task == t && kind.startsWith("task '") ? kind + " was cancelled: " : "task '" + t.name() + "' cancelled by " + kind + ": ")
+                (kind == null && task == t ? kind() + " was cancelled: " : "task '" + t.name() + "' cancelled by " + kind() + ": ")
                         + reason, this);
         t.delivered(e);
         return e;
@@ -230,6 +235,6 @@ public class Scope implements CancelScope {
 
     @Override
     public String toString() {
-        return kind + (reason != null ? " (cancelled: " + reason + ")" : "");
+        return kind() + (reason != null ? " (cancelled: " + reason + ")" : "");
     }
 }

@@ -61,7 +61,8 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     private final long id;
-    private final String name;
+    /** The name given at spawn, or {@code null}: the default name is built only when asked for. */
+    private final String givenName;
     final Group group;
     private final AsyncCallable<T, ?> body;
     final Scope root;
@@ -100,7 +101,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     TaskImpl(Loop loop, String name, AsyncCallable<T, ?> body, Group group) {
         super(loop);
         this.id = IDS.incrementAndGet();
-        this.name = name == null || name.isBlank() ? "Task-" + id : name;
+        this.givenName = name == null || name.isBlank() ? null : name;
         this.group = group;
         this.body = body;
         this.root = Scope.forTask(this, group == null ? null : group.scope);
@@ -128,7 +129,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
         TaskImpl<?> t = CURRENT.get();
         if (t.offloadState != 0) {
-            throw new IllegalStateException(what + " was called inside the offload() work of task '" + t.name
+            throw new IllegalStateException(what + " was called inside the offload() work of task '" + t.name()
                     + "'; offloaded work runs outside the loop and cannot await: return from the work first");
         }
         return t;
@@ -138,7 +139,8 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     @Override
     void start() {
-        Thread th = Thread.ofVirtual().name(name).unstarted(this::run);
+        // An unnamed task gets an unnamed thread: no string built per spawn for nobody to read.
+        Thread th = (givenName == null ? Thread.ofVirtual() : Thread.ofVirtual().name(givenName)).unstarted(this::run);
         thread = th;
         th.start();
     }
@@ -161,7 +163,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             error = e;
         }
         if (error == null && undelivered != null) {
-            reportSwallowed(undelivered.scope() == null ? "task '" + name + "'" : ((Scope) undelivered.scope()).kind);
+            reportSwallowed(undelivered.scope() == null ? "task '" + name() + "'" : ((Scope) undelivered.scope()).kind());
         }
         finish(value, error);
     }
@@ -201,7 +203,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
                 try {
                     l.accept(this);
                 } catch (RuntimeException | Error e) {
-                    Loop.LOG.log(System.Logger.Level.ERROR, "completion listener of task '" + name + "' failed", e);
+                    Loop.LOG.log(System.Logger.Level.ERROR, "completion listener of task '" + name() + "' failed", e);
                 }
             }
         }
@@ -308,13 +310,13 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     void checkSwallowed(Scope s) {
         if (undelivered != null && undelivered.scope() == s) {
             undelivered = null;
-            reportSwallowed(s.kind);
+            reportSwallowed(s.kind());
         }
     }
 
     private void reportSwallowed(String scopeKind) {
         undelivered = null;
-        Loop.LOG.log(System.Logger.Level.WARNING, () -> "task '" + name + "' (id " + id + ") caught the cancellation of "
+        Loop.LOG.log(System.Logger.Level.WARNING, () -> "task '" + name() + "' (id " + id + ") caught the cancellation of "
                 + scopeKind + " and carried on: cancellation is level-triggered, so let CancelledException propagate"
                 + " (use a shielded CancelScope for cleanup that must await)");
         TaskSnapshot s = snapshot();
@@ -477,7 +479,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
         require("Task.join()");
         if (me == this) {
-            throw new IllegalStateException("task '" + name + "' (id " + id + ") cannot join itself: it would wait forever");
+            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever");
         }
         if (!isDone()) {
             me.awaitTask(this, true, timeoutNanos);
@@ -489,7 +491,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     public <V> V joinShielded(Task<V> task) {
         TaskImpl<V> target = (TaskImpl<V>) task;
         if (target == this) {
-            throw new IllegalStateException("task '" + name + "' (id " + id + ") cannot join itself: it would wait forever");
+            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever");
         }
         if (!target.isDone()) {
             awaitTask(target, false, -1);
@@ -499,7 +501,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private void awaitTask(TaskImpl<?> target, boolean propagateCancel, long timeoutNanos) {
         long now = loop.ticker.read();
-        Awaiting what = Awaiting.of("join", "task '" + target.name + "'", now);
+        Awaiting what = Awaiting.of("join", "task '" + target.name() + "'", now);
         long t = beginWait(what, true, now);
         Consumer<TaskImpl<?>> listener = d -> wake(t, WOKEN, loop.ticker.read());
         target.addCompletionListener(listener);
@@ -520,11 +522,11 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
         target.removeCompletionListener(listener);
         if (v == TIMEOUT) {
-            throw new TimeoutExpiredException("task '" + target.name + "' did not end within " + Durations.format(timeoutNanos), null);
+            throw new TimeoutExpiredException("task '" + target.name() + "' did not end within " + Durations.format(timeoutNanos), null);
         }
         if (propagateCancel && !target.isDone()) {
             // asyncio: cancelling the awaiter cancels the awaited task, and the awaiter waits for it to end.
-            target.cancel("the task joining it ('" + name + "') was cancelled");
+            target.cancel("the task joining it ('" + name() + "') was cancelled");
             Signal s = new Signal(this);
             Consumer<TaskImpl<?>> l2 = d -> s.fire();
             target.addCompletionListener(l2);
@@ -552,7 +554,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
                     } else {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
-                            throw new TimeoutExpiredException("task '" + name + "' did not end within "
+                            throw new TimeoutExpiredException("task '" + name() + "' did not end within "
                                     + Durations.format(timeoutNanos), null);
                         }
                         LockSupport.parkNanos(this, left);
@@ -581,9 +583,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             }
             case CANCELLED -> {
                 markObserved();
-                throw new CancelledException("task '" + name + "' (id " + id + ") was cancelled: " + endReason, null);
+                throw new CancelledException("task '" + name() + "' (id " + id + ") was cancelled: " + endReason, null);
             }
-            default -> throw new IllegalStateException("task '" + name + "' (id " + id + ") has not ended yet (state "
+            default -> throw new IllegalStateException("task '" + name() + "' (id " + id + ") has not ended yet (state "
                     + state + "); join() it to wait for its result");
         };
     }
@@ -597,7 +599,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     @Override
     public String name() {
-        return name;
+        return givenName == null ? "Task-" + id : givenName;
     }
 
     @Override
@@ -661,7 +663,6 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     @Override
     public void onDone(Consumer<? super Task<T>> callback) {
         java.util.Objects.requireNonNull(callback, "callback");
-        markObserved();
         addCompletionListener(t -> loop.callSoonOrRun(() -> callback.accept(t)));
     }
 
@@ -742,7 +743,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             cancelRequested = r != null;
             reason = r == null ? null : r.reason();
         }
-        return new TaskSnapshot(id, name, loop.name, group == null ? null : group.name(), s, awake, asleep, waiting,
+        return new TaskSnapshot(id, name(), loop.name, group == null ? null : group.name(), s, awake, asleep, waiting,
                 stepCount, s == State.ASLEEP ? awaiting : null, cancelRequested, reason,
                 s == State.FAILED ? failure : null, spawnedAt, endedAt);
     }
@@ -760,12 +761,12 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     @Override
     String fiberName() {
-        return name;
+        return name();
     }
 
     @Override
     public String toString() {
-        return "Task[" + name + " #" + id + ", " + state + "]";
+        return "Task[" + name() + " #" + id + ", " + state + "]";
     }
 
     /** Reports a failure nobody retrieved, when its task is collected. Must not reference the task. */
