@@ -158,6 +158,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             if (r != null) {
                 throw r.deliver(this); // cancelled before its first step: asyncio never starts the body
             }
+            if (!loop.listeners.isEmpty()) {
+                loop.notifyListeners(l -> l.taskStarting(this));
+            }
             value = body.call();
         } catch (Throwable e) {
             error = e;

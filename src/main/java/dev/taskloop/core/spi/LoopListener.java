@@ -16,6 +16,13 @@ public interface LoopListener {
     default void taskSpawned(Task<?> task) {
     }
 
+    /**
+     * A task is about to run its body, on its own thread (holding the baton): the place to set
+     * thread-bound context such as a logging MDC, which then lasts for the task's whole life.
+     */
+    default void taskStarting(Task<?> task) {
+    }
+
     /** A task ended; {@code task} is its final snapshot, with its outcome. */
     default void taskEnded(TaskSnapshot task) {
     }

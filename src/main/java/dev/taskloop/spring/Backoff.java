@@ -1,0 +1,24 @@
+package dev.taskloop.spring;
+
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+
+/**
+ * Exponential back-off between restarts: the n-th restart (n ≥ 1) waits
+ * {@code min(max, initial × multiplier^(n-1))}, then spread uniformly by ± {@code jitter}.
+ *
+ * @param initial delay before the first restart (≥ 0)
+ * @param max longest delay (≥ initial)
+ * @param multiplier growth factor (≥ 1)
+ * @param jitter spread as a fraction in [0, 1]
+ */
+public record Backoff(Duration initial, Duration max, double multiplier, double jitter) {
+
+    /** Delay before the {@code n}-th restart. */
+    public Duration delay(int n, RandomGenerator random) {
+        double base = initial.toNanos() * Math.pow(multiplier, Math.max(0, n - 1));
+        double capped = Math.min(base, max.toNanos());
+        double spread = jitter == 0 ? 0 : jitter * (2 * random.nextDouble() - 1);
+        return Duration.ofNanos(Math.round(Math.max(0, capped * (1 + spread))));
+    }
+}

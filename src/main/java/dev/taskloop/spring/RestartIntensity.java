@@ -1,0 +1,13 @@
+package dev.taskloop.spring;
+
+import java.time.Duration;
+
+/**
+ * OTP's restart intensity: at most {@code maxRestarts} restarts within any {@code window}; one more
+ * and the supervisor gives up.
+ *
+ * @param maxRestarts restarts allowed within the window (≥ 0)
+ * @param window the sliding window (> 0)
+ */
+public record RestartIntensity(int maxRestarts, Duration window) {
+}

@@ -1,0 +1,113 @@
+package dev.taskloop.spring;
+
+import dev.taskloop.core.Task;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The live state of one declared task, as its supervisor sees it; read by health, metrics and the
+ * endpoint. Thread-safe reads; written by the supervising task only.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   STARTING --first attempt runs--> RUNNING --ends, restart due--> BACKING_OFF --delay--> RUNNING
+ *                                       |                               |
+ *                                       +--ends, no restart--> COMPLETED or FAILED (final)
+ *                                       +--too many restarts--> FAILED (final, given up)
+ *                                       +--cancelled (shutdown, operator, group)--> STOPPED (final)
+ * </pre>
+ */
+public final class SupervisedTask {
+
+    /** Where a declared task is in its life; see the class documentation. */
+    public enum Status { STARTING, RUNNING, BACKING_OFF, COMPLETED, FAILED, STOPPED }
+
+    private final TaskSpec spec;
+    private final String group;
+    private final String loop;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile Status status = Status.STARTING;
+    private volatile int restarts;
+    private volatile Throwable lastFailure;
+    private volatile Task<?> task;
+
+    SupervisedTask(TaskSpec spec, String group, String loop) {
+        this.spec = spec;
+        this.group = group;
+        this.loop = loop;
+    }
+
+    /** The declaration. */
+    public TaskSpec spec() {
+        return spec;
+    }
+
+    /** The declared name. */
+    public String name() {
+        return spec.name();
+    }
+
+    /** The supervised group it belongs to, or {@code null}. */
+    public String group() {
+        return group;
+    }
+
+    /** The name of the loop it runs on. */
+    public String loop() {
+        return loop;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** How many times it has been restarted. */
+    public int restarts() {
+        return restarts;
+    }
+
+    /** The last exception an attempt ended with, or {@code null}. */
+    public Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    /** The Taskloop task of the current (or last) attempt, or {@code null} before the first. */
+    public Task<?> task() {
+        return task;
+    }
+
+    /** Whether it said it started ({@link TaskContext#started()}), or does not need to. */
+    public boolean isStarted() {
+        return !spec.awaitStarted() || started.getCount() == 0;
+    }
+
+    /** Whether it has failed for good. */
+    public boolean hasFailed() {
+        return status == Status.FAILED;
+    }
+
+    void markStarted() {
+        started.countDown();
+    }
+
+    void running(Task<?> t) {
+        task = t;
+        status = Status.RUNNING;
+    }
+
+    void status(Status s) {
+        status = s;
+    }
+
+    void failed(Throwable failure) {
+        lastFailure = failure;
+    }
+
+    void restarted() {
+        restarts++;
+    }
+
+    @Override
+    public String toString() {
+        return "SupervisedTask[" + name() + ", " + status + ", restarts=" + restarts + "]";
+    }
+}

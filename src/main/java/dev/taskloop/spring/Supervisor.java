@@ -1,0 +1,392 @@
+package dev.taskloop.spring;
+
+import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelScope;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import dev.taskloop.spring.annotation.Overrun;
+import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.annotation.Strategy;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.random.RandomGenerator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Runs declared tasks and groups on a loop and restarts them by their policies: the OTP
+ * supervisor, on Taskloop tasks. A declared task is one Taskloop task that retries in place; a group
+ * is a supervising task (named after the group) whose children are the group's tasks.
+ *
+ * <p>Everything here runs inside tasks, so back-off delays and schedules use the loop's time, and
+ * run in virtual time under a {@code TestLoop}; cron schedules read {@link Environment#clock()}.
+ */
+public final class Supervisor {
+
+    private static final Log log = LogFactory.getLog(Supervisor.class);
+
+    /**
+     * What supervision needs from its surroundings.
+     *
+     * @param clock wall clock for cron schedules
+     * @param random source of back-off jitter
+     * @param observations registry for one {@code Observation} per periodic run, or {@code null}
+     */
+    public record Environment(Clock clock, RandomGenerator random, ObservationRegistry observations) {
+
+        /** The system clock, a fresh random generator, no observations. */
+        public static Environment defaults() {
+            return new Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), null);
+        }
+    }
+
+    private Supervisor() {
+    }
+
+    /** Starts a declared task on {@code loop}; it restarts in place by its policy. */
+    public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env) {
+        SupervisedTask st = new SupervisedTask(spec, null, loop.name());
+        Task<?> t = loop.spawn(spec.name(), () -> superviseTask(st, env));
+        t.onDone(Supervisor::retrieve);
+        return st;
+    }
+
+    /** Starts a supervised group on {@code loop}; returns its tasks' states, in declaration order. */
+    public static List<SupervisedTask> start(EventLoop loop, GroupSpec group, Environment env) {
+        List<SupervisedTask> children = new ArrayList<>();
+        for (TaskSpec spec : group.tasks()) {
+            children.add(new SupervisedTask(spec, group.name(), loop.name()));
+        }
+        Task<?> t = loop.spawn(group.name(), () -> superviseGroup(group, children, env));
+        t.onDone(Supervisor::retrieve);
+        return List.copyOf(children);
+    }
+
+    /** The supervisor has logged a final failure; retrieving it keeps it from being reported as unobserved. */
+    private static void retrieve(Task<?> t) {
+        if (t.state() == Task.State.FAILED) {
+            t.exception();
+        }
+    }
+
+    // ------------------------------------------------------------------ a declared task
+
+    private static void superviseTask(SupervisedTask st, Environment env) throws Exception {
+        TaskSpec spec = st.spec();
+        Window window = new Window(spec.intensity());
+        for (int attempt = 1; ; attempt++) {
+            Throwable failure = attempt(st, attempt, env);
+            if (!restartDue(spec.restart(), failure)) {
+                st.status(failure == null ? SupervisedTask.Status.COMPLETED : SupervisedTask.Status.FAILED);
+                if (failure != null) {
+                    throw rethrowable(failure);
+                }
+                return;
+            }
+            int n = window.record(EventLoop.current().time());
+            if (n < 0) {
+                st.status(SupervisedTask.Status.FAILED);
+                throw gaveUp("task '" + spec.name() + "'", spec.intensity(), failure);
+            }
+            st.restarted();
+            st.status(SupervisedTask.Status.BACKING_OFF);
+            Duration delay = spec.backoff().delay(n, env.random());
+            log.info("Restarting task '" + spec.name() + "' in " + delay.toMillis() + " ms (restart " + n + " within "
+                    + spec.intensity().window() + ", limit " + spec.intensity().maxRestarts() + ")");
+            Async.sleep(delay);
+        }
+    }
+
+    /**
+     * Runs one attempt in the current task. Returns what it failed with, {@code null} if it returned;
+     * rethrows the task's own cancellation after marking it stopped.
+     */
+    private static Throwable attempt(SupervisedTask st, int attempt, Environment env) {
+        Task<?> me = Task.current();
+        st.running(me);
+        try {
+            runSchedule(st, new Context(st, me, attempt), env);
+            return null;
+        } catch (CancellationException c) {
+            if (me.isCancelRequested()) {
+                st.status(SupervisedTask.Status.STOPPED);
+                throw c;
+            }
+            return failed(st, attempt, c); // a cancelled future it awaited, not a stop request
+        } catch (Throwable e) {
+            return failed(st, attempt, e);
+        }
+    }
+
+    private static Throwable failed(SupervisedTask st, int attempt, Throwable e) {
+        st.failed(e);
+        log.warn("Task '" + st.name() + "' failed (attempt " + attempt + "): " + e, e);
+        return e;
+    }
+
+    private static boolean restartDue(Restart policy, Throwable failure) {
+        return policy == Restart.ALWAYS || (policy == Restart.ON_FAILURE && failure != null);
+    }
+
+    private static RestartLimitExceededException gaveUp(String what, RestartIntensity limit, Throwable last) {
+        String msg = what + " failed again after " + limit.maxRestarts() + " restarts within " + limit.window()
+                + "; the restart limit (maxRestarts=" + limit.maxRestarts() + ", restartWindow=" + limit.window()
+                + ") is reached, so it is given up on";
+        log.error(msg, last);
+        return new RestartLimitExceededException(msg, last);
+    }
+
+    private static Exception rethrowable(Throwable t) {
+        if (t instanceof Exception e) {
+            return e;
+        }
+        throw (Error) t;
+    }
+
+    // ------------------------------------------------------------------ schedules
+
+    private static void runSchedule(SupervisedTask st, Context ctx, Environment env) throws Exception {
+        TaskSpec spec = st.spec();
+        switch (spec.schedule()) {
+            case Schedule.Continuous c -> spec.body().run(ctx);
+            case Schedule.FixedDelay d -> {
+                Async.sleep(d.initialDelay());
+                while (true) {
+                    run(spec, ctx, env);
+                    Async.sleep(d.delay());
+                }
+            }
+            case Schedule.FixedRate r -> {
+                Async.sleep(r.initialDelay());
+                EventLoop loop = EventLoop.current();
+                long period = r.period().toNanos();
+                long slot = loop.time();
+                while (true) {
+                    run(spec, ctx, env);
+                    long next = slot + period;
+                    long now = loop.time();
+                    if (now > next && r.overrun() == Overrun.SKIP) {
+                        next += ((now - next + period - 1) / period) * period;
+                    }
+                    slot = next;
+                    Async.sleep(Duration.ofNanos(Math.max(0, next - now)));
+                }
+            }
+            case Schedule.Cron c -> {
+                Clock clock = env.clock().withZone(c.zone());
+                ZonedDateTime last = ZonedDateTime.now(clock);
+                while (true) {
+                    ZonedDateTime now = ZonedDateTime.now(clock);
+                    ZonedDateTime next = c.expression().next(c.overrun() == Overrun.SKIP || last.isAfter(now) ? now : last);
+                    if (next == null) {
+                        log.info("Cron task '" + spec.name() + "' has no further run for '" + c.source() + "'");
+                        return;
+                    }
+                    Async.sleep(Duration.between(now, next).isNegative() ? Duration.ZERO : Duration.between(now, next));
+                    last = next;
+                    run(spec, ctx, env);
+                }
+            }
+        }
+    }
+
+    private static void run(TaskSpec spec, Context ctx, Environment env) throws Exception {
+        ctx.run++;
+        ObservationRegistry registry = env.observations();
+        if (registry == null || registry.isNoop()) {
+            spec.body().run(ctx);
+            return;
+        }
+        Observation.createNotStarted("taskloop.task.run", registry)
+                .contextualName(spec.name())
+                .lowCardinalityKeyValue("taskloop.task", spec.name())
+                .highCardinalityKeyValue("taskloop.run", Long.toString(ctx.run))
+                .observeChecked(() -> spec.body().run(ctx));
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    private static void superviseGroup(GroupSpec group, List<SupervisedTask> children, Environment env) throws Exception {
+        int n = children.size();
+        Task<?>[] running = new Task<?>[n];
+        int[] attempts = new int[n];
+        Window window = new Window(group.intensity());
+        try {
+            for (int i = 0; i < n; i++) {
+                running[i] = spawnChild(children.get(i), ++attempts[i], env);
+            }
+            while (true) {
+                List<Task<?>> live = new ArrayList<>();
+                for (Task<?> t : running) {
+                    if (t != null) {
+                        live.add(t);
+                    }
+                }
+                if (live.isEmpty()) {
+                    return;
+                }
+                Task<?> ended = Async.waitFirst(live);
+                int i = indexOf(running, ended);
+                running[i] = null;
+                SupervisedTask st = children.get(i);
+                if (ended.state() == Task.State.CANCELLED) {
+                    st.status(SupervisedTask.Status.STOPPED); // an operator stopped it: not restarted
+                    continue;
+                }
+                Throwable failure = ended.state() == Task.State.FAILED ? ended.exception() : null;
+                if (!restartDue(st.spec().restart(), failure)) {
+                    st.status(failure == null ? SupervisedTask.Status.COMPLETED : SupervisedTask.Status.FAILED);
+                    continue;
+                }
+                int k = window.record(EventLoop.current().time());
+                if (k < 0) {
+                    st.status(SupervisedTask.Status.FAILED);
+                    stopAll(running, children);
+                    throw gaveUp("supervised group '" + group.name() + "' (task '" + st.name() + "')", group.intensity(), failure);
+                }
+                List<Integer> restart = new ArrayList<>();
+                for (int j = 0; j < n; j++) {
+                    boolean alive = running[j] != null;
+                    boolean affected = j == i
+                            || (group.strategy() == Strategy.ONE_FOR_ALL && alive)
+                            || (group.strategy() == Strategy.REST_FOR_ONE && alive && j > i);
+                    if (affected) {
+                        restart.add(j);
+                    }
+                }
+                List<Task<?>> toStop = new ArrayList<>();
+                for (int j : restart) {
+                    children.get(j).status(SupervisedTask.Status.BACKING_OFF);
+                    if (running[j] != null) {
+                        running[j].cancel("supervised group '" + group.name() + "' restarts it with task '" + st.name()
+                                + "' (" + group.strategy() + ")");
+                        toStop.add(running[j]);
+                        running[j] = null;
+                    }
+                }
+                Async.gatherSettled(toStop);
+                st.restarted();
+                Duration delay = st.spec().backoff().delay(k, env.random());
+                log.info("Supervised group '" + group.name() + "' restarts " + names(children, restart) + " in "
+                        + delay.toMillis() + " ms (" + group.strategy() + ", after task '" + st.name() + "' "
+                        + (failure == null ? "returned" : "failed") + ")");
+                Async.sleep(delay);
+                for (int j : restart) {
+                    running[j] = spawnChild(children.get(j), ++attempts[j], env);
+                }
+            }
+        } finally {
+            CancelScope.shielded().run(() -> stopAll(running, children));
+        }
+    }
+
+    private static Task<?> spawnChild(SupervisedTask st, int attempt, Environment env) {
+        return Async.spawn(st.name(), () -> {
+            Throwable failure = attempt(st, attempt, env);
+            if (failure != null) {
+                throw rethrowable(failure);
+            }
+        });
+    }
+
+    private static void stopAll(Task<?>[] running, List<SupervisedTask> children) {
+        List<Task<?>> live = new ArrayList<>();
+        for (int j = 0; j < running.length; j++) {
+            if (running[j] != null) {
+                running[j].cancel("its supervised group stopped");
+                live.add(running[j]);
+                children.get(j).status(SupervisedTask.Status.STOPPED);
+                running[j] = null;
+            }
+        }
+        Async.gatherSettled(live);
+    }
+
+    private static int indexOf(Task<?>[] running, Task<?> t) {
+        for (int i = 0; i < running.length; i++) {
+            if (running[i] == t) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("not a child: " + t);
+    }
+
+    private static List<String> names(List<SupervisedTask> children, List<Integer> idx) {
+        return idx.stream().map(i -> children.get(i).name()).toList();
+    }
+
+    /** Restarts within the sliding window: OTP's intensity check. */
+    private static final class Window {
+        private final RestartIntensity limit;
+        private final ArrayDeque<Long> times = new ArrayDeque<>();
+
+        Window(RestartIntensity limit) {
+            this.limit = limit;
+        }
+
+        /** Records a restart at {@code now}; returns how many fall in the window including it, or -1 if over the limit. */
+        int record(long now) {
+            long from = now - limit.window().toNanos();
+            while (!times.isEmpty() && times.peekFirst() <= from) {
+                times.pollFirst();
+            }
+            if (times.size() >= limit.maxRestarts()) {
+                return -1;
+            }
+            times.addLast(now);
+            return times.size();
+        }
+    }
+
+    /** The {@link TaskContext} of one attempt. */
+    private static final class Context implements TaskContext {
+        private final SupervisedTask st;
+        private final Task<?> task;
+        private final int attempt;
+        long run;
+
+        Context(SupervisedTask st, Task<?> task, int attempt) {
+            this.st = st;
+            this.task = Objects.requireNonNull(task);
+            this.attempt = attempt;
+        }
+
+        @Override
+        public String name() {
+            return st.name();
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
+        }
+
+        @Override
+        public long run() {
+            return Math.max(1, run);
+        }
+
+        @Override
+        public boolean isCancelRequested() {
+            return task.isCancelRequested();
+        }
+
+        @Override
+        public void started() {
+            st.markStarted();
+        }
+
+        @Override
+        public Task<?> task() {
+            return task;
+        }
+    }
+}

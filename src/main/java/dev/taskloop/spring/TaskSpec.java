@@ -1,0 +1,27 @@
+package dev.taskloop.spring;
+
+import dev.taskloop.spring.annotation.Restart;
+
+/**
+ * A validated declaration of a background task: what {@code @BackgroundTask} says, or what an
+ * application builds by hand.
+ *
+ * @param name unique name
+ * @param loop loop name, or empty for the default loop
+ * @param restart when it starts again
+ * @param backoff delays between restarts
+ * @param intensity when to give up (ignored inside a group, which has its own)
+ * @param schedule once, or periodic
+ * @param critical whether its final failure makes the application unhealthy
+ * @param awaitStarted whether readiness waits for {@link TaskContext#started()}
+ * @param body what one attempt (or one periodic run) does
+ */
+public record TaskSpec(String name, String loop, Restart restart, Backoff backoff, RestartIntensity intensity,
+                       Schedule schedule, boolean critical, boolean awaitStarted, Body body) {
+
+    /** One attempt or one run of a task. */
+    @FunctionalInterface
+    public interface Body {
+        void run(TaskContext context) throws Exception;
+    }
+}
