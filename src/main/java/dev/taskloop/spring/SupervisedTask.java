@@ -1,7 +1,7 @@
 package dev.taskloop.spring;
 
 import dev.taskloop.core.Task;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The live state of one declared task, as its supervisor sees it; read by health, metrics and the
@@ -24,7 +24,7 @@ public final class SupervisedTask {
     private final TaskSpec spec;
     private final String group;
     private final String loop;
-    private final CountDownLatch started = new CountDownLatch(1);
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile Status status = Status.STARTING;
     private volatile int restarts;
     private volatile Throwable lastFailure;
@@ -77,7 +77,12 @@ public final class SupervisedTask {
 
     /** Whether it said it started ({@link TaskContext#started()}), or does not need to. */
     public boolean isStarted() {
-        return !spec.awaitStarted() || started.getCount() == 0;
+        return !spec.awaitStarted() || started.isDone();
+    }
+
+    /** Completes when it says it started (at once if it does not need to). */
+    public CompletableFuture<Void> whenStarted() {
+        return spec.awaitStarted() ? started.copy() : CompletableFuture.completedFuture(null);
     }
 
     /** Whether it has failed for good. */
@@ -86,7 +91,7 @@ public final class SupervisedTask {
     }
 
     void markStarted() {
-        started.countDown();
+        started.complete(null);
     }
 
     void running(Task<?> t) {

@@ -1,0 +1,58 @@
+package dev.taskloop.autoconfigure;
+
+import dev.taskloop.spring.BackgroundTaskBeanPostProcessor;
+import dev.taskloop.spring.DeclaredTasks;
+import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.ReadinessGate;
+import dev.taskloop.spring.Supervisor;
+import dev.taskloop.spring.TaskloopLifecycle;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/** {@code @BackgroundTask} processing, the lifecycle that runs the declared tasks, and the readiness gate. */
+@Configuration(proxyBeanMethods = false)
+class DeclaredTasksConfiguration {
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static DeclaredTasks taskloopDeclaredTasks() {
+        return new DeclaredTasks();
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static BackgroundTaskBeanPostProcessor taskloopBackgroundTaskBeanPostProcessor(DeclaredTasks taskloopDeclaredTasks) {
+        return new BackgroundTaskBeanPostProcessor(taskloopDeclaredTasks);
+    }
+
+    @Bean
+    TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, TaskloopProperties properties,
+                                        ObjectProvider<ObservationRegistry> observations, Environment environment) {
+        Duration timeout = properties.getShutdown().getTimeout();
+        Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+                .orElse(Duration.ofSeconds(30));
+        if (timeout.compareTo(phase) >= 0) {
+            throw new IllegalStateException("taskloop.shutdown.timeout (" + timeout + ") must be shorter than "
+                    + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the loops after that,"
+                    + " cutting off tasks still cleaning up; lower taskloop.shutdown.timeout or raise the phase timeout");
+        }
+        return new TaskloopLifecycle(loops, declared,
+                new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()),
+                timeout);
+    }
+
+    @Bean
+    ReadinessGate taskloopReadinessGate(TaskloopLifecycle lifecycle, ApplicationEventPublisher publisher) {
+        return new ReadinessGate(lifecycle, publisher);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.taskloop.autoconfigure;
+
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.TaskMdc;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+/** The loops named in {@code taskloop.loops}, unless the application defines its own {@link EventLoop}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnMissingBean(EventLoop.class)
+class LoopsConfiguration {
+
+    @Bean(destroyMethod = "")
+    LoopDirectory taskloopLoops(TaskloopProperties properties) {
+        List<EventLoop> loops = new ArrayList<>();
+        for (String name : properties.getLoops()) {
+            loops.add(EventLoop.builder().name(name)
+                    .slowStepThreshold(properties.getSlowStepThreshold())
+                    .shutdownTimeout(properties.getShutdown().getTimeout())
+                    .watchdog(properties.isWatchdog())
+                    .measure(properties.isMeasure())
+                    .listener(new TaskMdc())
+                    .build());
+        }
+        return new LoopDirectory(loops, loops.getFirst());
+    }
+
+    /** The default loop, for injection; closed by the lifecycle (and again, harmlessly, on destroy). */
+    @Bean
+    @Primary
+    EventLoop taskloopEventLoop(LoopDirectory taskloopLoops) {
+        return taskloopLoops.defaultLoop();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.taskloop.autoconfigure;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of Taskloop: the event loops (unless the application defines its own
+ * {@code EventLoop} beans), the {@code @BackgroundTask} / {@code @SupervisedGroup} processing, the
+ * lifecycle that starts and stops them, readiness and the logging MDC. Off with
+ * {@code taskloop.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "taskloop.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TaskloopProperties.class)
+@Import({LoopsConfiguration.class, ApplicationLoopsConfiguration.class, DeclaredTasksConfiguration.class})
+public final class TaskloopAutoConfiguration {
+}

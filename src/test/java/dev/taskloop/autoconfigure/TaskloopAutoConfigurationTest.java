@@ -1,0 +1,174 @@
+package dev.taskloop.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.spring.DeclaredTasks;
+import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.TaskloopLifecycle;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+class TaskloopAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class));
+
+    @Test
+    void createsOneDefaultLoopNamedMainWithTheDefaults() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(EventLoop.class).hasSingleBean(LoopDirectory.class)
+                    .hasSingleBean(TaskloopLifecycle.class).hasSingleBean(DeclaredTasks.class);
+            EventLoop loop = context.getBean(EventLoop.class);
+            assertThat(loop.name()).isEqualTo("main");
+            assertThat(loop.snapshot().slowStepThresholdNanos()).isEqualTo(Duration.ofMillis(100).toNanos());
+            TaskloopProperties p = context.getBean(TaskloopProperties.class);
+            assertThat(p.isEnabled()).isTrue();
+            assertThat(p.isWatchdog()).isTrue();
+            assertThat(p.isMeasure()).isTrue();
+            assertThat(p.getShutdown().getTimeout()).isEqualTo(Duration.ofSeconds(20));
+        });
+    }
+
+    @Test
+    void bindsEveryProperty() {
+        runner.withPropertyValues("taskloop.loops=io,cpu-1", "taskloop.slow-step-threshold=250ms", "taskloop.watchdog=false",
+                "taskloop.measure=false", "taskloop.shutdown.timeout=5s").run(context -> {
+                    LoopDirectory loops = context.getBean(LoopDirectory.class);
+                    assertThat(loops.names()).containsExactly("io", "cpu-1");
+                    assertThat(loops.defaultLoop().name()).isEqualTo("io");
+                    assertThat(context.getBean(EventLoop.class)).isSameAs(loops.defaultLoop());
+                    assertThat(loops.find("cpu-1").snapshot().slowStepThresholdNanos()).isEqualTo(Duration.ofMillis(250).toNanos());
+                    TaskloopProperties p = context.getBean(TaskloopProperties.class);
+                    assertThat(p.isWatchdog()).isFalse();
+                    assertThat(p.isMeasure()).isFalse();
+                    assertThat(p.getShutdown().getTimeout()).isEqualTo(Duration.ofSeconds(5));
+                });
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesItsOwnLoop() {
+        runner.withUserConfiguration(OwnLoop.class).run(context -> {
+            assertThat(context).hasSingleBean(EventLoop.class);
+            assertThat(context.getBean(EventLoop.class).name()).isEqualTo("mine");
+            assertThat(context.getBean(LoopDirectory.class).names()).containsExactly("mine");
+        });
+    }
+
+    @Test
+    void withSeveralOwnLoopsThePrimaryIsTheDefault() {
+        runner.withUserConfiguration(TwoLoops.class).run(context -> {
+            LoopDirectory loops = context.getBean(LoopDirectory.class);
+            assertThat(loops.names()).containsExactlyInAnyOrder("fast", "slow");
+            assertThat(loops.defaultLoop().name()).isEqualTo("fast");
+        });
+    }
+
+    @Test
+    void canBeSwitchedOff() {
+        runner.withPropertyValues("taskloop.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(EventLoop.class).doesNotHaveBean(TaskloopLifecycle.class));
+    }
+
+    @Test
+    void closingTheContextClosesTheLoops() {
+        EventLoop[] seen = new EventLoop[1];
+        runner.run(context -> seen[0] = context.getBean(EventLoop.class));
+        assertThat(seen[0].isClosed()).isTrue();
+    }
+
+    @Test
+    void rejectsANonPositiveSlowStepThreshold() {
+        assertInvalid("taskloop.slow-step-threshold=0ms", "slowStepThreshold", "PT0S",
+                "must be a positive duration, e.g. 100ms");
+    }
+
+    @Test
+    void rejectsANegativeShutdownTimeout() {
+        assertInvalid("taskloop.shutdown.timeout=-1s", "shutdown.timeout", "PT-1S",
+                "must be zero or a positive duration, e.g. 20s");
+    }
+
+    @Test
+    void rejectsABadLoopName() {
+        assertInvalid("taskloop.loops=main,Bad_Name", "loops", "[main, Bad_Name]",
+                "loop name 'Bad_Name' must be 1 to 63 lower-case letters, digits or dashes, starting and ending with a letter or digit");
+    }
+
+    @Test
+    void rejectsADuplicateLoopName() {
+        assertInvalid("taskloop.loops=a,b,a", "loops", "[a, b, a]", "loop name 'a' appears twice; loop names must be unique");
+    }
+
+    @Test
+    void rejectsAnEmptyListOfLoops() {
+        runner.withPropertyValues("taskloop.loops=").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(BindValidationException.class)
+                    .hasMessageContaining("must name at least one loop (the first is the default loop), e.g. main");
+        });
+    }
+
+    @Test
+    void rejectsAMalformedDuration() {
+        runner.withPropertyValues("taskloop.slow-step-threshold=soon").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("taskloop.slow-step-threshold")
+                    .hasStackTraceContaining("soon").hasStackTraceContaining("java.time.Duration");
+        });
+    }
+
+    @Test
+    void rejectsAShutdownTimeoutNotShorterThanSpringsPhaseTimeout() {
+        runner.withPropertyValues("taskloop.shutdown.timeout=30s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessage("taskloop.shutdown.timeout (PT30S) must be shorter than "
+                    + "spring.lifecycle.timeout-per-shutdown-phase (PT30S): Spring stops waiting for the loops after that, cutting off"
+                    + " tasks still cleaning up; lower taskloop.shutdown.timeout or raise the phase timeout");
+        });
+        runner.withPropertyValues("taskloop.shutdown.timeout=30s", "spring.lifecycle.timeout-per-shutdown-phase=45s")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /** The failure names the property (as the bound field), the rejected value and what is allowed. */
+    private void assertInvalid(String property, String field, String value, String reason) {
+        runner.withPropertyValues(property).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOfSatisfying(BindValidationException.class, e -> {
+                List<String> messages = e.getValidationErrors().getAllErrors().stream().map(err -> err.getDefaultMessage()).toList();
+                assertThat(messages).contains(reason);
+            });
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("on field '" + field + "': rejected value [" + value + "]");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnLoop {
+        @Bean
+        EventLoop myLoop() {
+            return EventLoop.builder().name("mine").build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoLoops {
+        @Bean
+        @Primary
+        EventLoop fast() {
+            return EventLoop.builder().name("fast").build();
+        }
+
+        @Bean
+        EventLoop slow() {
+            return EventLoop.builder().name("slow").build();
+        }
+    }
+}
