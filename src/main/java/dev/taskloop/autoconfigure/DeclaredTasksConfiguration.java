@@ -4,6 +4,7 @@ import dev.taskloop.spring.BackgroundTaskBeanPostProcessor;
 import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.LoopDirectory;
 import dev.taskloop.spring.ReadinessGate;
+import dev.taskloop.spring.SigtermExit;
 import dev.taskloop.spring.Supervisor;
 import dev.taskloop.spring.TaskloopLifecycle;
 import io.micrometer.observation.ObservationRegistry;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -49,6 +51,12 @@ class DeclaredTasksConfiguration {
         return new TaskloopLifecycle(loops, declared,
                 new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()),
                 timeout);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "taskloop.shutdown.exit-zero-on-sigterm", matchIfMissing = true)
+    static SigtermExit taskloopSigtermExit() {
+        return new SigtermExit();
     }
 
     @Bean

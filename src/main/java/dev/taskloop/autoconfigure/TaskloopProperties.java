@@ -96,6 +96,20 @@ public class TaskloopProperties implements Validator {
          */
         private Duration timeout = Duration.ofSeconds(20);
 
+        /**
+         * Whether SIGTERM ends the process with exit status 0 after the orderly shutdown, instead
+         * of the JVM's 143.
+         */
+        private boolean exitZeroOnSigterm = true;
+
+        public boolean isExitZeroOnSigterm() {
+            return exitZeroOnSigterm;
+        }
+
+        public void setExitZeroOnSigterm(boolean exitZeroOnSigterm) {
+            this.exitZeroOnSigterm = exitZeroOnSigterm;
+        }
+
         public Duration getTimeout() {
             return timeout;
         }

@@ -1,10 +1,13 @@
 package dev.taskloop.demo;
 
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.core.Task;
 import dev.taskloop.core.TaskGroup;
 import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.spring.TaskContext;
+import dev.taskloop.spring.annotation.BackgroundTask;
+import dev.taskloop.spring.annotation.Restart;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,73 +16,55 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
 
 /**
- * The demo's loop and its long-running tasks, wired by hand until the starter's annotations and
- * auto-configuration exist:
+ * The demo's background tasks, declared with {@code @BackgroundTask}:
  * <ul>
- *   <li>{@code poller}: every 2 s fans out three "fetches" in a {@link TaskGroup}; each does blocking
- *       I/O through {@link Async#offload} so the loop stays free;</li>
- *   <li>{@code heartbeat}: every 5 s logs the loop's own figures: tasks, utilization, lag p99,
- *       slow steps.</li>
+ *   <li>{@code ticker}: every 5 s, logs the loop's own figures (tasks, utilization, lag p99);</li>
+ *   <li>{@code report}: every 2 s, fans out three "fetches" in a {@link TaskGroup}; each does its
+ *       blocking I/O through {@link Async#offload}, so the loop stays free;</li>
+ *   <li>{@code blocker}: when switched on ({@code demo.blocker.enabled=true}, or
+ *       {@code POST /demo/blocker?enabled=true}), blocks the loop with a plain {@code Thread.sleep}
+ *       every 3 s: what the watchdog, the endpoint and the health check exist to catch;</li>
+ *   <li>{@code stubborn}: only with {@code demo.stubborn.enabled=true}, ignores cancellation, to
+ *       show that shutdown still ends after {@code taskloop.shutdown.timeout} and names it.</li>
  * </ul>
+ * Each task logs when it is cleaned up at shutdown.
  */
-@Configuration(proxyBeanMethods = false)
+@Component
 public class DemoTasks {
 
     private static final Logger log = LoggerFactory.getLogger(DemoTasks.class);
 
-    @Bean(destroyMethod = "close")
-    EventLoop demoLoop() {
-        return EventLoop.builder().name("demo").shutdownTimeout(Duration.ofSeconds(10)).build();
+    private final EventLoop loop;
+    private final DemoSwitches switches;
+    private final ReportStats stats = new ReportStats();
+
+    DemoTasks(EventLoop loop, DemoSwitches switches) {
+        this.loop = loop;
+        this.switches = switches;
     }
 
-    @Bean
-    ApplicationRunner startDemoTasks(EventLoop demoLoop, PollStats stats) {
-        return new ApplicationRunner() {
-            @Override
-            public void run(ApplicationArguments args) {
-                demoLoop.spawn("poller", () -> poll(stats));
-                demoLoop.spawn("heartbeat", () -> heartbeat(demoLoop));
-            }
-        };
+    /** What the report task has done so far; read by the demo's tests. */
+    public ReportStats stats() {
+        return stats;
     }
 
-    @Bean
-    PollStats pollStats() {
-        return new PollStats();
+    @BackgroundTask(name = "ticker", fixedRate = "5s")
+    void ticker() {
+        LoopSnapshot s = loop.snapshot();
+        log.info("loop '{}': {} live tasks, {} completed, utilization {}%, lag p99 {} µs, {} slow steps",
+                s.name(), s.liveTasks(), s.completed(), Math.round(s.utilization() * 1000) / 10.0,
+                s.lag().p99() / 1000, s.slowSteps());
     }
 
-    /** What the poller has done so far; read by the demo's test. */
-    public static final class PollStats {
-        final AtomicLong rounds = new AtomicLong();
-        final AtomicLong fetches = new AtomicLong();
-        final CountDownLatch firstRound = new CountDownLatch(1);
-
-        /** Waits (up to {@code timeout}) for the first poll round to end; returns whether it did. */
-        public boolean awaitFirstRound(Duration timeout) throws InterruptedException {
-            return firstRound.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        public long rounds() {
-            return rounds.get();
-        }
-
-        public long fetches() {
-            return fetches.get();
-        }
-    }
-
-    private static void poll(PollStats stats) {
-        while (true) {
-            TaskGroup round = TaskGroup.create("poll-round");
-            List<String> sources = List.of("orders", "stock", "prices");
+    @BackgroundTask(name = "report", fixedDelay = "2s", restart = Restart.ALWAYS)
+    void report(TaskContext ctx) {
+        TaskGroup round = TaskGroup.create("report-round");
+        try {
             round.run(() -> {
-                for (String source : sources) {
+                for (String source : List.of("orders", "stock", "prices")) {
                     round.spawn("fetch-" + source, () -> {
                         int rows = Async.offload(() -> blockingFetch(source));
                         stats.fetches.incrementAndGet();
@@ -89,7 +74,10 @@ public class DemoTasks {
             });
             stats.rounds.incrementAndGet();
             stats.firstRound.countDown();
-            Async.sleep(Duration.ofSeconds(2));
+        } finally {
+            if (ctx.isCancelRequested()) {
+                log.info("task 'report' cleaned up");
+            }
         }
     }
 
@@ -99,13 +87,47 @@ public class DemoTasks {
         return source.length() * 10;
     }
 
-    private static void heartbeat(EventLoop loop) {
-        while (true) {
-            LoopSnapshot s = loop.snapshot();
-            log.info("loop '{}': {} live tasks, {} completed, utilization {}%, lag p99 {} µs, {} slow steps, running task: {}",
-                    s.name(), s.liveTasks(), s.completed(), Math.round(s.utilization() * 1000) / 10.0,
-                    s.lag().p99() / 1000, s.slowSteps(), Task.current().name());
-            Async.sleep(Duration.ofSeconds(5));
+    @BackgroundTask(name = "blocker", restart = Restart.ALWAYS)
+    void blocker() throws InterruptedException {
+        try {
+            while (true) {
+                Async.sleep(Duration.ofSeconds(3));
+                if (switches.blocker()) {
+                    log.warn("blocking the loop for 2 s with Thread.sleep (demo.blocker.enabled=true)");
+                    Thread.sleep(2000); // on purpose: holds the baton, every other task of the loop waits
+                }
+            }
+        } finally {
+            log.info("task 'blocker' cleaned up");
+        }
+    }
+
+    @BackgroundTask(name = "stubborn")
+    void stubborn() {
+        if (!switches.stubborn()) {
+            return;
+        }
+        log.warn("task 'stubborn' will ignore cancellation (demo.stubborn.enabled=true)");
+        CancelScope.shielded().run(() -> Async.sleep(Duration.ofHours(1)));
+    }
+
+    /** Counters of the report task. */
+    public static final class ReportStats {
+        final AtomicLong rounds = new AtomicLong();
+        final AtomicLong fetches = new AtomicLong();
+        final CountDownLatch firstRound = new CountDownLatch(1);
+
+        public long rounds() {
+            return rounds.get();
+        }
+
+        public long fetches() {
+            return fetches.get();
+        }
+
+        /** Waits (up to {@code timeout}) for the first report round to end; returns whether it did. */
+        public boolean awaitFirstRound(Duration timeout) throws InterruptedException {
+            return firstRound.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

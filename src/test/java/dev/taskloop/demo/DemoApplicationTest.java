@@ -3,28 +3,34 @@ package dev.taskloop.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.core.Task;
+import dev.taskloop.spring.DeclaredTasks;
+import dev.taskloop.spring.SupervisedTask;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
-/** The demo starts as a real Spring Boot application and its tasks run on the loop. */
-@SpringBootTest
+/** The demo starts as a real Spring Boot application and its declared tasks run on the loop. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DemoApplicationTest {
 
     @Autowired
     EventLoop loop;
 
     @Autowired
-    DemoTasks.PollStats stats;
+    DeclaredTasks declared;
+
+    @Autowired
+    DemoTasks tasks;
 
     @Test
-    void theDemoLoopRunsThePollerAndTheHeartbeat() throws InterruptedException {
-        assertThat(loop.tasks()).extracting(Task::name).contains("poller", "heartbeat");
-        assertThat(stats.awaitFirstRound(Duration.ofSeconds(20))).as("first poll round ended").isTrue();
-        assertThat(stats.fetches()).as("fetches done by the first poll round").isGreaterThanOrEqualTo(3);
-        assertThat(stats.rounds()).isGreaterThanOrEqualTo(1);
+    void theDemosDeclaredTasksRunOnTheDefaultLoop() throws InterruptedException {
+        assertThat(loop.name()).isEqualTo("main");
+        assertThat(declared.supervised()).extracting(SupervisedTask::name)
+                .contains("ticker", "report", "blocker", "stubborn");
+        assertThat(tasks.stats().awaitFirstRound(Duration.ofSeconds(20))).as("first report round ended").isTrue();
+        assertThat(tasks.stats().fetches()).isGreaterThanOrEqualTo(3);
         assertThat(loop.snapshot().failed()).isZero();
+        assertThat(declared.find("stubborn")).get().extracting(SupervisedTask::status).isEqualTo(SupervisedTask.Status.COMPLETED);
     }
 }
