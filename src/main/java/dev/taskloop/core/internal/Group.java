@@ -6,7 +6,6 @@ import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.TaskGroup;
 import dev.taskloop.core.TaskGroupException;
-import dev.taskloop.core.spi.Awaiting;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -78,7 +77,7 @@ public final class Group implements TaskGroup {
             errors.add(bodyError);
             abort("the body of task group '" + name + "' failed: " + bodyError);
         }
-        me.waitUntil(Awaiting.of("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
+        me.waitUntil(new TaskImpl.WaitSite("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
         scope.exit(me, false);
         state = DONE;
         if (!errors.isEmpty()) {
@@ -118,7 +117,7 @@ public final class Group implements TaskGroup {
             throw new IllegalStateException("task group '" + this.name + "' is not running: spawn its tasks inside run() or call()");
         }
         if (state == DONE) {
-            throw new IllegalStateException("task group '" + this.name + "' has finished; it accepts no new tasks");
+            throw new IllegalStateException("task group '" + this.name + "' has finished; it accepts no new tasks: spawn inside its run()/call() body, or create a new TaskGroup");
         }
         if (aborting) {
             throw new IllegalStateException("task group '" + this.name + "' is shutting down after a failure; it accepts no new tasks");

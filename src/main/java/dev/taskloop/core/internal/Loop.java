@@ -105,6 +105,8 @@ public final class Loop implements EventLoop {
     volatile long stepStartWall;
     /** The step the watchdog saw blocked (so the step's end reports it as blocked). */
     volatile long blockedSeq = -1;
+    /** The last step the end-of-step slow check counted. */
+    private long slowCheckedSeq = -1;
     // Watchdog-thread-only state.
     long wdSeq = -1;
     long wdNextReport;
@@ -145,7 +147,8 @@ public final class Loop implements EventLoop {
         if (state != OPEN) {
             throw new RejectedExecutionException("event loop '" + this.name + "' is "
                     + (state == CLOSING ? "shutting down" : "closed") + "; cannot spawn task '"
-                    + (name == null ? "(unnamed)" : name) + "'");
+                    + (name == null ? "(unnamed)" : name) + "': spawn on a loop that is open (EventLoop.create()), "
+                    + "or spawn into a TaskGroup of a running task");
         }
         TaskImpl<T> t = new TaskImpl<>(this, name, body, null);
         schedule(t);
@@ -270,7 +273,7 @@ public final class Loop implements EventLoop {
                 }
                 LOG.log(System.Logger.Level.WARNING, () -> "event loop '" + name + "': " + left.size()
                         + " task(s) did not end within the shutdown timeout of " + timeout + " and were interrupted: "
-                        + left.stream().map(t -> "'" + t.name() + "' (" + t.state() + (t.awaiting != null ? ", " + t.awaiting : "") + ")").toList());
+                        + left.stream().map(t -> "'" + t.name() + "' (" + t.state() + (t.awaitingNow() != null ? ", " + t.awaitingNow() : "") + ")").toList());
                 List<TaskSnapshot> s = stragglers;
                 notifyListeners(l -> l.shutdownStragglers(name, s));
             }
@@ -455,14 +458,15 @@ public final class Loop implements EventLoop {
         self.awaitBaton();
     }
 
-    /** Called by the holder {@code self} when it stops holding the baton without parking (offload, task end). */
-    void handOff(Fiber self, long now) {
+    /**
+     * Called by the holder {@code self} when it stops holding the baton without parking (offload,
+     * task end). {@code since} is when the caller read the time; the step ends now, read again, so
+     * that work done after that read (formatting, listeners) is charged to {@code self}, not to the
+     * next holder.
+     */
+    void handOff(Fiber self, long since) {
+        long now = Math.max(since, ticker.read());
         endStep(self, now);
-        release(self, now);
-    }
-
-    /** {@link #handOff} for a holder whose step was already accounted with {@link #endStep}. */
-    void release(Fiber self, long now) {
         Fiber next;
         lock.lock();
         try {
@@ -476,7 +480,8 @@ public final class Loop implements EventLoop {
     }
 
     /** Puts the holder at the tail of the ready queue and runs the others first (asyncio's {@code sleep(0)}). */
-    void yieldBaton(TaskImpl<?> self, long now) {
+    void yieldBaton(TaskImpl<?> self, long since) {
+        long now = Math.max(since, ticker.read());
         endStep(self, now);
         Fiber next;
         lock.lock();
@@ -551,9 +556,15 @@ public final class Loop implements EventLoop {
         steps++;
     }
 
+    /**
+     * Accounts the holder's step up to {@code now}. May be called again later in the same step (a
+     * task's end accounts its step before its final snapshot, then the rest at the hand-off); the
+     * slow-step check counts each step once.
+     */
     void endStep(Fiber self, long now) {
         long wallNow = systemTicker ? now : System.nanoTime();
-        long held = now - self.stepStart;
+        long held = Math.max(0, now - self.stepStart);
+        self.stepStart = now;
         if (measure) {
             busyNanos += held;
             if (self instanceof TaskImpl<?> t) {
@@ -561,7 +572,8 @@ public final class Loop implements EventLoop {
             }
         }
         long wallHeld = wallNow - stepStartWall;
-        if (wallHeld >= slowNanos) {
+        if (wallHeld >= slowNanos && slowCheckedSeq != stepSeq) {
+            slowCheckedSeq = stepSeq;
             slowSteps++;
             boolean blocked = blockedSeq == stepSeq;
             reportSlowStep(new SlowStep(name, self.fiberId(), self.fiberName(), Duration.ofNanos(wallHeld),

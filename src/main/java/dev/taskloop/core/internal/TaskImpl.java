@@ -86,7 +86,8 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     private long lastTicket;
     private Object wakeValue;
     private boolean cancellableWait;
-    volatile Awaiting awaiting;
+    /** What the task waits on: an {@link Awaiting}, or a {@link WaitSite} formatted only when someone looks. */
+    volatile Object awaiting;
     private WakeTimer timer;
     private volatile int offloadState;
     /** The last cancellation thrown to this task that no scope edge has stopped yet. */
@@ -220,7 +221,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             CLEANER.register(this, rec);
         }
         Thread.interrupted();
-        loop.release(this, now);
+        loop.handOff(this, now);
     }
 
     // ------------------------------------------------------------------ accounting hooks (loop, under its lock)
@@ -240,7 +241,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     // ------------------------------------------------------------------ the wait protocol
 
     /** Starts a wait (holder only): checks cancellation if the wait is cancellable, returns its ticket. */
-    long beginWait(Awaiting what, boolean cancellable, long now) {
+    long beginWait(Object what, boolean cancellable, long now) {
         if (cancellable) {
             checkCancelled();
         }
@@ -332,7 +333,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
      *
      * @return {@code true} if a cancellation ended the wait (only when {@code cancellable})
      */
-    boolean waitUntil(Awaiting what, boolean cancellable, BooleanSupplier condition, Signal signal) {
+    boolean waitUntil(Object what, boolean cancellable, BooleanSupplier condition, Signal signal) {
         while (!condition.getAsBoolean()) {
             long now = loop.ticker.read();
             long t = beginWait(what, cancellable, now);
@@ -365,7 +366,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             return;
         }
         long now = loop.ticker.read();
-        long t = beginWait(Awaiting.of("sleep", Durations.format(nanos), now), true, now);
+        long t = beginWait(new WaitSite("sleep", nanos, now), true, now);
         WakeTimer w = timer();
         w.deadline = Checks.deadline(now, nanos);
         w.ticket = t;
@@ -395,7 +396,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             return cf.join();
         }
         long now = loop.ticker.read();
-        long t = beginWait(Awaiting.of("future", stage.getClass().getSimpleName(), now), true, now);
+        long t = beginWait(new WaitSite("future", stage.getClass(), now), true, now);
         stage.whenComplete((v, e) -> wake(t, new Outcome(v, e), loop.ticker.read()));
         Object w = suspend(now);
         if (w == CANCEL) {
@@ -425,7 +426,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     public <V, E extends Exception> V offload(AsyncCallable<V, E> work) throws E {
         checkCancelled();
         long now = loop.ticker.read();
-        awaiting = Awaiting.of("offload", work.getClass().getSimpleName(), now);
+        awaiting = new WaitSite("offload", work.getClass(), now);
         parkedAt = now;
         state = State.ASLEEP;
         loop.offloads.incrementAndGet();
@@ -482,7 +483,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
         require("Task.join()");
         if (me == this) {
-            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever");
+            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever; join it from another task, or have it return its result");
         }
         if (!isDone()) {
             me.awaitTask(this, true, timeoutNanos);
@@ -494,7 +495,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     public <V> V joinShielded(Task<V> task) {
         TaskImpl<V> target = (TaskImpl<V>) task;
         if (target == this) {
-            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever");
+            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever; join it from another task, or have it return its result");
         }
         if (!target.isDone()) {
             awaitTask(target, false, -1);
@@ -504,7 +505,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private void awaitTask(TaskImpl<?> target, boolean propagateCancel, long timeoutNanos) {
         long now = loop.ticker.read();
-        Awaiting what = Awaiting.of("join", "task '" + target.name() + "'", now);
+        WaitSite what = new WaitSite("join", target, now);
         long t = beginWait(what, true, now);
         Consumer<TaskImpl<?>> listener = d -> wake(t, WOKEN, loop.ticker.read());
         target.addCompletionListener(listener);
@@ -747,7 +748,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             reason = r == null ? null : r.reason();
         }
         return new TaskSnapshot(id, name(), loop.name, group == null ? null : group.name(), s, awake, asleep, waiting,
-                stepCount, s == State.ASLEEP ? awaiting : null, cancelRequested, reason,
+                stepCount, s == State.ASLEEP ? awaitingNow() : null, cancelRequested, reason,
                 s == State.FAILED ? failure : null, spawnedAt, endedAt);
     }
 
@@ -770,6 +771,31 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     @Override
     public String toString() {
         return "Task[" + name() + " #" + id + ", " + state + "]";
+    }
+
+    /** What the task waits on now, or {@code null}. */
+    Awaiting awaitingNow() {
+        Object a = awaiting;
+        return a instanceof WaitSite w ? w.toAwaiting() : (Awaiting) a;
+    }
+
+    /** A wait recorded cheaply on the hot path (no string built); turned into an {@link Awaiting} when read. */
+    record WaitSite(String kind, Object target, long since) {
+        Awaiting toAwaiting() {
+            String t = switch (target) {
+                case Long nanos -> Durations.format(nanos);
+                case Task<?> task -> "task '" + task.name() + "'";
+                case Class<?> c -> c.getSimpleName();
+                case null -> "";
+                default -> target.toString();
+            };
+            return Awaiting.of(kind, t, since);
+        }
+
+        @Override
+        public String toString() {
+            return toAwaiting().toString();
+        }
     }
 
     /** Reports a failure nobody retrieved, when its task is collected. Must not reference the task. */

@@ -1,7 +1,6 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.Task;
-import dev.taskloop.core.spi.Awaiting;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -68,8 +67,8 @@ public final class Waits {
             }
         }
 
-        Awaiting what(String kind, TaskImpl<?> owner) {
-            return Awaiting.of(kind, tasks.size() + " task(s)", owner.loop.ticker.read());
+        Object what(String kind, TaskImpl<?> owner) {
+            return new TaskImpl.WaitSite(kind, tasks.size() + " task(s)", owner.loop.ticker.read());
         }
 
         /** The owner was cancelled: cancel every task, wait (not cancellably) until all have ended, throw. */
