@@ -1,0 +1,5 @@
+package dev.taskloop.archfixture.corelayering.actuate;
+
+/** ArchitectureTest fixture: something the core must not reach. */
+public final class Target {
+}
