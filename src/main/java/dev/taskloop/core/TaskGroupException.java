@@ -12,6 +12,7 @@ public class TaskGroupException extends RuntimeException {
 
     private final transient List<Throwable> exceptions;
 
+    @SuppressWarnings("this-escape") // addSuppressed on a fully built Throwable
     public TaskGroupException(String groupName, List<Throwable> exceptions) {
         super("unhandled errors in task group '" + groupName + "' (" + exceptions.size()
                 + (exceptions.size() == 1 ? " sub-exception)" : " sub-exceptions)")

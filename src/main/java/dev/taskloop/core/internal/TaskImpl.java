@@ -64,7 +64,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     /** The name given at spawn, or {@code null}: the default name is built only when asked for. */
     private final String givenName;
     final Group group;
-    private final AsyncCallable<T, ?> body;
+    private AsyncCallable<T, ?> body;
     final Scope root;
     /** The innermost scope the task is in; only the task itself changes it. */
     Scope scope;
@@ -222,6 +222,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
         Thread.interrupted();
         loop.handOff(this, now);
+        // A finished task may be referenced for long (a handle, a gather list): let its thread and body go.
+        thread = null;
+        body = null;
     }
 
     // ------------------------------------------------------------------ accounting hooks (loop, under its lock)
