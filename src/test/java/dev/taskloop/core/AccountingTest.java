@@ -114,6 +114,34 @@ class AccountingTest {
         assertThat(test.loop().snapshot().offloads()).isZero();
     }
 
+    /* A lag observer sees every step's lag, and a window between two snapshots holds only the steps in it. */
+    @Test
+    void lagObserversSeeEveryStepAndWindowsSeeOnlyTheirOwnSteps() {
+        List<Long> lags = new CopyOnWriteArrayList<>();
+        test.loop().addListener(new LoopListener() {
+            @Override
+            public java.util.function.LongConsumer lagObserver() {
+                return lags::add;
+            }
+        });
+        test.loop().spawn("main", () -> {
+            Async.spawn("hog", () -> test.ticker().advance(Duration.ofMillis(40)));
+            Async.spawn("behind", () -> { });
+        });
+        test.advanceUntilIdle();
+        LoopSnapshot before = test.loop().snapshot();
+        assertThat(lags).contains(40 * MS);
+        test.loop().spawn("main2", () -> {
+            Async.spawn("hog2", () -> test.ticker().advance(Duration.ofMillis(7)));
+            Async.spawn("behind2", () -> { });
+        });
+        test.advanceUntilIdle();
+        var window = test.loop().snapshot().lag().since(before.lag());
+        assertThat(window.count()).isEqualTo(3); // main2, hog2, behind2
+        assertThat(window.maxNanos()).isBetween(7 * MS, 8 * MS); // the 40 ms lag is outside the window
+        assertThat(before.lag().maxNanos()).isEqualTo(40 * MS);
+    }
+
     /* With measurement off, nothing is accounted (the benchmarks compare both). */
     @Test
     void measurementCanBeTurnedOff() {

@@ -29,6 +29,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The scheduler behind {@link EventLoop}: the baton, the ready queue, the timer queue, the driver
@@ -86,6 +87,8 @@ public final class Loop implements EventLoop {
 
     private final ConcurrentHashMap<Long, TaskImpl<?>> tasks = new ConcurrentHashMap<>();
     final CopyOnWriteArrayList<LoopListener> listeners;
+    /** The listeners' lag observers, asked for once per listener; read at every step. */
+    private volatile LongConsumer[] lagObservers = new LongConsumer[0];
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     final AtomicInteger offloads = new AtomicInteger();
 
@@ -121,6 +124,7 @@ public final class Loop implements EventLoop {
         this.measure = measure;
         this.watchdog = watchdog;
         this.listeners = new CopyOnWriteArrayList<>(listeners);
+        refreshLagObservers();
         this.startTime = ticker.read();
         this.driver = new Driver(this);
         driver.start();
@@ -207,11 +211,17 @@ public final class Loop implements EventLoop {
     @Override
     public void addListener(LoopListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        refreshLagObservers();
     }
 
     @Override
     public void removeListener(LoopListener listener) {
         listeners.remove(listener);
+        refreshLagObservers();
+    }
+
+    private synchronized void refreshLagObservers() {
+        lagObservers = listeners.stream().map(LoopListener::lagObserver).filter(Objects::nonNull).toArray(LongConsumer[]::new);
     }
 
     @Override
@@ -543,6 +553,13 @@ public final class Loop implements EventLoop {
         if (measure) {
             long waited = now - f.readyAt;
             lag.record(waited);
+            for (LongConsumer o : lagObservers) {
+                try {
+                    o.accept(waited);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "event loop '" + name + "': lag observer " + o + " failed", e);
+                }
+            }
             if (f instanceof TaskImpl<?> t) {
                 t.waitingNanos += waited;
             }

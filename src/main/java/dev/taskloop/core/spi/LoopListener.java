@@ -2,6 +2,7 @@ package dev.taskloop.core.spi;
 
 import dev.taskloop.core.Task;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Told about the rare events of an {@link dev.taskloop.core.EventLoop}. Every method has an empty
@@ -47,6 +48,18 @@ public interface LoopListener {
      * that scope (or ended) normally: cancellation was swallowed.
      */
     default void cancellationSwallowed(TaskSnapshot task, String scope) {
+    }
+
+    /**
+     * An observer of every step's lag (the ready-to-running delay, in nanoseconds), for a metrics
+     * histogram that replicas can aggregate. The loop asks once, when the listener is added. It is
+     * called by the baton holder at every hand-off, under the loop's lock: it must be thread-safe,
+     * take a few tens of nanoseconds at most and never block. Only called while the loop measures.
+     *
+     * @return the observer, or {@code null} (the default) for none
+     */
+    default LongConsumer lagObserver() {
+        return null;
     }
 
     /** A callback ({@code callSoon}, {@code callLater}, a done callback) threw. */
