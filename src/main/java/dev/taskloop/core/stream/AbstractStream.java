@@ -31,6 +31,21 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
     /** The next value, or {@link #END}; an await point. Throws {@link StreamFailedException} or a cancellation. */
     abstract Object fetch();
 
+    /**
+     * Closes without waiting for a producer to end, for the safety nets (the consumer's task is
+     * ending, the loop is shutting down), which must not await.
+     */
+    abstract void closeWithoutWaiting(String why);
+
+    /** {@link #closeWithoutWaiting} for any stream (all of them are ours). */
+    static void closeWithoutWaiting(AsyncStream<?> s, String why) {
+        if (s instanceof AbstractStream<?> a) {
+            a.closeWithoutWaiting(why);
+        } else {
+            s.close();
+        }
+    }
+
     @Override
     public final String name() {
         return name;
@@ -190,6 +205,12 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
         public void close() {
             closed = true;
             up.close();
+        }
+
+        @Override
+        void closeWithoutWaiting(String why) {
+            closed = true;
+            up.closeWithoutWaiting(why);
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.taskloop.core.stream;
 import dev.taskloop.core.queue.Queue;
 import dev.taskloop.core.queue.QueueShutDownException;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -100,7 +100,10 @@ public interface AsyncStream<T> extends Iterable<T>, AutoCloseable {
     /** A stream of fixed values. */
     @SafeVarargs
     static <T> AsyncStream<T> of(T... values) {
-        List<T> copy = Arrays.asList(values.clone());
+        List<T> copy = new ArrayList<>(values.length);
+        for (T v : values) {
+            copy.add(v);
+        }
         return generate(null, out -> {
             for (T v : copy) {
                 out.emit(v);
@@ -129,7 +132,11 @@ public interface AsyncStream<T> extends Iterable<T>, AutoCloseable {
     /** {@link #merge(String, List)} with a generated name. */
     @SafeVarargs
     static <T> AsyncStream<T> merge(AsyncStream<? extends T>... sources) {
-        return merge(null, List.of(sources));
+        List<AsyncStream<? extends T>> list = new ArrayList<>(sources.length);
+        for (AsyncStream<? extends T> s : sources) {
+            list.add(s);
+        }
+        return merge(null, list);
     }
 
     /**

@@ -24,8 +24,8 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     }
 
     private final AsyncStream.Producer<T> producer;
-    /** Run once the stream is closed (merge closes its sources). */
-    private final Runnable afterClose;
+    /** Closed with this stream (merge's sources). */
+    private final java.util.List<? extends AsyncStream<?>> children;
     private final ReentrantLock guard = new ReentrantLock();
     private final Consumer<Task<?>> consumerEnded = t -> closeWithoutWaiting("its consumer task '" + t.name() + "' ended");
     private final AutoCloseable loopClosed = () -> closeWithoutWaiting("its event loop shut down");
@@ -41,10 +41,10 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     private boolean terminalSeen;
     private volatile boolean closed;
 
-    GeneratorStream(String name, AsyncStream.Producer<T> producer, Runnable afterClose) {
+    GeneratorStream(String name, AsyncStream.Producer<T> producer, java.util.List<? extends AsyncStream<?>> children) {
         super(name);
         this.producer = java.util.Objects.requireNonNull(producer, "producer");
-        this.afterClose = afterClose;
+        this.children = children == null ? java.util.List.of() : children;
     }
 
     // ------------------------------------------------------------------ consumer side
@@ -225,13 +225,19 @@ final class GeneratorStream<T> extends AbstractStream<T> {
                 t.cancel("stream '" + name + "' was closed by its consumer");
                 Task<?> me = Task.current();
                 if (me == null) {
-                    awaitEnd(t);
+                    try {
+                        awaitEnd(t);
+                    } catch (IllegalStateException fromACallback) {
+                        // a loop callback cannot wait: the producer was cancelled, and ends on its own
+                    }
                 } else if (me != t) {
                     CancelScope.shielded().run(() -> awaitEnd(t));
                 }
             }
         } finally {
-            runAfterClose();
+            for (AsyncStream<?> c : children) {
+                c.close();
+            }
         }
     }
 
@@ -244,7 +250,8 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     }
 
     /** Closing for the safety nets (consumer ended, loop shut down): cancel, do not wait. */
-    private void closeWithoutWaiting(String why) {
+    @Override
+    void closeWithoutWaiting(String why) {
         Task<Void> t;
         guard.lock();
         try {
@@ -264,12 +271,8 @@ final class GeneratorStream<T> extends AbstractStream<T> {
         if (t != null) {
             t.cancel("stream '" + name + "' was closed because " + why);
         }
-        runAfterClose();
-    }
-
-    private void runAfterClose() {
-        if (afterClose != null) {
-            afterClose.run();
+        for (AsyncStream<?> c : children) {
+            closeWithoutWaiting(c, why);
         }
     }
 }

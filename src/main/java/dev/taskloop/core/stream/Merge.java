@@ -14,12 +14,12 @@ final class Merge {
     }
 
     static <T> AsyncStream<T> of(String name, List<? extends AsyncStream<? extends T>> sources) {
-        GeneratorStream<T>[] self = new GeneratorStream[1];
-        GeneratorStream<T> merged = new GeneratorStream<>(name, out -> {
+        String n = name != null && !name.isBlank() ? name
+                : "merge(" + String.join(", ", sources.stream().map(AsyncStream::name).toList()) + ")";
+        return new GeneratorStream<>(n, out -> {
             if (sources.isEmpty()) {
                 return;
             }
-            String n = self[0].name;
             Queue<Object> slot = Queue.fifo(n + ".merge", 1);
             TaskGroup g = TaskGroup.create(n + ".merge");
             g.run(() -> {
@@ -43,8 +43,6 @@ final class Merge {
                     }
                 }
             });
-        }, () -> sources.forEach(AsyncStream::close));
-        self[0] = merged;
-        return merged;
+        }, sources);
     }
 }

@@ -7,7 +7,7 @@ import dev.taskloop.core.LincheckSupport;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
+import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;

@@ -289,6 +289,40 @@ class AsyncStreamTest {
     }
 
     @Test
+    void aMergedStreamWhoseConsumerEndsWithoutClosingItClosesEverySourceWithoutBlockingTheEndingTask() {
+        AsyncStream<Integer> a = counting("a", 100);
+        AsyncStream<Integer> b = counting("b", 100);
+        AsyncStream<Integer> merged = AsyncStream.merge("ab", List.of(a, b));
+        Task<Integer> consumer = test.loop().spawn("consumer", () -> {
+            var it = merged.iterator();
+            it.hasNext();
+            return it.next();
+        });
+        test.advanceUntilIdle();
+        assertThat(consumer.state()).isEqualTo(Task.State.COMPLETED);
+        assertThat(merged.isClosed()).isTrue();
+        assertThat(a.isClosed()).isTrue();
+        assertThat(b.isClosed()).isTrue();
+        assertThat(trace).contains("a finally", "b finally");
+        assertThat(test.loop().tasks()).isEmpty();
+    }
+
+    @Test
+    void closingAStreamFromALoopCallbackCancelsTheProducerWithoutWaiting() {
+        AsyncStream<Integer> s = counting("cb", 100);
+        Task<Void> consumer = test.loop().spawn("consumer", () -> {
+            s.iterator().hasNext();
+            Async.sleep(Duration.ofDays(1));
+        });
+        test.runCurrent();
+        test.loop().callSoon(s::close);
+        test.runCurrent();
+        assertThat(s.isClosed()).isTrue();
+        assertThat(trace).containsExactly("cb emits 1", "cb finally");
+        consumer.cancel();
+    }
+
+    @Test
     void mergeEndsWhenEverySourceHasEnded() {
         List<Integer> got = test.run(() -> AsyncStream.merge(AsyncStream.of(1, 2), AsyncStream.of(3), AsyncStream.<Integer>of()).toList());
         assertThat(got).containsExactlyInAnyOrder(1, 2, 3);
