@@ -69,4 +69,15 @@ public interface LoopListener {
     /** The loop was closed and these tasks had not ended within the shutdown timeout. */
     default void shutdownStragglers(String loop, List<TaskSnapshot> stragglers) {
     }
+
+    /**
+     * A task ended while it still held a {@link dev.taskloop.core.sync.Lock}: the lock stays locked,
+     * and every task waiting for it waits until it is cancelled. Called on the ending task's thread.
+     *
+     * @param task the final snapshot of the task that held the lock
+     * @param lock the lock's name
+     * @param waiting how many tasks were waiting for the lock then
+     */
+    default void lockAbandoned(TaskSnapshot task, String lock, int waiting) {
+    }
 }

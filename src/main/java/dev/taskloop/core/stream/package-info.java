@@ -1,0 +1,6 @@
+/**
+ * Async generators: {@link dev.taskloop.core.stream.AsyncStream}, a lazily produced sequence whose
+ * producer runs only when its consumer asks, and is always closed (by the consumer, when the
+ * consumer's task ends, or when the loop shuts down), plus a few operators.
+ */
+package dev.taskloop.core.stream;
