@@ -41,7 +41,7 @@ public final class Primitives {
      */
     public static void setHolder(Waiter w, Task<?> holder) {
         TaskImpl<?> t = (TaskImpl<?>) w.task();
-        Awaiting a = t.awaiting;
+        Awaiting a = t.awaitingNow();
         if (a != null && a.since() == w.since()) {
             t.awaiting = holder == null ? Awaiting.of(a.kind(), a.target(), a.since())
                     : new Awaiting(a.kind(), a.target(), holder.id(), holder.name(), a.since());
