@@ -23,14 +23,19 @@ class DemoApplicationTest {
     @Autowired
     DemoTasks tasks;
 
+    @Autowired
+    DemoIngest ingest;
+
     @Test
     void theDemosDeclaredTasksRunOnTheDefaultLoop() throws InterruptedException {
         assertThat(loop.name()).isEqualTo("main");
         assertThat(declared.supervised()).extracting(SupervisedTask::name)
-                .contains("ticker", "report", "blocker", "stubborn");
+                .contains("ticker", "report", "blocker", "stubborn", "producer", "consumers");
+        assertThat(declared.find("consumers")).get().extracting(SupervisedTask::group).isEqualTo("ingest");
         assertThat(tasks.stats().awaitFirstRound(Duration.ofSeconds(20))).as("first report round ended").isTrue();
         assertThat(tasks.stats().fetches()).isGreaterThanOrEqualTo(3);
-        assertThat(loop.snapshot().failed()).isZero();
+        assertThat(ingest.awaitFirstOrders(Duration.ofSeconds(20))).as("orders consumed through the bounded queue").isTrue();
+        assertThat(ingest.produced()).isGreaterThanOrEqualTo(ingest.consumed());
         assertThat(declared.find("stubborn")).get().extracting(SupervisedTask::status).isEqualTo(SupervisedTask.Status.COMPLETED);
     }
 }

@@ -28,6 +28,8 @@ class GracefulShutdownIT {
 
             assertThat(status).as("exit status; log:\n%s", demo.log()).isZero();
             assertThat(demo.output()).anyMatch(l -> l.contains("task 'blocker' cleaned up"));
+            assertThat(demo.output()).anyMatch(l -> l.contains("task 'producer' cleaned up"));
+            assertThat(demo.output()).anyMatch(l -> l.contains("task 'consumers' cleaned up"));
             assertThat(demo.output()).anyMatch(l -> l.contains("every task ended"));
             assertThat(shutdownMillis(demo)).isLessThan(5_000);
             assertThat(elapsedMs).as("SIGTERM to exit").isLessThan(20_000);
