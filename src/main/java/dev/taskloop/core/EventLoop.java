@@ -186,6 +186,7 @@ public interface EventLoop extends AutoCloseable {
         Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         boolean watchdog = true;
         boolean measure = true;
+        Admission admission = Admission.DEFAULT;
         final List<LoopListener> listeners = new ArrayList<>();
 
         Builder() {
@@ -233,6 +234,12 @@ public interface EventLoop extends AutoCloseable {
             return this;
         }
 
+        /** Admission control for spawns (default {@link Admission#DEFAULT}: at most 100,000 live tasks, then spawns wait). */
+        public Builder admission(Admission admission) {
+            this.admission = Objects.requireNonNull(admission, "admission");
+            return this;
+        }
+
         /** Adds a listener from the start (so it also sees the first tasks). */
         public Builder listener(LoopListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -241,7 +248,7 @@ public interface EventLoop extends AutoCloseable {
 
         /** Builds and starts the loop (its driver thread starts at once). */
         public EventLoop build() {
-            return new Loop(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, List.copyOf(listeners));
+            return new Loop(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, List.copyOf(listeners));
         }
     }
 }

@@ -126,6 +126,9 @@ public final class Group implements TaskGroup {
             throw new IllegalStateException("TaskGroup.spawn() must be called from a task of event loop '" + loop.name
                     + "', the loop that runs task group '" + this.name + "'");
         }
+        if (!loop.admit(name)) {
+            return TaskImpl.shed(loop, name, "shed by admission control of event loop '" + loop.name + "': " + loop.admissionReason());
+        }
         TaskImpl<T> t = new TaskImpl<>(loop, name, body, this);
         children.add(t);
         loop.schedule(t);

@@ -1,5 +1,6 @@
 package dev.taskloop.core.internal;
 
+import dev.taskloop.core.Admission;
 import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.EventLoop;
@@ -90,6 +91,7 @@ public final class Loop implements EventLoop {
     /** The listeners' lag observers, asked for once per listener; read at every step. */
     private volatile LongConsumer[] lagObservers = new LongConsumer[0];
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    private final AdmissionControl admission;
     final AtomicInteger offloads = new AtomicInteger();
 
     // Accounting, written by the baton holder (one writer at a time, ordered by the hand-off).
@@ -115,7 +117,7 @@ public final class Loop implements EventLoop {
     long wdNextReport;
 
     public Loop(String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
-                boolean watchdog, boolean measure, List<LoopListener> listeners) {
+                boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners) {
         this.name = name == null || name.isBlank() ? "loop-" + LOOP_IDS.incrementAndGet() : name;
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.systemTicker = ticker == Ticker.system();
@@ -124,11 +126,12 @@ public final class Loop implements EventLoop {
         this.measure = measure;
         this.watchdog = watchdog;
         this.listeners = new CopyOnWriteArrayList<>(listeners);
+        this.admission = new AdmissionControl(this, Objects.requireNonNull(admission, "admission"));
         refreshLagObservers();
         this.startTime = ticker.read();
         this.driver = new Driver(this);
         driver.start();
-        if (watchdog) {
+        if (watchdog || this.admission.hasLagSlo()) {
             Watchdog.register(this);
         }
     }
@@ -154,9 +157,27 @@ public final class Loop implements EventLoop {
                     + (name == null ? "(unnamed)" : name) + "': spawn on a loop that is open (EventLoop.create()), "
                     + "or spawn into a TaskGroup of a running task");
         }
+        if (!admit(name)) {
+            return TaskImpl.shed(this, name, "shed by admission control of event loop '" + this.name + "': " + admission.reason());
+        }
+        if (state != OPEN) {
+            admission.released();
+            throw new RejectedExecutionException("event loop '" + this.name + "' closed while task '"
+                    + (name == null ? "(unnamed)" : name) + "' waited for admission");
+        }
         TaskImpl<T> t = new TaskImpl<>(this, name, body, null);
         schedule(t);
         return t;
+    }
+
+    /** Admission control for a new task (see {@link Admission}); {@code false}: shed it. */
+    boolean admit(String taskName) {
+        return admission.admit(taskName);
+    }
+
+    /** Why admission control would not admit a task now. */
+    String admissionReason() {
+        return admission.reason();
     }
 
     @Override
@@ -236,7 +257,7 @@ public final class Loop implements EventLoop {
         return new LoopSnapshot(name, ticker.read(), state != OPEN, readyDepth, tasks.size(), offloads.get(),
                 spawned.get(), completed, failed, cancelled, busyNanos, ticker.read() - startTime, steps,
                 slowSteps, blockedSteps, lag.snapshot(),
-                h == null ? -1 : h.fiberId(), h == null ? null : h.fiberName(), heldFor, slowNanos);
+                h == null ? -1 : h.fiberId(), h == null ? null : h.fiberName(), heldFor, slowNanos, admission.snapshot());
     }
 
     @Override
@@ -260,6 +281,9 @@ public final class Loop implements EventLoop {
             }
         } finally {
             lock.unlock();
+        }
+        if (first) {
+            admission.wakeAll();
         }
         if (!first) {
             awaitUninterruptibly(closed);
@@ -409,6 +433,7 @@ public final class Loop implements EventLoop {
             default -> cancelled++;
         }
         tasks.remove(t.id());
+        admission.released();
         if (state != OPEN && tasks.isEmpty()) {
             lock.lock();
             try {
@@ -751,6 +776,10 @@ public final class Loop implements EventLoop {
 
     /** Called by the watchdog thread. */
     void watchdogCheck(long wallNow) {
+        admission.checkLag(wallNow);
+        if (!watchdog) {
+            return;
+        }
         Fiber h = holder;
         if (h == null) {
             return;

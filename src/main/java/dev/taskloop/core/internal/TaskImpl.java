@@ -111,6 +111,22 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         this.parkedAt = spawnedAt;
     }
 
+    /** A task that admission control dropped: already {@code CANCELLED}, never registered, never run. */
+    static <T> TaskImpl<T> shed(Loop loop, String name, String reason) {
+        TaskImpl<T> t = new TaskImpl<>(loop, name, () -> null, null);
+        CancelledException c = new CancelledException(reason, null);
+        t.failure = c;
+        t.endReason = reason;
+        t.endedAt = t.spawnedAt;
+        t.body = null;
+        synchronized (t) {
+            t.ended = true;
+        }
+        t.observed = true;
+        t.state = State.CANCELLED;
+        return t;
+    }
+
     // ------------------------------------------------------------------ current task
 
     /** The task running on this thread, or {@code null}. */

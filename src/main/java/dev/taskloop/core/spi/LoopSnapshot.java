@@ -24,12 +24,13 @@ package dev.taskloop.core.spi;
  * @param holderName its name ({@code "<callbacks>"} for the driver), or {@code null}
  * @param heldForNanos how long the current holder has held the baton (wall time), 0 without one
  * @param slowStepThresholdNanos the slow-step threshold
+ * @param admission admission control: limits, state, and what it did so far
  */
 public record LoopSnapshot(String name, long time, boolean closed, int readyDepth, int liveTasks, int offloads,
                            long spawned, long completed, long failed, long cancelled,
                            long busyNanos, long elapsedNanos, long steps, long slowSteps, long blockedSteps,
                            LatencySnapshot lag, long holderId, String holderName, long heldForNanos,
-                           long slowStepThresholdNanos) {
+                           long slowStepThresholdNanos, AdmissionSnapshot admission) {
 
     /** Share of time the baton was held since the start, in [0, 1]. */
     public double utilization() {
