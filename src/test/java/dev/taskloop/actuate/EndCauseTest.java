@@ -20,6 +20,8 @@ import dev.taskloop.spring.annotation.Strategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,10 +113,17 @@ class EndCauseTest {
     }
 
     @Test
-    void aTaskCancelledWhenItsLoopShutDownWasCancelledByShutdown() {
-        try (EventLoop loop = EventLoop.builder().name("closing").listener(recorder).build()) {
+    void aTaskCancelledWhenItsLoopShutDownWasCancelledByShutdown() throws InterruptedException {
+        CountDownLatch told = new CountDownLatch(1); // close() may return a moment before the listeners are told
+        try (EventLoop loop = EventLoop.builder().name("closing").listener(recorder).listener(new LoopListener() {
+            @Override
+            public void taskEnded(TaskSnapshot task) {
+                told.countDown();
+            }
+        }).build()) {
             loop.spawn("sleeper", () -> Async.sleep(Duration.ofHours(1)));
         }
+        assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(causeOf("sleeper")).isEqualTo(EndCause.SHUTDOWN);
     }
 

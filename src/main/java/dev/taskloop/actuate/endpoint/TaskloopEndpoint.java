@@ -96,6 +96,7 @@ public class TaskloopEndpoint {
             loopDescriptors.add(describe(loop, loop.snapshot()));
             live.addAll(loop.tasks());
         }
+        live.removeIf(Task::isDone); // ended, not yet let go of by the loop
         live.sort(Comparator.comparing((Task<?> t) -> !byTask.containsKey(t.id())).thenComparingLong(Task::id));
         List<TaskDescriptor> tasks = new ArrayList<>();
         for (Task<?> t : live.subList(0, Math.min(maxTasks, live.size()))) {
