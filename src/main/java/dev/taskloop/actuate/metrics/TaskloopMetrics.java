@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 
@@ -60,9 +61,12 @@ import java.util.function.ToLongFunction;
  * declared task's time includes its live attempt; an ad-hoc task's time is added when it ends.
  *
  * <h2>Cost</h2>
- * Gauges and counters read snapshots when scraped. The lag histogram is recorded at every hand-off
- * of the baton, by the loop's {@link LoopListener#lagObserver() lag observer}; ended tasks are added
- * up by {@link LoopListener#taskEnded}.
+ * Gauges and counters read snapshots when scraped. Every hand-off of the baton gives the loop's
+ * {@link LoopListener#lagObserver() lag observer} one sample, which it only stores (a few
+ * nanoseconds on the baton holder's path); a platform thread, {@code taskloop-metrics}, records the
+ * stored samples into the lag timer every {@value #DRAIN_MILLIS} ms, so the exported histogram is at
+ * most that far behind ({@link #flush()} records them at once). Ended tasks are added up by
+ * {@link LoopListener#taskEnded}.
  */
 public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
 
@@ -82,7 +86,13 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
     private final LoopDirectory loops;
     private final DeclaredTasks declared;
     private final LoopMonitor monitor;
+    /** How often the stored lag samples are recorded into the timers. */
+    static final long DRAIN_MILLIS = 50;
+
     private final List<Runnable> unbinds = new CopyOnWriteArrayList<>();
+    private final List<LagRecorder> recorders = new CopyOnWriteArrayList<>();
+    private volatile Thread drainer;
+    private volatile boolean closed;
 
     /**
      * @param monitor where the recent utilization comes from; {@code null} for utilization since start
@@ -98,8 +108,29 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
         Map<String, List<String>> declaredByLoop = declaredNamesByLoop();
         for (EventLoop loop : loops.all()) {
             LoopMeters m = new LoopMeters(loop, registry, declaredByLoop.getOrDefault(loop.name(), List.of()));
+            recorders.add(m.lagRecorder);
             loop.addListener(m);
             unbinds.add(() -> loop.removeListener(m));
+        }
+        startDrainer();
+    }
+
+    private synchronized void startDrainer() {
+        if (drainer != null || closed) {
+            return;
+        }
+        drainer = Thread.ofPlatform().daemon().name("taskloop-metrics").start(() -> {
+            while (!closed) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS));
+                flush();
+            }
+        });
+    }
+
+    /** Records the lag samples the loops have given since the last time into the lag timers, now. */
+    public void flush() {
+        for (LagRecorder r : recorders) {
+            r.drain();
         }
     }
 
@@ -122,11 +153,17 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
         };
     }
 
-    /** Stops recording (removes the listeners from the loops). */
+    /** Stops recording (removes the listeners from the loops), after recording the samples still stored. */
     @Override
     public void close() {
         unbinds.forEach(Runnable::run);
         unbinds.clear();
+        closed = true;
+        Thread t = drainer;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        flush();
     }
 
     /** Declared task names (group members included), by the name of their loop. */
@@ -154,8 +191,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
 
     /** The meters of one loop, and the listener that feeds them. */
     private final class LoopMeters implements LoopListener {
-        private final Timer lag;
-        private final LongConsumer lagObserver;
+        private final LagRecorder lagRecorder;
         private final Map<String, TaskTimes> declaredTimes = new LinkedHashMap<>();
         private final TaskTimes adHoc;
 
@@ -167,11 +203,10 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             Gauge.builder(PREFIX + "loop.utilization", loop, this::utilization)
                     .description("Share of the recent window (taskloop.health.lag-window) during which the loop's baton was held")
                     .baseUnit("ratio").tags(tags).register(registry);
-            lag = Timer.builder(PREFIX + "loop.lag")
+            lagRecorder = new LagRecorder(Timer.builder(PREFIX + "loop.lag")
                     .description("Delay between a task or callback becoming ready and getting the loop's baton")
                     .serviceLevelObjectives(LAG_BUCKETS.toArray(Duration[]::new))
-                    .tags(tags).register(registry);
-            lagObserver = nanos -> lag.record(nanos, TimeUnit.NANOSECONDS);
+                    .tags(tags).register(registry));
             Monotonic computing = new Monotonic();
             Monotonic blockedCount = new Monotonic();
             FunctionCounter.builder(PREFIX + "loop.slow.steps", loop,
@@ -216,7 +251,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public LongConsumer lagObserver() {
-            return lagObserver;
+            return lagRecorder;
         }
 
         @Override

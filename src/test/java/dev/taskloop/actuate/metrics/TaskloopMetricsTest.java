@@ -117,7 +117,7 @@ class TaskloopMetricsTest {
             }
         }));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        bind(test.loop(), declared, registry);
+        TaskloopMetrics metrics = bind(test.loop(), declared, registry);
         DeclaredTasksFixture.start(new LoopDirectory(List.of(test.loop()), test.loop()), declared);
         test.loop().spawn("main", () -> {
             long start = ticker.read();
@@ -142,6 +142,7 @@ class TaskloopMetricsTest {
             }
         });
         test.advanceTimeBy(Duration.ofSeconds(2));
+        metrics.flush(); // the lag samples still stored for the metrics thread
         long now = ticker.read();
         long pollerAsleep = poller.asleep + (poller.sleepingSince < 0 ? 0 : now - poller.sleepingSince);
 
@@ -349,10 +350,11 @@ class TaskloopMetricsTest {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             TaskloopMetrics metrics = bind(loop, new DeclaredTasks(), registry);
             loop.spawn(() -> 1).join();
+            metrics.close(); // records what is stored, then stops
             long count = registry.get("taskloop.loop.lag").timer().count();
             assertThat(count).isPositive();
-            metrics.close();
             loop.spawn(() -> 1).join();
+            metrics.flush();
             assertThat(registry.get("taskloop.loop.lag").timer().count()).isEqualTo(count);
         }
     }
@@ -361,7 +363,7 @@ class TaskloopMetricsTest {
     void theLagHistogramIsExportedToPrometheusWithFixedBuckets() {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            bind(loop, new DeclaredTasks(), prometheus);
+            bind(loop, new DeclaredTasks(), prometheus).flush();
             loop.spawn(() -> 1).join();
             String scrape = prometheus.scrape();
             assertThat(scrape).contains("# TYPE taskloop_loop_lag_seconds histogram")
@@ -372,6 +374,41 @@ class TaskloopMetricsTest {
             assertThat(scrape.lines().filter(l -> l.startsWith("taskloop_loop_lag_seconds_bucket"))).hasSize(
                     TaskloopMetrics.LAG_BUCKETS.size() + 1);
             assertThat(scrape).doesNotContain("quantile");
+        }
+    }
+
+    @Test
+    void theLagRecorderStoresSamplesForTheMetricsThreadAndRecordsDirectlyWhenItsRingIsFull() {
+        Timer timer = Timer.builder("lag").register(new SimpleMeterRegistry());
+        LagRecorder recorder = new LagRecorder(timer);
+        for (int i = 1; i <= LagRecorder.CAPACITY; i++) {
+            recorder.accept(i);
+        }
+        assertThat(timer.count()).as("stored, not recorded yet").isZero();
+        recorder.accept(1_000_000_000L); // the ring is full: recorded at once
+        assertThat(timer.count()).isEqualTo(1);
+        recorder.drain();
+        assertThat(timer.count()).isEqualTo(LagRecorder.CAPACITY + 1);
+        long sum = (long) LagRecorder.CAPACITY * (LagRecorder.CAPACITY + 1) / 2 + 1_000_000_000L;
+        assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(sum);
+        recorder.accept(7);
+        recorder.drain();
+        recorder.drain();
+        assertThat(timer.count()).isEqualTo(LagRecorder.CAPACITY + 2);
+    }
+
+    @Test
+    void theMetricsThreadRecordsStoredLagSamplesWithoutBeingAsked() throws Exception {
+        try (EventLoop loop = EventLoop.builder().name("main").build()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            bind(loop, new DeclaredTasks(), registry);
+            loop.spawn(() -> 1).join();
+            Timer lag = registry.get("taskloop.loop.lag").timer();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (lag.count() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the drainer runs every 50 ms on its own thread
+            }
+            assertThat(lag.count()).isPositive();
         }
     }
 
