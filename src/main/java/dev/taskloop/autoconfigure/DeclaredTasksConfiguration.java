@@ -3,7 +3,7 @@ package dev.taskloop.autoconfigure;
 import dev.taskloop.spring.BackgroundTaskBeanPostProcessor;
 import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.ReadinessGate;
+import dev.taskloop.spring.LoopMonitor;
 import dev.taskloop.spring.SigtermExit;
 import dev.taskloop.spring.Supervisor;
 import dev.taskloop.spring.TaskloopLifecycle;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
@@ -21,7 +22,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
-/** {@code @BackgroundTask} processing, the lifecycle that runs the declared tasks, and the readiness gate. */
+/**
+ * {@code @BackgroundTask} processing, the lifecycle that runs the declared tasks, and the monitor that
+ * turns loop health and awaitStarted tasks into liveness and readiness.
+ */
 @Configuration(proxyBeanMethods = false)
 class DeclaredTasksConfiguration {
 
@@ -60,7 +64,12 @@ class DeclaredTasksConfiguration {
     }
 
     @Bean
-    ReadinessGate taskloopReadinessGate(TaskloopLifecycle lifecycle, ApplicationEventPublisher publisher) {
-        return new ReadinessGate(lifecycle, publisher);
+    LoopMonitor taskloopLoopMonitor(LoopDirectory loops, DeclaredTasks declared, TaskloopLifecycle lifecycle,
+                                    ApplicationEventPublisher publisher, ObjectProvider<ApplicationAvailability> availability,
+                                    TaskloopProperties properties) {
+        TaskloopProperties.Health h = properties.getHealth();
+        return new LoopMonitor(loops, declared, lifecycle, publisher, availability,
+                new LoopMonitor.Settings(h.getStuckThreshold(), h.getLagThreshold(), h.getLagWindow(), h.getCheckInterval(),
+                        h.isAvailability()));
     }
 }

@@ -8,10 +8,13 @@ import org.springframework.context.annotation.Import;
 /**
  * Auto-configuration of Taskloop: the event loops (unless the application defines its own
  * {@code EventLoop} beans), the {@code @BackgroundTask} / {@code @SupervisedGroup} processing, the
- * lifecycle that starts and stops them, readiness and the logging MDC. Off with
- * {@code taskloop.enabled=false}.
+ * lifecycle that starts and stops them, the loop monitor (liveness and readiness) and the logging MDC.
+ * Off with {@code taskloop.enabled=false}.
+ *
+ * <p>After {@code ApplicationAvailabilityAutoConfiguration}, so that Spring Boot's availability bean
+ * hears a readiness change before the loop monitor does, and the monitor's correction comes last.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "taskloop.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TaskloopProperties.class)
 @Import({LoopsConfiguration.class, ApplicationLoopsConfiguration.class, DeclaredTasksConfiguration.class})

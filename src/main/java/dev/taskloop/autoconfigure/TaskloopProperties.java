@@ -42,6 +42,10 @@ public class TaskloopProperties implements Validator {
 
     private final Shutdown shutdown = new Shutdown();
 
+    private final Health health = new Health();
+
+    private final Endpoint endpoint = new Endpoint();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -84,6 +88,112 @@ public class TaskloopProperties implements Validator {
 
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public Endpoint getEndpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Loop health: when a loop counts as stuck (health {@code DOWN}, liveness {@code BROKEN}) or
+     * saturated (health {@code SATURATED}, readiness {@code REFUSING_TRAFFIC}).
+     */
+    public static class Health {
+
+        /**
+         * How long one task (or the loop's callbacks) may hold a loop's baton before the loop
+         * counts as stuck: the health component is DOWN and liveness BROKEN while it lasts.
+         */
+        private Duration stuckThreshold = Duration.ofSeconds(5);
+
+        /**
+         * Lag (ready-to-running delay) 99th percentile over the lag window above which a loop
+         * counts as saturated: the health component is SATURATED and readiness refuses traffic.
+         */
+        private Duration lagThreshold = Duration.ofMillis(250);
+
+        /** The recent window that lag percentiles and utilization are computed over. */
+        private Duration lagWindow = Duration.ofSeconds(10);
+
+        /** How often the loops are sampled for the liveness and readiness states. */
+        private Duration checkInterval = Duration.ofMillis(250);
+
+        /**
+         * Whether loop health drives the application's availability: a stuck loop publishes
+         * LivenessState.BROKEN, a stuck or saturated loop ReadinessState.REFUSING_TRAFFIC.
+         * Readiness always waits for the declared tasks with awaitStarted.
+         */
+        private boolean availability = true;
+
+        public Duration getStuckThreshold() {
+            return stuckThreshold;
+        }
+
+        public void setStuckThreshold(Duration stuckThreshold) {
+            this.stuckThreshold = stuckThreshold;
+        }
+
+        public Duration getLagThreshold() {
+            return lagThreshold;
+        }
+
+        public void setLagThreshold(Duration lagThreshold) {
+            this.lagThreshold = lagThreshold;
+        }
+
+        public Duration getLagWindow() {
+            return lagWindow;
+        }
+
+        public void setLagWindow(Duration lagWindow) {
+            this.lagWindow = lagWindow;
+        }
+
+        public Duration getCheckInterval() {
+            return checkInterval;
+        }
+
+        public void setCheckInterval(Duration checkInterval) {
+            this.checkInterval = checkInterval;
+        }
+
+        public boolean isAvailability() {
+            return availability;
+        }
+
+        public void setAvailability(boolean availability) {
+            this.availability = availability;
+        }
+    }
+
+    /** The {@code taskloop} Actuator endpoint (its access is management.endpoint.taskloop.access). */
+    public static class Endpoint {
+
+        /** How many recently ended tasks the endpoint remembers, with why they ended. */
+        private int historySize = 100;
+
+        /** The most tasks one GET /actuator/taskloop lists (declared tasks first); the rest are counted. */
+        private int maxTasks = 1000;
+
+        public int getHistorySize() {
+            return historySize;
+        }
+
+        public void setHistorySize(int historySize) {
+            this.historySize = historySize;
+        }
+
+        public int getMaxTasks() {
+            return maxTasks;
+        }
+
+        public void setMaxTasks(int maxTasks) {
+            this.maxTasks = maxTasks;
+        }
     }
 
     /** Orderly shutdown of the loops when the application stops. */
@@ -147,5 +257,39 @@ public class TaskloopProperties implements Validator {
         if (t == null || t.isNegative()) {
             errors.rejectValue("shutdown.timeout", "nonNegative", "must be zero or a positive duration, e.g. 20s");
         }
+        validateHealth(p.health, errors);
+        if (p.endpoint.historySize < 0) {
+            errors.rejectValue("endpoint.historySize", "nonNegative", "must be zero (no history) or more, e.g. 100");
+        }
+        if (p.endpoint.maxTasks < 1) {
+            errors.rejectValue("endpoint.maxTasks", "positive", "must be at least 1, e.g. 1000");
+        }
+    }
+
+    private static void validateHealth(Health h, Errors errors) {
+        boolean ok = true;
+        ok &= positive(h.stuckThreshold, "health.stuckThreshold", "5s", errors);
+        ok &= positive(h.lagThreshold, "health.lagThreshold", "250ms", errors);
+        ok &= positive(h.lagWindow, "health.lagWindow", "10s", errors);
+        ok &= positive(h.checkInterval, "health.checkInterval", "250ms", errors);
+        if (!ok) {
+            return;
+        }
+        if (h.checkInterval.compareTo(h.stuckThreshold) > 0) {
+            errors.rejectValue("health.checkInterval", "tooLong", "must not be longer than taskloop.health.stuck-threshold ("
+                    + h.stuckThreshold + "): a stuck loop would be noticed late; shorten it, e.g. 250ms");
+        }
+        if (h.lagWindow.compareTo(h.checkInterval.multipliedBy(4)) < 0) {
+            errors.rejectValue("health.lagWindow", "tooShort", "must be at least 4 times taskloop.health.check-interval ("
+                    + h.checkInterval + ") so that the window holds several samples; lengthen it, e.g. 10s");
+        }
+    }
+
+    private static boolean positive(Duration d, String field, String example, Errors errors) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            errors.rejectValue(field, "positive", "must be a positive duration, e.g. " + example);
+            return false;
+        }
+        return true;
     }
 }

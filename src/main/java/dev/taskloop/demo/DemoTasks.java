@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code report}: every 2 s, fans out three "fetches" in a {@link TaskGroup}; each does its
  *       blocking I/O through {@link Async#offload}, so the loop stays free;</li>
  *   <li>{@code blocker}: when switched on ({@code demo.blocker.enabled=true}, or
- *       {@code POST /demo/blocker?enabled=true}), blocks the loop with a plain {@code Thread.sleep}
- *       every 3 s: what the watchdog, the endpoint and the health check exist to catch;</li>
+ *       {@code POST /demo/blocker?enabled=true}), blocks the loop for 2 s with a plain
+ *       {@code Thread.sleep}, every 0.5 s: what the watchdog, the endpoint and the health check exist
+ *       to catch (it looks at the switch every 0.5 s, so it starts blocking within 0.5 s);</li>
  *   <li>{@code stubborn}: only with {@code demo.stubborn.enabled=true}, ignores cancellation, to
  *       show that shutdown still ends after {@code taskloop.shutdown.timeout} and names it.</li>
  * </ul>
@@ -91,7 +92,7 @@ public class DemoTasks {
     void blocker() throws InterruptedException {
         try {
             while (true) {
-                Async.sleep(Duration.ofSeconds(3));
+                Async.sleep(Duration.ofMillis(500));
                 if (switches.blocker()) {
                     log.warn("blocking the loop for 2 s with Thread.sleep (demo.blocker.enabled=true)");
                     Thread.sleep(2000); // on purpose: holds the baton, every other task of the loop waits

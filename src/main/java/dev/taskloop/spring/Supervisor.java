@@ -101,7 +101,12 @@ public final class Supervisor {
             Duration delay = spec.backoff().delay(n, env.random());
             log.info("Restarting task '" + spec.name() + "' in " + delay.toMillis() + " ms (restart " + n + " within "
                     + spec.intensity().window() + ", limit " + spec.intensity().maxRestarts() + ")");
-            Async.sleep(delay);
+            try {
+                Async.sleep(delay);
+            } catch (CancellationException c) {
+                st.status(SupervisedTask.Status.STOPPED); // stopped while waiting to restart
+                throw c;
+            }
         }
     }
 
@@ -273,6 +278,9 @@ public final class Supervisor {
                     }
                 }
                 Async.gatherSettled(toStop);
+                for (int j : restart) {
+                    children.get(j).status(SupervisedTask.Status.BACKING_OFF); // their attempts said STOPPED as they ended
+                }
                 st.restarted();
                 Duration delay = st.spec().backoff().delay(k, env.random());
                 log.info("Supervised group '" + group.name() + "' restarts " + names(children, restart) + " in "
@@ -285,6 +293,11 @@ public final class Supervisor {
             }
         } finally {
             CancelScope.shielded().run(() -> stopAll(running, children));
+            for (SupervisedTask st : children) {
+                if (st.status() == SupervisedTask.Status.BACKING_OFF) {
+                    st.status(SupervisedTask.Status.STOPPED); // the group stopped while they waited to restart
+                }
+            }
         }
     }
 

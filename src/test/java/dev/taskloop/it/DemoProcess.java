@@ -98,6 +98,21 @@ final class DemoProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return send("DELETE", path);
+    }
+
+    /** Any method, no body. */
+    HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The HTTP port it listens on (loopback). */
+    int port() {
+        return port;
+    }
+
     /**
      * Sends SIGTERM. Through the {@link ProcessHandle}: {@link Process#destroy()} sends the same
      * signal but also closes our end of the output, losing everything the shutdown logs.

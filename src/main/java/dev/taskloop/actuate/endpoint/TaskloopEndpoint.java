@@ -1,0 +1,571 @@
+package dev.taskloop.actuate.endpoint;
+
+import dev.taskloop.actuate.EndCause;
+import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.Awaiting;
+import dev.taskloop.core.spi.LatencySnapshot;
+import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.DeclaredTasks;
+import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.SupervisedTask;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The {@code taskloop} Actuator endpoint: the application's loops and tasks, one task in detail
+ * with its live stack, and cancelling a task.
+ *
+ * <ul>
+ *   <li>{@code GET /actuator/taskloop}: every loop (queue depth, utilization and lag percentiles over
+ *       the recent window and since start, slow and blocked steps, the task holding the baton, for
+ *       how long, and its stack), every declared task (supervisor status, restarts, last failure),
+ *       the live tasks (at most {@code taskloop.endpoint.max-tasks}, declared ones first), and the
+ *       recently ended tasks with why they ended.</li>
+ *   <li>{@code GET /actuator/taskloop/{task}}: one task by id, or a declared task by name: the same
+ *       figures plus its live stack and, when it waits on a lock, queue or semaphore, the task that
+ *       holds it. A task that ended recently is still found, from the history. {@code 404} when
+ *       unknown; {@code 400} for a selector that cannot name a task (blank, control characters,
+ *       longer than 256 characters, or a number that is not a valid task id).</li>
+ *   <li>{@code DELETE /actuator/taskloop/{task}}: cancels the task at its await point, with the reason
+ *       {@code cancelled by operator '<principal>' through the Actuator endpoint 'taskloop'}; a
+ *       declared task cancelled this way is stopped, not restarted. Over HTTP: {@code 204}, {@code 404}
+ *       when unknown, {@code 409} when it has already ended (see {@link TaskloopEndpointWebExtension}).
+ *       Write access is off by default: {@code management.endpoint.taskloop.access=unrestricted}
+ *       turns it on.</li>
+ * </ul>
+ *
+ * <p>Reading never creates, starts or changes anything. Times are milliseconds (loop time for task
+ * totals and lag, wall time for how long the baton has been held).
+ */
+@Endpoint(id = "taskloop", defaultAccess = Access.READ_ONLY)
+public class TaskloopEndpoint {
+
+    private static final Log log = LogFactory.getLog(TaskloopEndpoint.class);
+    private static final int MAX_SELECTOR_LENGTH = 256;
+
+    private final LoopDirectory loops;
+    private final DeclaredTasks declared;
+    private final LoopMonitor monitor;
+    private final RecentEvents events;
+    private final int maxTasks;
+
+    /**
+     * @param maxTasks the most live tasks one {@link #taskloop()} lists
+     */
+    public TaskloopEndpoint(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor, RecentEvents events, int maxTasks) {
+        if (maxTasks < 1) {
+            throw new IllegalArgumentException("maxTasks must be at least 1, was " + maxTasks);
+        }
+        this.loops = loops;
+        this.declared = declared;
+        this.monitor = monitor;
+        this.events = events;
+        this.maxTasks = maxTasks;
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    /** Every loop, declared task, live task (bounded) and recently ended task. */
+    @ReadOperation
+    public TaskloopDescriptor taskloop() {
+        Map<Long, SupervisedTask> byTask = declaredByTaskId();
+        List<LoopDescriptor> loopDescriptors = new ArrayList<>();
+        List<Task<?>> live = new ArrayList<>();
+        for (EventLoop loop : loops.all()) {
+            loopDescriptors.add(describe(loop, loop.snapshot()));
+            live.addAll(loop.tasks());
+        }
+        live.removeIf(Task::isDone); // ended, not yet let go of by the loop
+        live.sort(Comparator.comparing((Task<?> t) -> !byTask.containsKey(t.id())).thenComparingLong(Task::id));
+        List<TaskDescriptor> tasks = new ArrayList<>();
+        for (Task<?> t : live.subList(0, Math.min(maxTasks, live.size()))) {
+            TaskSnapshot s = t.snapshot();
+            if (!s.state().isDone()) {
+                tasks.add(TaskDescriptor.of(s, loopTime(t), byTask.get(t.id())));
+            }
+        }
+        List<DeclaredDescriptor> declaredTasks = declared.supervised().stream()
+                .sorted(Comparator.comparing(SupervisedTask::name)).map(DeclaredDescriptor::of).toList();
+        List<EndedDescriptor> ended = events.ended().stream().map(EndedDescriptor::of).toList();
+        return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, Math.max(0, live.size() - maxTasks), ended);
+    }
+
+    /**
+     * One task by id, or a declared task by name; {@code null} (404) when there is none.
+     *
+     * @throws InvalidEndpointRequestException (400) for a selector that cannot name a task
+     */
+    @ReadOperation
+    public TaskDetailDescriptor task(@Selector String task) {
+        Found f = find(task);
+        if (f == null) {
+            return null;
+        }
+        if (f.live != null) {
+            TaskSnapshot s = f.live.snapshot();
+            if (!s.state().isDone()) {
+                return TaskDetailDescriptor.live(s, loopTime(f.live), f.supervised, f.live.stackTrace(), batonHeldFor(f.live));
+            }
+            Optional<RecentEvents.Ended> e = events.ended(s.id());
+            return TaskDetailDescriptor.ended(s, e.map(RecentEvents.Ended::endedAt).orElse(null), f.supervised);
+        }
+        if (f.ended != null) {
+            return TaskDetailDescriptor.ended(f.ended.task(), f.ended.endedAt(), f.supervised);
+        }
+        return TaskDetailDescriptor.notRunning(f.supervised);
+    }
+
+    /**
+     * Cancels a task (by id, or a declared task by name) at its await point.
+     *
+     * @return what happened; {@link CancelOutcome#UNKNOWN} when there is no such task
+     * @throws InvalidEndpointRequestException (400) for a selector that cannot name a task
+     */
+    @DeleteOperation
+    public CancelDescriptor cancel(@Selector String task, SecurityContext security) {
+        Found f = find(task);
+        if (f == null) {
+            return new CancelDescriptor(CancelOutcome.UNKNOWN, task, null, null, "no task has the id or declared name '" + task + "'");
+        }
+        Task<?> target = f.live;
+        if (target == null || target.isDone()) {
+            String state = target != null ? target.state().name()
+                    : f.ended != null ? f.ended.task().state().name() : f.supervised.status().name();
+            return new CancelDescriptor(CancelOutcome.ALREADY_ENDED, task, target != null ? target.id() : f.ended != null ? f.ended.task().id() : null,
+                    state, "the task is not running (" + state + "); there is nothing to cancel");
+        }
+        Principal principal = security == null ? null : security.getPrincipal();
+        String reason = "cancelled by " + (principal == null ? "an operator" : "operator '" + principal.getName() + "'")
+                + EndCause.OPERATOR_REASON_SUFFIX;
+        if (!target.cancel(reason)) {
+            return new CancelDescriptor(CancelOutcome.ALREADY_ENDED, task, target.id(), target.state().name(),
+                    "the task ended before it could be cancelled");
+        }
+        log.info("Task '" + target.name() + "' (id " + target.id() + ") on loop '" + target.loop().name() + "': " + reason);
+        return new CancelDescriptor(CancelOutcome.CANCELLED, task, target.id(), target.state().name(),
+                "cancellation requested: the task sees it at its next await point");
+    }
+
+    // ------------------------------------------------------------------ lookup
+
+    /** What a selector names: a live task, an ended one from the history, and/or a declared task. */
+    private record Found(Task<?> live, RecentEvents.Ended ended, SupervisedTask supervised) {
+    }
+
+    private Found find(String selector) {
+        validate(selector);
+        if (isDigits(selector)) {
+            long id = parseId(selector);
+            for (EventLoop loop : loops.all()) {
+                Optional<Task<?>> t = loop.task(id);
+                if (t.isPresent()) {
+                    return new Found(t.get(), null, declaredByTaskId().get(id));
+                }
+            }
+            Optional<RecentEvents.Ended> e = events.ended(id);
+            if (e.isPresent()) {
+                return new Found(null, e.get(), declaredByTaskId().get(id));
+            }
+        }
+        Optional<SupervisedTask> st = declared.find(selector);
+        if (st.isEmpty()) {
+            return null;
+        }
+        Task<?> current = st.get().task();
+        RecentEvents.Ended ended = current == null || !current.isDone() ? null : events.ended(current.id()).orElse(null);
+        return new Found(current, ended, st.get());
+    }
+
+    private static void validate(String selector) {
+        if (selector == null || selector.isBlank()) {
+            throw new InvalidEndpointRequestException("A task selector must be a task id or a declared task name; it was blank",
+                    "blank task selector");
+        }
+        if (selector.length() > MAX_SELECTOR_LENGTH) {
+            throw new InvalidEndpointRequestException("A task selector is at most " + MAX_SELECTOR_LENGTH + " characters; this one has "
+                    + selector.length(), "task selector too long");
+        }
+        if (selector.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidEndpointRequestException("A task selector must not contain control characters",
+                    "control characters in task selector");
+        }
+    }
+
+    private static boolean isDigits(String s) {
+        return s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static long parseId(String s) {
+        long id;
+        try {
+            id = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new InvalidEndpointRequestException("Task id " + s + " is out of range: ids are positive 64-bit integers",
+                    "task id out of range");
+        }
+        if (id < 1) {
+            throw new InvalidEndpointRequestException("Task id " + s + " is not valid: ids start at 1", "task id out of range");
+        }
+        return id;
+    }
+
+    private Map<Long, SupervisedTask> declaredByTaskId() {
+        Map<Long, SupervisedTask> m = new HashMap<>();
+        for (SupervisedTask st : declared.supervised()) {
+            Task<?> t = st.task();
+            if (t != null) {
+                m.put(t.id(), st);
+            }
+        }
+        return m;
+    }
+
+    private static long loopTime(Task<?> t) {
+        return t.loop().time();
+    }
+
+    /** How long {@code t} has held its loop's baton, or {@code null} if it does not hold it. */
+    private static Double batonHeldFor(Task<?> t) {
+        LoopSnapshot s = t.loop().snapshot();
+        return s.holderId() == t.id() ? ms(s.heldForNanos()) : null;
+    }
+
+    // ------------------------------------------------------------------ loops
+
+    private LoopDescriptor describe(EventLoop loop, LoopSnapshot s) {
+        LoopMonitor.LoopHealth h = monitor.assess(s);
+        BatonHolderDescriptor holder = null;
+        if (s.holderName() != null) {
+            Boolean blocked = null;
+            String threadState = null;
+            Optional<RecentEvents.StuckReport> r = events.stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos());
+            if (r.isPresent()) {
+                blocked = r.get().step().blocked();
+                threadState = r.get().step().threadState() == null ? null : r.get().step().threadState().name();
+            }
+            List<String> stack = s.holderId() < 0 ? List.of()
+                    : loop.task(s.holderId()).map(t -> stack(t.stackTrace())).orElse(List.of());
+            holder = new BatonHolderDescriptor(s.holderId() < 0 ? null : s.holderId(), s.holderName(), ms(s.heldForNanos()),
+                    s.heldForNanos() >= s.slowStepThresholdNanos(), blocked, threadState, stack);
+        }
+        return new LoopDescriptor(s.name(), h.condition().name(), s.closed(), s.readyDepth(), s.liveTasks(), s.offloads(),
+                s.spawned(), s.completed(), s.failed(), s.cancelled(), s.steps(), s.slowSteps(), s.blockedSteps(),
+                round(h.recent().utilization()), round(s.utilization()),
+                new LagDescriptors(LagDescriptor.of(h.recent().lag(), h.recent().windowNanos()), LagDescriptor.of(s.lag(), s.elapsedNanos())),
+                holder, ms(s.slowStepThresholdNanos()), ms(monitor.settings().stuckThreshold().toNanos()),
+                ms(monitor.settings().lagThreshold().toNanos()));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static double ms(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
+    private static double round(double ratio) {
+        return Math.round(ratio * 10_000) / 10_000.0;
+    }
+
+    static List<String> stack(StackTraceElement[] stack) {
+        return Arrays.stream(stack).map(StackTraceElement::toString).toList();
+    }
+
+    // ------------------------------------------------------------------ descriptors
+
+    /** Outcome of a cancel request. */
+    public enum CancelOutcome {
+        /** Cancellation was requested; the task sees it at its next await point. */
+        CANCELLED,
+        /** The task had already ended. */
+        ALREADY_ENDED,
+        /** No task has that id or declared name. */
+        UNKNOWN
+    }
+
+    /**
+     * The whole picture.
+     *
+     * @param loops every loop
+     * @param declared every started declared task ({@code @BackgroundTask}), by name
+     * @param tasks the live tasks, declared ones first, then by id; at most {@code taskloop.endpoint.max-tasks}
+     * @param tasksOmitted how many live tasks were left out of {@code tasks}
+     * @param recentlyEnded the recently ended tasks, newest first
+     */
+    public record TaskloopDescriptor(List<LoopDescriptor> loops, List<DeclaredDescriptor> declared, List<TaskDescriptor> tasks,
+                                     int tasksOmitted, List<EndedDescriptor> recentlyEnded) implements OperationResponseBody {
+    }
+
+    /**
+     * A loop.
+     *
+     * @param name its name
+     * @param status {@code OK}, {@code SATURATED}, {@code STUCK} or {@code CLOSED} (see {@code LoopMonitor})
+     * @param closed whether it is closing or closed
+     * @param queueDepth tasks and callbacks ready, queued for the baton
+     * @param liveTasks tasks alive
+     * @param offloads tasks running a blocking call through {@code offload}
+     * @param spawned tasks spawned since start
+     * @param completed tasks that completed since start
+     * @param failed tasks that failed since start
+     * @param cancelled tasks that ended cancelled since start
+     * @param steps times the baton was taken
+     * @param slowSteps steps that held the baton at least the slow-step threshold
+     * @param blockedSteps slow steps whose holder was blocked in a non-Taskloop wait
+     * @param utilization share of the recent window the baton was held
+     * @param utilizationSinceStart share of the time since start the baton was held
+     * @param lag ready-to-running delay percentiles
+     * @param batonHolder the task holding the baton now, or {@code null}
+     * @param slowStepThresholdMs the slow-step threshold
+     * @param stuckThresholdMs {@code taskloop.health.stuck-threshold}
+     * @param lagThresholdMs {@code taskloop.health.lag-threshold}
+     */
+    public record LoopDescriptor(String name, String status, boolean closed, int queueDepth, int liveTasks, int offloads,
+                                 long spawned, long completed, long failed, long cancelled, long steps, long slowSteps,
+                                 long blockedSteps, double utilization, double utilizationSinceStart, LagDescriptors lag,
+                                 BatonHolderDescriptor batonHolder, double slowStepThresholdMs, double stuckThresholdMs,
+                                 double lagThresholdMs) {
+    }
+
+    /**
+     * Lag over two spans.
+     *
+     * @param recent over the recent window ({@code taskloop.health.lag-window})
+     * @param sinceStart since the loop started
+     */
+    public record LagDescriptors(LagDescriptor recent, LagDescriptor sinceStart) {
+    }
+
+    /**
+     * A lag distribution (log-linear buckets: percentiles are within 12.5 %).
+     *
+     * @param spanMs the span of loop time it covers
+     * @param count steps in it
+     * @param meanMs mean
+     * @param p50Ms median
+     * @param p90Ms 90th percentile
+     * @param p99Ms 99th percentile
+     * @param p999Ms 99.9th percentile
+     * @param maxMs largest (for the recent window: the upper bound of its highest bucket)
+     */
+    public record LagDescriptor(double spanMs, long count, double meanMs, double p50Ms, double p90Ms, double p99Ms, double p999Ms,
+                                double maxMs) {
+        static LagDescriptor of(LatencySnapshot l, long spanNanos) {
+            return new LagDescriptor(ms(spanNanos), l.count(), ms(Math.round(l.mean())), ms(l.p50()), ms(l.p90()), ms(l.p99()),
+                    ms(l.p999()), ms(l.maxNanos()));
+        }
+    }
+
+    /**
+     * The task holding a loop's baton.
+     *
+     * @param taskId its id ({@code null} for the loop's callbacks)
+     * @param taskName its name ({@code <callbacks>} for the loop's callbacks)
+     * @param heldForMs how long it has held the baton (wall time)
+     * @param slow whether that is at least the slow-step threshold
+     * @param blocked whether the watchdog saw it blocked in a non-Taskloop wait ({@code Thread.sleep}, JDBC,
+     *     a monitor); {@code null} until the watchdog has looked (after the slow-step threshold)
+     * @param threadState its thread's state when the watchdog looked, or {@code null}
+     * @param stack its live stack, sampled now (empty for callbacks)
+     */
+    public record BatonHolderDescriptor(Long taskId, String taskName, double heldForMs, boolean slow, Boolean blocked,
+                                        String threadState, List<String> stack) {
+    }
+
+    /**
+     * A declared task, as its supervisor sees it.
+     *
+     * @param name declared name
+     * @param group its supervised group, or {@code null}
+     * @param loop its loop
+     * @param status {@code STARTING}, {@code RUNNING}, {@code BACKING_OFF}, {@code COMPLETED}, {@code FAILED} or {@code STOPPED}
+     * @param critical whether its failure for good makes health DOWN
+     * @param started whether it has started (always true without awaitStarted)
+     * @param restarts restarts so far
+     * @param lastFailure the last exception an attempt ended with, or {@code null}
+     * @param taskId the Taskloop task of the current (or last) attempt, or {@code null}
+     */
+    public record DeclaredDescriptor(String name, String group, String loop, String status, boolean critical, boolean started,
+                                     int restarts, FailureDescriptor lastFailure, Long taskId) {
+        static DeclaredDescriptor of(SupervisedTask st) {
+            Task<?> t = st.task();
+            return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.spec().critical(), st.isStarted(),
+                    st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id());
+        }
+    }
+
+    /**
+     * An exception.
+     *
+     * @param type its class name
+     * @param message its message, or {@code null}
+     */
+    public record FailureDescriptor(String type, String message) {
+        static FailureDescriptor of(Throwable t) {
+            return t == null ? null : new FailureDescriptor(t.getClass().getName(), t.getMessage());
+        }
+    }
+
+    /**
+     * What a task waits on.
+     *
+     * @param kind the await point ({@code sleep}, {@code join}, {@code queue.get}, {@code lock}...)
+     * @param target what it waits on (a duration, a task or primitive name), may be empty
+     * @param forMs how long it has waited (loop time)
+     * @param holder the task holding what it waits on (a lock's owner), or {@code null}
+     */
+    public record AwaitingDescriptor(String kind, String target, double forMs, TaskRef holder) {
+        static AwaitingDescriptor of(Awaiting a, long now) {
+            return a == null ? null : new AwaitingDescriptor(a.kind(), a.target(), ms(Math.max(0, now - a.since())),
+                    a.holderId() >= 0 ? new TaskRef(a.holderId(), a.holderName()) : null);
+        }
+    }
+
+    /**
+     * A reference to a task.
+     *
+     * @param id its id
+     * @param name its name
+     */
+    public record TaskRef(long id, String name) {
+    }
+
+    /**
+     * The supervision of a task that is the current attempt of a declared task.
+     *
+     * @param status the declared task's status
+     * @param group its supervised group, or {@code null}
+     * @param critical whether it is critical
+     * @param restarts restarts so far
+     * @param lastFailure the last exception an attempt ended with, or {@code null}
+     */
+    public record SupervisionDescriptor(String status, String group, boolean critical, int restarts, FailureDescriptor lastFailure) {
+        static SupervisionDescriptor of(SupervisedTask st) {
+            return st == null ? null : new SupervisionDescriptor(st.status().name(), st.group(), st.spec().critical(), st.restarts(),
+                    FailureDescriptor.of(st.lastFailure()));
+        }
+    }
+
+    /**
+     * A live task.
+     *
+     * @param id its id
+     * @param name its name
+     * @param loop its loop
+     * @param group the {@code TaskGroup} it was spawned in, or {@code null}
+     * @param state {@code READY}, {@code RUNNING} or {@code ASLEEP}
+     * @param awakeMs time holding the baton
+     * @param asleepMs time at await points (offloaded calls included)
+     * @param waitingMs time ready but queued for the baton
+     * @param steps times it got the baton
+     * @param ageMs time since it was spawned
+     * @param awaiting what it waits on now, or {@code null}
+     * @param cancelRequested whether it has been asked to stop
+     * @param cancelReason why, or {@code null}
+     * @param declared its supervision when it runs a declared task, else {@code null} (ad-hoc task)
+     */
+    public record TaskDescriptor(long id, String name, String loop, String group, String state, double awakeMs, double asleepMs,
+                                 double waitingMs, long steps, double ageMs, AwaitingDescriptor awaiting, boolean cancelRequested,
+                                 String cancelReason, SupervisionDescriptor declared) {
+        static TaskDescriptor of(TaskSnapshot s, long now, SupervisedTask st) {
+            return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), ms(s.awakeNanos()), ms(s.asleepNanos()),
+                    ms(s.waitingNanos()), s.steps(), ms(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
+                    s.cancelRequested(), s.cancelReason(), SupervisionDescriptor.of(st));
+        }
+    }
+
+    /**
+     * A task that ended.
+     *
+     * @param id its id
+     * @param name its name
+     * @param loop its loop
+     * @param group its {@code TaskGroup}, or {@code null}
+     * @param outcome {@code COMPLETED}, {@code FAILED} or {@code CANCELLED}
+     * @param cause why: {@code completed}, {@code failed}, or for a cancellation who cancelled it:
+     *     {@code operator}, {@code timeout}, {@code sibling-failure}, {@code shutdown}, {@code supervisor},
+     *     {@code joiner-cancelled}, {@code application}
+     * @param reason the cancellation's reason, or {@code null}
+     * @param failure what it threw, or {@code null}
+     * @param endedAt when it ended (wall clock), or {@code null} if unknown
+     * @param awakeMs time holding the baton
+     * @param asleepMs time at await points
+     * @param waitingMs time queued for the baton
+     * @param lifetimeMs time from spawn to end
+     */
+    public record EndedDescriptor(long id, String name, String loop, String group, String outcome, String cause, String reason,
+                                  FailureDescriptor failure, Instant endedAt, double awakeMs, double asleepMs, double waitingMs,
+                                  double lifetimeMs) {
+        static EndedDescriptor of(RecentEvents.Ended e) {
+            return of(e.task(), e.endedAt());
+        }
+
+        static EndedDescriptor of(TaskSnapshot s, Instant endedAt) {
+            EndCause cause = EndCause.of(s);
+            return new EndedDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), cause == null ? null : cause.label(),
+                    s.state() == Task.State.CANCELLED ? s.cancelReason() : null,
+                    s.state() == Task.State.FAILED ? FailureDescriptor.of(s.failure()) : null, endedAt, ms(s.awakeNanos()),
+                    ms(s.asleepNanos()), ms(s.waitingNanos()), s.endedAt() < 0 ? 0 : ms(s.endedAt() - s.spawnedAt()));
+        }
+    }
+
+    /**
+     * One task in detail. Exactly one of {@code task} and {@code ended} is set, or neither for a
+     * declared task that has no attempt yet.
+     *
+     * @param task the live task, or {@code null}
+     * @param ended the ended task (from the history), or {@code null}
+     * @param declared its supervision when it is (or was) a declared task's attempt, else {@code null}
+     * @param batonHeldForMs how long it has held its loop's baton, or {@code null} if it does not hold it
+     * @param stack its live stack: where it waits, or what it runs (empty once ended)
+     */
+    public record TaskDetailDescriptor(TaskDescriptor task, EndedDescriptor ended, DeclaredDescriptor declared, Double batonHeldForMs,
+                                       List<String> stack) implements OperationResponseBody {
+        static TaskDetailDescriptor live(TaskSnapshot s, long now, SupervisedTask st, StackTraceElement[] stack, Double heldFor) {
+            return new TaskDetailDescriptor(TaskDescriptor.of(s, now, st), null, st == null ? null : DeclaredDescriptor.of(st), heldFor,
+                    TaskloopEndpoint.stack(stack));
+        }
+
+        static TaskDetailDescriptor ended(TaskSnapshot s, Instant endedAt, SupervisedTask st) {
+            return new TaskDetailDescriptor(null, EndedDescriptor.of(s, endedAt), st == null ? null : DeclaredDescriptor.of(st), null,
+                    List.of());
+        }
+
+        static TaskDetailDescriptor notRunning(SupervisedTask st) {
+            return new TaskDetailDescriptor(null, null, DeclaredDescriptor.of(st), null, List.of());
+        }
+    }
+
+    /**
+     * The result of a cancel request.
+     *
+     * @param outcome what happened
+     * @param selector the id or name asked for
+     * @param taskId the task it resolved to, or {@code null}
+     * @param state the task's state after the request, or {@code null}
+     * @param message what happened, in words
+     */
+    public record CancelDescriptor(CancelOutcome outcome, String selector, Long taskId, String state, String message)
+            implements OperationResponseBody {
+    }
+}

@@ -1,0 +1,108 @@
+package dev.taskloop.actuate.health;
+
+import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.SupervisedTask;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * The {@code taskloop} health component, from the {@link LoopMonitor}'s assessment.
+ *
+ * <table>
+ *   <caption>Status</caption>
+ *   <tr><th>Status</th><th>When</th><th>HTTP (Boot's default mapping)</th></tr>
+ *   <tr><td>{@code DOWN}</td><td>a loop is stuck (its baton held at least
+ *       {@code taskloop.health.stuck-threshold}), or a declared task marked {@code critical} has
+ *       failed for good</td><td>503</td></tr>
+ *   <tr><td>{@code OUT_OF_SERVICE}</td><td>a loop is closing or closed (the application is stopping)</td><td>503</td></tr>
+ *   <tr><td>{@link #SATURATED}</td><td>a loop's lag p99 over {@code taskloop.health.lag-window} is
+ *       above {@code taskloop.health.lag-threshold}</td><td>200</td></tr>
+ *   <tr><td>{@code UP}</td><td>otherwise</td><td>200</td></tr>
+ * </table>
+ *
+ * <p>{@code SATURATED} is a custom status, so Boot's default status order leaves it out of the
+ * aggregate (which stays {@code UP}); to let it show there, list it:
+ * {@code management.endpoint.health.status.order=DOWN,OUT_OF_SERVICE,SATURATED,UP,UNKNOWN}. It
+ * maps to HTTP 200 on purpose: a saturated loop still works, only late; readiness (not this
+ * component) takes the pod out of the load balancer. The details give every loop's figures and
+ * the thresholds they were judged by.
+ */
+public class TaskloopHealthIndicator implements HealthIndicator {
+
+    /** A loop is saturated: it works, but tasks wait longer than the lag threshold for the baton. */
+    public static final Status SATURATED = new Status("SATURATED", "a loop's recent lag p99 is above taskloop.health.lag-threshold");
+
+    private final LoopMonitor monitor;
+    private final RecentEvents events;
+
+    public TaskloopHealthIndicator(LoopMonitor monitor, RecentEvents events) {
+        this.monitor = monitor;
+        this.events = events;
+    }
+
+    @Override
+    public Health health() {
+        LoopMonitor.Assessment a = monitor.assess();
+        boolean stuck = !a.loopsIn(LoopMonitor.Condition.STUCK).isEmpty();
+        Status status = stuck || !a.failedCritical().isEmpty() ? Status.DOWN
+                : !a.loopsIn(LoopMonitor.Condition.CLOSED).isEmpty() ? Status.OUT_OF_SERVICE
+                : !a.loopsIn(LoopMonitor.Condition.SATURATED).isEmpty() ? SATURATED
+                : Status.UP;
+        Health.Builder b = Health.status(status);
+        if (!a.problems().isEmpty()) {
+            b.withDetail("problems", a.problems());
+        }
+        Map<String, Object> loops = new LinkedHashMap<>();
+        for (LoopMonitor.LoopHealth l : a.loops()) {
+            loops.put(l.name(), loopDetails(l));
+        }
+        b.withDetail("loops", loops);
+        if (!a.failedCritical().isEmpty()) {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            for (SupervisedTask t : a.failedCritical()) {
+                failed.put(t.name(), t.lastFailure() == null ? "failed" : t.lastFailure().toString());
+            }
+            b.withDetail("failedCriticalTasks", failed);
+        }
+        if (!a.notStarted().isEmpty()) {
+            b.withDetail("notStarted", a.notStarted());
+        }
+        b.withDetail("stuckThresholdMs", a.settings().stuckThreshold().toMillis());
+        b.withDetail("lagThresholdMs", a.settings().lagThreshold().toMillis());
+        b.withDetail("lagWindowMs", a.settings().lagWindow().toMillis());
+        return b.build();
+    }
+
+    private Map<String, Object> loopDetails(LoopMonitor.LoopHealth l) {
+        LoopSnapshot s = l.snapshot();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("status", l.condition().name());
+        d.put("queueDepth", s.readyDepth());
+        d.put("utilization", Math.round(l.recent().utilization() * 10_000) / 10_000.0);
+        d.put("lagP99Ms", ms(l.recent().lag().p99()));
+        d.put("lagMaxMs", ms(l.recent().lag().maxNanos()));
+        d.put("lagSteps", l.recent().lag().count());
+        d.put("windowMs", ms(l.recent().windowNanos()));
+        if (s.holderName() != null) {
+            d.put("batonHolder", s.holderName());
+            if (s.holderId() >= 0) {
+                d.put("batonHolderId", s.holderId());
+            }
+            d.put("heldForMs", ms(s.heldForNanos()));
+            events.stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos())
+                    .ifPresent(r -> d.put("blocked", r.step().blocked()));
+        }
+        d.put("slowSteps", s.slowSteps());
+        d.put("blockedSteps", s.blockedSteps());
+        return d;
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+}

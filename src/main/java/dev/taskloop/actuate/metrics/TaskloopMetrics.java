@@ -1,0 +1,335 @@
+package dev.taskloop.actuate.metrics;
+
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.LoopListener;
+import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.DeclaredTasks;
+import dev.taskloop.spring.GroupSpec;
+import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.TaskSpec;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * Micrometer meters of the application's loops and tasks (names in DESIGN §5, all under
+ * {@value #PREFIX}). Each has a description and a base unit.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>Meter</th><th>Type, unit</th><th>Tags</th><th>What</th></tr>
+ *   <tr><td>{@code taskloop.loop.queue.depth}</td><td>gauge, tasks</td><td>loop</td><td>tasks and callbacks ready, queued for the baton</td></tr>
+ *   <tr><td>{@code taskloop.loop.utilization}</td><td>gauge, ratio</td><td>loop</td><td>share of the recent window
+ *       ({@code taskloop.health.lag-window}) the baton was held</td></tr>
+ *   <tr><td>{@code taskloop.loop.lag}</td><td>timer with a fixed-bucket histogram, seconds</td><td>loop</td><td>delay from
+ *       ready to running of every step (fed by the core's lag observer; buckets {@link #LAG_BUCKETS})</td></tr>
+ *   <tr><td>{@code taskloop.loop.slow.steps}</td><td>counter, steps</td><td>loop, blocked</td><td>steps that held the baton at
+ *       least the slow-step threshold; {@code blocked=true} for those whose holder was blocked in a non-Taskloop wait</td></tr>
+ *   <tr><td>{@code taskloop.tasks.active}</td><td>gauge, tasks</td><td>loop</td><td>tasks alive</td></tr>
+ *   <tr><td>{@code taskloop.tasks.completed}</td><td>counter, tasks</td><td>loop, outcome</td><td>tasks ended, by outcome
+ *       {@code completed}, {@code failed}, {@code cancelled}</td></tr>
+ *   <tr><td>{@code taskloop.task.awake}, {@code .asleep}, {@code .waiting}</td><td>counter, seconds</td><td>loop, task</td><td>time
+ *       holding the baton, parked at await points, ready but queued</td></tr>
+ *   <tr><td>{@code taskloop.task.restarts}</td><td>counter, restarts</td><td>loop, task</td><td>restarts of a declared task</td></tr>
+ * </table>
+ *
+ * <h2>Cardinality</h2>
+ * The {@code task} tag carries declared names ({@code @BackgroundTask}, group members included)
+ * and nothing else: every other task (spawned ad hoc, a group's supervisor, a {@code TaskGroup}
+ * child) is added to the one series {@code task="<ad-hoc>"} of its loop. So the number of series is
+ * fixed when the meters are bound, whatever the application spawns; task ids never appear. A
+ * declared task's time includes its live attempt; an ad-hoc task's time is added when it ends.
+ *
+ * <h2>Cost</h2>
+ * Gauges and counters read snapshots when scraped. Every hand-off of the baton gives the loop's
+ * {@link LoopListener#lagObserver() lag observer} one sample, which it only stores (a few
+ * nanoseconds on the baton holder's path); a platform thread, {@code taskloop-metrics}, records the
+ * stored samples into the lag timer every {@value #DRAIN_MILLIS} ms, so the exported histogram is at
+ * most that far behind ({@link #flush()} records them at once). Ended tasks are added up by
+ * {@link LoopListener#taskEnded}.
+ */
+public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
+
+    /** The prefix of every meter name. */
+    public static final String PREFIX = "taskloop.";
+
+    /** The {@code task} tag value of every task that is not a declared task. */
+    public static final String AD_HOC = "<ad-hoc>";
+
+    /** The lag histogram's bucket boundaries (Prometheus {@code le} labels), 10 µs to 10 s. */
+    public static final List<Duration> LAG_BUCKETS = List.of(
+            Duration.ofNanos(10_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+            Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10));
+
+    private final LoopDirectory loops;
+    private final DeclaredTasks declared;
+    private final LoopMonitor monitor;
+    /** How often the stored lag samples are recorded into the timers. */
+    static final long DRAIN_MILLIS = 50;
+
+    private final List<Runnable> unbinds = new CopyOnWriteArrayList<>();
+    private final List<LagRecorder> recorders = new CopyOnWriteArrayList<>();
+    private volatile Thread drainer;
+    private volatile boolean closed;
+
+    /**
+     * @param monitor where the recent utilization comes from; {@code null} for utilization since start
+     */
+    public TaskloopMetrics(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor) {
+        this.loops = loops;
+        this.declared = declared;
+        this.monitor = monitor;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Map<String, List<String>> declaredByLoop = declaredNamesByLoop();
+        for (EventLoop loop : loops.all()) {
+            LoopMeters m = new LoopMeters(loop, registry, declaredByLoop.getOrDefault(loop.name(), List.of()));
+            recorders.add(m.lagRecorder);
+            loop.addListener(m);
+            unbinds.add(() -> loop.removeListener(m));
+        }
+        startDrainer();
+    }
+
+    private synchronized void startDrainer() {
+        if (drainer != null || closed) {
+            return;
+        }
+        drainer = Thread.ofPlatform().daemon().name("taskloop-metrics").start(() -> {
+            while (!closed) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS));
+                flush();
+            }
+        });
+    }
+
+    /** Records the lag samples the loops have given since the last time into the lag timers, now. */
+    public void flush() {
+        for (LagRecorder r : recorders) {
+            r.drain();
+        }
+    }
+
+    /**
+     * A filter that gives the meters of the {@code taskloop.task.run} Observation (one per run of a
+     * periodic declared task; Micrometer's meter handler creates them without a description) a
+     * description, so that every {@code taskloop_*} family has its HELP text.
+     */
+    public static MeterFilter describeRunObservations() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getDescription() != null || !id.getName().startsWith(PREFIX + "task.run")) {
+                    return id;
+                }
+                String what = id.getName().equals(PREFIX + "task.run") ? "Runs of periodic declared tasks (fixedRate, fixedDelay, cron)"
+                        : id.getName().equals(PREFIX + "task.run.active") ? "Runs of periodic declared tasks in progress" : null;
+                return what == null ? id : new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), what, id.getType());
+            }
+        };
+    }
+
+    /** Stops recording (removes the listeners from the loops), after recording the samples still stored. */
+    @Override
+    public void close() {
+        unbinds.forEach(Runnable::run);
+        unbinds.clear();
+        closed = true;
+        Thread t = drainer;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        flush();
+    }
+
+    /** Declared task names (group members included), by the name of their loop. */
+    private Map<String, List<String>> declaredNamesByLoop() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (TaskSpec t : declared.tasks()) {
+            add(m, t.loop(), t.name());
+        }
+        for (GroupSpec g : declared.groups()) {
+            for (TaskSpec t : g.tasks()) {
+                add(m, g.loop(), t.name());
+            }
+        }
+        return m;
+    }
+
+    private void add(Map<String, List<String>> m, String loop, String name) {
+        EventLoop l = loops.find(loop);
+        if (l != null) {
+            m.computeIfAbsent(l.name(), k -> new java.util.ArrayList<>()).add(name);
+        }
+    }
+
+    // ------------------------------------------------------------------ one loop
+
+    /** The meters of one loop, and the listener that feeds them. */
+    private final class LoopMeters implements LoopListener {
+        private final LagRecorder lagRecorder;
+        private final Map<String, TaskTimes> declaredTimes = new LinkedHashMap<>();
+        private final TaskTimes adHoc;
+
+        LoopMeters(EventLoop loop, MeterRegistry registry, List<String> declaredNames) {
+            Tags tags = Tags.of("loop", loop.name());
+            Gauge.builder(PREFIX + "loop.queue.depth", loop, l -> l.snapshot().readyDepth())
+                    .description("Tasks and callbacks ready and queued for the loop's baton")
+                    .baseUnit(BaseUnits.TASKS).tags(tags).register(registry);
+            Gauge.builder(PREFIX + "loop.utilization", loop, this::utilization)
+                    .description("Share of the recent window (taskloop.health.lag-window) during which the loop's baton was held")
+                    .baseUnit("ratio").tags(tags).register(registry);
+            lagRecorder = new LagRecorder(Timer.builder(PREFIX + "loop.lag")
+                    .description("Delay between a task or callback becoming ready and getting the loop's baton")
+                    .serviceLevelObjectives(LAG_BUCKETS.toArray(Duration[]::new))
+                    .tags(tags).register(registry));
+            Monotonic computing = new Monotonic();
+            Monotonic blockedCount = new Monotonic();
+            FunctionCounter.builder(PREFIX + "loop.slow.steps", loop,
+                            l -> computing.max(nonNegative(l.snapshot(), s -> s.slowSteps() - s.blockedSteps())))
+                    .description("Steps that held the loop's baton at least the slow-step threshold; blocked=true: the holder "
+                            + "was blocked in a non-Taskloop wait (Thread.sleep, JDBC, a monitor) rather than computing")
+                    .baseUnit("steps").tags(tags).tag("blocked", "false").register(registry);
+            FunctionCounter.builder(PREFIX + "loop.slow.steps", loop,
+                            l -> blockedCount.max(l.snapshot().blockedSteps()))
+                    .description("Steps that held the loop's baton at least the slow-step threshold; blocked=true: the holder "
+                            + "was blocked in a non-Taskloop wait (Thread.sleep, JDBC, a monitor) rather than computing")
+                    .baseUnit("steps").tags(tags).tag("blocked", "true").register(registry);
+            Gauge.builder(PREFIX + "tasks.active", loop, l -> l.snapshot().liveTasks())
+                    .description("Tasks alive on the loop (ready, running or asleep)")
+                    .baseUnit(BaseUnits.TASKS).tags(tags).register(registry);
+            outcome(registry, loop, tags, "completed", LoopSnapshot::completed);
+            outcome(registry, loop, tags, "failed", LoopSnapshot::failed);
+            outcome(registry, loop, tags, "cancelled", LoopSnapshot::cancelled);
+            for (String name : declaredNames) {
+                TaskTimes t = new TaskTimes(name);
+                declaredTimes.put(name, t);
+                t.register(registry, tags);
+                FunctionCounter.builder(PREFIX + "task.restarts", declared,
+                                d -> d.find(name).map(SupervisedTask::restarts).orElse(0))
+                        .description("Restarts of a declared task by its restart policy")
+                        .baseUnit("restarts").tags(tags).tag("task", name).register(registry);
+            }
+            adHoc = new TaskTimes(null);
+            adHoc.register(registry, tags);
+        }
+
+        private void outcome(MeterRegistry registry, EventLoop loop, Tags tags, String outcome, ToLongFunction<LoopSnapshot> f) {
+            FunctionCounter.builder(PREFIX + "tasks.completed", loop, l -> f.applyAsLong(l.snapshot()))
+                    .description("Tasks that ended on the loop, by outcome: completed, failed or cancelled")
+                    .baseUnit(BaseUnits.TASKS).tags(tags).tag("outcome", outcome).register(registry);
+        }
+
+        private double utilization(EventLoop loop) {
+            LoopSnapshot s = loop.snapshot();
+            return monitor == null ? s.utilization() : monitor.recent(s).utilization();
+        }
+
+        @Override
+        public LongConsumer lagObserver() {
+            return lagRecorder;
+        }
+
+        @Override
+        public void taskEnded(TaskSnapshot task) {
+            declaredTimes.getOrDefault(task.name(), adHoc).ended(task);
+        }
+    }
+
+    private static long nonNegative(LoopSnapshot s, ToLongFunction<LoopSnapshot> f) {
+        return Math.max(0, f.applyAsLong(s));
+    }
+
+    // ------------------------------------------------------------------ one task name
+
+    /**
+     * The awake / asleep / waiting totals of a declared task (its ended attempts plus its live one)
+     * or of every ad-hoc task of a loop (ended ones). Reads add the ended totals first and look at the
+     * live attempt second: an attempt that ends in between is then missed once (never counted twice),
+     * and the {@link Monotonic} guard keeps the counters from going down meanwhile.
+     */
+    private final class TaskTimes {
+        private final String name;
+        private final LongAdder awake = new LongAdder();
+        private final LongAdder asleep = new LongAdder();
+        private final LongAdder waiting = new LongAdder();
+        private final Monotonic awakeOut = new Monotonic();
+        private final Monotonic asleepOut = new Monotonic();
+        private final Monotonic waitingOut = new Monotonic();
+
+        /** @param name the declared name, or {@code null} for the ad-hoc tasks */
+        TaskTimes(String name) {
+            this.name = name;
+        }
+
+        void ended(TaskSnapshot s) {
+            awake.add(s.awakeNanos());
+            asleep.add(s.asleepNanos());
+            waiting.add(s.waitingNanos());
+        }
+
+        void register(MeterRegistry registry, Tags tags) {
+            String tag = name == null ? AD_HOC : name;
+            FunctionCounter.builder(PREFIX + "task.awake", this, t -> t.awakeOut.max(t.seconds(t.awake, TaskSnapshot::awakeNanos)))
+                    .description("Time tasks held the loop's baton (running)")
+                    .baseUnit("seconds").tags(tags).tag("task", tag).register(registry);
+            FunctionCounter.builder(PREFIX + "task.asleep", this, t -> t.asleepOut.max(t.seconds(t.asleep, TaskSnapshot::asleepNanos)))
+                    .description("Time tasks were parked at await points (sleep, join, queues, locks, offloaded calls)")
+                    .baseUnit("seconds").tags(tags).tag("task", tag).register(registry);
+            FunctionCounter.builder(PREFIX + "task.waiting", this,
+                            t -> t.waitingOut.max(t.seconds(t.waiting, TaskSnapshot::waitingNanos)))
+                    .description("Time tasks were ready but queued for the loop's baton")
+                    .baseUnit("seconds").tags(tags).tag("task", tag).register(registry);
+        }
+
+        private double seconds(LongAdder ended, ToLongFunction<TaskSnapshot> live) {
+            long nanos = ended.sum();
+            if (name != null) {
+                Task<?> t = declared.find(name).map(SupervisedTask::task).orElse(null);
+                if (t != null) {
+                    TaskSnapshot s = t.snapshot();
+                    if (!s.state().isDone()) {
+                        nanos += live.applyAsLong(s);
+                    }
+                }
+            }
+            return nanos / 1e9;
+        }
+    }
+
+    /** Keeps a counter's reported value from ever going down. */
+    private static final class Monotonic {
+        private double last;
+
+        synchronized double max(double value) {
+            if (value > last) {
+                last = value;
+            }
+            return last;
+        }
+    }
+}

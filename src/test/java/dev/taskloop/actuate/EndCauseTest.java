@@ -1,0 +1,180 @@
+package dev.taskloop.actuate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskloop.core.Async;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import dev.taskloop.core.TaskGroup;
+import dev.taskloop.core.spi.LoopListener;
+import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.spring.Backoff;
+import dev.taskloop.spring.GroupSpec;
+import dev.taskloop.spring.RestartIntensity;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.Supervisor;
+import dev.taskloop.spring.TaskSpec;
+import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.annotation.Strategy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Why a task ended, for every way the runtime, the supervisor and the endpoint end one: each case is
+ * produced for real, so a change in how the core words a cancellation shows up here.
+ */
+class EndCauseTest {
+
+    private final List<TaskSnapshot> ended = new CopyOnWriteArrayList<>();
+    private final LoopListener recorder = new LoopListener() {
+        @Override
+        public void taskEnded(TaskSnapshot task) {
+            ended.add(task);
+        }
+    };
+    private final TestLoop test = TestLoop.create().listener(recorder);
+
+    @AfterEach
+    void close() {
+        test.close();
+    }
+
+    private EndCause causeOf(String name) {
+        TaskSnapshot s = ended.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no task '" + name + "' ended; ended: " + ended));
+        return EndCause.of(s);
+    }
+
+    @Test
+    void aTaskThatReturnedCompletedAndOneThatThrewFailed() {
+        test.loop().spawn("fine", () -> "ok");
+        test.loop().spawn("broken", () -> {
+            throw new IllegalStateException("boom");
+        }).toCompletableFuture();
+        test.runCurrent();
+        assertThat(causeOf("fine")).isEqualTo(EndCause.COMPLETED);
+        assertThat(causeOf("broken")).isEqualTo(EndCause.FAILED);
+    }
+
+    @Test
+    void aTaskCancelledWithTheEndpointsReasonWasCancelledByAnOperator() {
+        Task<?> t = test.loop().spawn("victim", () -> Async.sleep(Duration.ofHours(1)));
+        test.runCurrent();
+        t.cancel("cancelled by operator 'alice'" + EndCause.OPERATOR_REASON_SUFFIX);
+        test.runCurrent();
+        assertThat(causeOf("victim")).isEqualTo(EndCause.OPERATOR);
+        assertThat(EndCause.OPERATOR.label()).isEqualTo("operator");
+    }
+
+    @Test
+    void aTaskCancelledByATimeoutAroundItsGroupWasCancelledByTimeout() {
+        test.loop().spawn("main", () -> {
+            try {
+                Async.withTimeout(Duration.ofSeconds(1), () -> {
+                    TaskGroup g = TaskGroup.create("fan-out");
+                    g.run(() -> g.spawn("slow-child", () -> Async.sleep(Duration.ofHours(1))));
+                    return null;
+                });
+            } catch (RuntimeException expected) {
+                // TimeoutExpiredException
+            }
+        });
+        test.advanceTimeBy(Duration.ofSeconds(1));
+        assertThat(causeOf("slow-child")).isEqualTo(EndCause.TIMEOUT);
+        assertThat(EndCause.TIMEOUT.label()).isEqualTo("timeout");
+    }
+
+    @Test
+    void aTaskCancelledBecauseItsSiblingFailedWasCancelledBySiblingFailure() {
+        test.loop().spawn("main", () -> {
+            TaskGroup g = TaskGroup.create("pair");
+            try {
+                g.run(() -> {
+                    g.spawn("patient", () -> Async.sleep(Duration.ofHours(1)));
+                    g.spawn("failing", () -> {
+                        Async.sleep(Duration.ofSeconds(1));
+                        throw new IllegalStateException("sibling went wrong: it failed: badly");
+                    });
+                });
+            } catch (RuntimeException expected) {
+                // TaskGroupException
+            }
+        });
+        test.advanceTimeBy(Duration.ofSeconds(1));
+        assertThat(causeOf("patient")).isEqualTo(EndCause.SIBLING_FAILURE);
+        assertThat(causeOf("failing")).isEqualTo(EndCause.FAILED);
+    }
+
+    @Test
+    void aTaskCancelledWhenItsLoopShutDownWasCancelledByShutdown() throws InterruptedException {
+        CountDownLatch told = new CountDownLatch(1); // close() may return a moment before the listeners are told
+        try (EventLoop loop = EventLoop.builder().name("closing").listener(recorder).listener(new LoopListener() {
+            @Override
+            public void taskEnded(TaskSnapshot task) {
+                told.countDown();
+            }
+        }).build()) {
+            loop.spawn("sleeper", () -> Async.sleep(Duration.ofHours(1)));
+        }
+        assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(causeOf("sleeper")).isEqualTo(EndCause.SHUTDOWN);
+    }
+
+    @Test
+    void aTaskRestartedWithItsFailedGroupMateWasCancelledByTheSupervisor() {
+        AtomicInteger attempts = new AtomicInteger();
+        Backoff now = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0);
+        GroupSpec group = new GroupSpec("ingest", "", Strategy.ONE_FOR_ALL, new RestartIntensity(5, Duration.ofMinutes(1)), List.of(
+                new TaskSpec("consumer", "", Restart.ON_FAILURE, now, new RestartIntensity(5, Duration.ofMinutes(1)),
+                        new Schedule.Continuous(), false, false, ctx -> Async.sleep(Duration.ofHours(1))),
+                new TaskSpec("producer", "", Restart.ON_FAILURE, now, new RestartIntensity(5, Duration.ofMinutes(1)),
+                        new Schedule.Continuous(), false, false, ctx -> {
+                            if (attempts.incrementAndGet() == 1) {
+                                Async.sleep(Duration.ofSeconds(1));
+                                throw new IllegalStateException("producer lost its connection");
+                            }
+                            Async.sleep(Duration.ofHours(1));
+                        })));
+        Supervisor.start(test.loop(), group, Supervisor.Environment.defaults());
+        test.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(causeOf("consumer")).isEqualTo(EndCause.SUPERVISOR);
+        assertThat(causeOf("producer")).isEqualTo(EndCause.FAILED);
+    }
+
+    @Test
+    void aTaskCancelledBecauseTheTaskJoiningItWasCancelledSaysSo() {
+        Task<?> main = test.loop().spawn("main", () -> {
+            Task<?> target = Async.spawn("joined", () -> Async.sleep(Duration.ofHours(1)));
+            target.join();
+        });
+        test.runCurrent();
+        main.cancel("the caller gave up");
+        test.runCurrent();
+        assertThat(causeOf("joined")).isEqualTo(EndCause.JOINER);
+        assertThat(causeOf("main")).isEqualTo(EndCause.APPLICATION);
+    }
+
+    @Test
+    void aTaskCancelledByApplicationCodeWasCancelledByTheApplication() {
+        Task<?> t = test.loop().spawn("victim", () -> Async.sleep(Duration.ofHours(1)));
+        test.runCurrent();
+        t.cancel("no longer needed (is shutting down: not the loop)");
+        test.runCurrent();
+        assertThat(causeOf("victim")).isEqualTo(EndCause.APPLICATION);
+        assertThat(EndCause.ofCancelReason(null)).isEqualTo(EndCause.APPLICATION);
+    }
+
+    @Test
+    void aTaskThatHasNotEndedHasNoCause() {
+        Task<?> t = test.loop().spawn("alive", () -> Async.sleep(Duration.ofHours(1)));
+        test.runCurrent();
+        assertThat(EndCause.of(t.snapshot())).isNull();
+    }
+}

@@ -1,0 +1,307 @@
+package dev.taskloop.actuate.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskloop.actuate.endpoint.TaskloopEndpoint.CancelOutcome;
+import dev.taskloop.actuate.endpoint.TaskloopEndpoint.LoopDescriptor;
+import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDescriptor;
+import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDetailDescriptor;
+import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
+import dev.taskloop.core.Async;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.Awaiting;
+import dev.taskloop.core.spi.LoopListener;
+import dev.taskloop.core.spi.SlowStep;
+import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.DeclaredTasks;
+import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.annotation.BackgroundTask;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The endpoint's operations, called directly on an application with declared and ad-hoc tasks. */
+class TaskloopEndpointTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class))
+            .withUserConfiguration(Tasks.class)
+            .withPropertyValues("management.endpoints.web.exposure.include=taskloop", "taskloop.shutdown.exit-zero-on-sigterm=false",
+                    "taskloop.endpoint.max-tasks=5", "taskloop.endpoint.history-size=4", "taskloop.slow-step-threshold=50ms",
+                    "taskloop.health.stuck-threshold=100ms", "taskloop.health.check-interval=50ms");
+
+    @Configuration(proxyBeanMethods = false)
+    static class Tasks {
+        @Bean
+        Declared declared() {
+            return new Declared();
+        }
+    }
+
+    static class Declared {
+        @BackgroundTask(name = "sleeper")
+        void sleeper() {
+            Async.sleep(Duration.ofDays(1));
+        }
+
+        @BackgroundTask(name = "once", restart = dev.taskloop.spring.annotation.Restart.NEVER)
+        void once() {
+        }
+    }
+
+    private static final SecurityContext ALICE = new SecurityContext() {
+        @Override
+        public Principal getPrincipal() {
+            return () -> "alice";
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return false;
+        }
+    };
+
+    private static TaskloopEndpoint endpoint(AssertableApplicationContext context) {
+        return context.getBean(TaskloopEndpoint.class);
+    }
+
+    /**
+     * A declared task, once the loop has turned after the lifecycle started it: a no-op task queued
+     * now runs after the declared tasks' first steps (the ready queue is FIFO), so by the time it has
+     * been joined they have all reached their first await point (or ended).
+     */
+    private static SupervisedTask declared(AssertableApplicationContext context, String name) {
+        context.getBean(EventLoop.class).spawn(() -> { }).join();
+        return context.getBean(DeclaredTasks.class).find(name).orElseThrow();
+    }
+
+    /**
+     * Runs {@code action} and waits until the loop has told its listeners (the endpoint's history
+     * among them, added before this one) that a task named {@code name} ended: {@code join()} and a
+     * task's future complete a moment before that.
+     */
+    private static void awaitEnded(EventLoop loop, String name, Runnable action) throws InterruptedException {
+        CountDownLatch ended = new CountDownLatch(1);
+        LoopListener l = new LoopListener() {
+            @Override
+            public void taskEnded(TaskSnapshot task) {
+                if (task.name().equals(name)) {
+                    ended.countDown();
+                }
+            }
+        };
+        loop.addListener(l);
+        try {
+            action.run();
+            assertThat(ended.await(10, TimeUnit.SECONDS)).as("task '%s' ended", name).isTrue();
+        } finally {
+            loop.removeListener(l);
+        }
+    }
+
+    @Test
+    void listsEveryLoopAndTheTaskHoldingTheBatonWithHowLongAndItsStackWhileItIsStuck() {
+        runner.run(context -> {
+            EventLoop loop = context.getBean(EventLoop.class);
+            CountDownLatch twoReports = new CountDownLatch(2); // the watchdog reports at 50 ms, then at twice that
+            CountDownLatch release = new CountDownLatch(1);
+            loop.addListener(new LoopListener() {
+                @Override
+                public void slowStep(SlowStep step) {
+                    if (step.ongoing() && step.taskName().equals("hog")) {
+                        twoReports.countDown();
+                    }
+                }
+            });
+            Task<?> hog = loop.spawn("hog", () -> release.await());
+            try {
+                assertThat(twoReports.await(10, TimeUnit.SECONDS)).isTrue();
+                LoopDescriptor main = endpoint(context).taskloop().loops().getFirst();
+                assertThat(main.name()).isEqualTo("main");
+                assertThat(main.status()).isEqualTo("STUCK");
+                assertThat(main.batonHolder().taskId()).isEqualTo(hog.id());
+                assertThat(main.batonHolder().taskName()).isEqualTo("hog");
+                assertThat(main.batonHolder().heldForMs()).isGreaterThanOrEqualTo(100);
+                assertThat(main.batonHolder().slow()).isTrue();
+                assertThat(main.batonHolder().blocked()).isTrue();
+                assertThat(main.batonHolder().threadState()).isEqualTo("WAITING");
+                assertThat(main.batonHolder().stack()).anyMatch(f -> f.startsWith("java.base/java.util.concurrent.CountDownLatch.await("));
+                assertThat(main.stuckThresholdMs()).isEqualTo(100);
+                assertThat(main.slowStepThresholdMs()).isEqualTo(50);
+                assertThat(main.liveTasks()).isGreaterThanOrEqualTo(2);
+                assertThat(main.lag().sinceStart().count()).isEqualTo(main.steps());
+            } finally {
+                release.countDown();
+            }
+        });
+    }
+
+    @Test
+    void findsATaskByDeclaredNameOrIdWithWhereItWaitsAndItsLiveStack() {
+        runner.run(context -> {
+            SupervisedTask sleeper = declared(context, "sleeper");
+            assertThat(sleeper.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+            TaskDetailDescriptor byName = endpoint(context).task("sleeper");
+            assertThat(byName.task().id()).isEqualTo(sleeper.task().id());
+            assertThat(byName.task().state()).isEqualTo("ASLEEP");
+            assertThat(byName.task().awaiting().kind()).isEqualTo("sleep");
+            assertThat(byName.task().declared().status()).isEqualTo("RUNNING");
+            assertThat(byName.declared().name()).isEqualTo("sleeper");
+            assertThat(byName.stack()).anyMatch(f -> f.startsWith("dev.taskloop.core.Async.sleep("))
+                    .anyMatch(f -> f.contains("TaskloopEndpointTest$Declared.sleeper("));
+            assertThat(byName.batonHeldForMs()).isNull();
+            assertThat(byName.ended()).isNull();
+
+            TaskDetailDescriptor byId = endpoint(context).task(Long.toString(sleeper.task().id()));
+            assertThat(byId.task().name()).isEqualTo("sleeper");
+            assertThat(byId.declared().name()).isEqualTo("sleeper");
+        });
+    }
+
+    @Test
+    void anUnknownTaskIsNotFoundAndLookingItUpCreatesNothing() {
+        runner.run(context -> {
+            EventLoop loop = context.getBean(EventLoop.class);
+            long spawned = loop.snapshot().spawned();
+            assertThat(endpoint(context).task("ghost")).isNull();
+            assertThat(endpoint(context).task("987654321")).isNull();
+            assertThat(context.getBean(DeclaredTasks.class).find("ghost")).isEmpty();
+            assertThat(loop.snapshot().spawned()).isEqualTo(spawned);
+        });
+    }
+
+    @Test
+    void aSelectorThatCannotNameATaskIsABadRequest() {
+        runner.run(context -> {
+            TaskloopEndpoint endpoint = endpoint(context);
+            assertBadRequest(() -> endpoint.task("0"), "Task id 0 is not valid: ids start at 1");
+            assertBadRequest(() -> endpoint.task("99999999999999999999"),
+                    "Task id 99999999999999999999 is out of range: ids are positive 64-bit integers");
+            assertBadRequest(() -> endpoint.task(" "), "A task selector must be a task id or a declared task name; it was blank");
+            assertBadRequest(() -> endpoint.task("a\u0007b"), "A task selector must not contain control characters");
+            assertBadRequest(() -> endpoint.task("x".repeat(257)), "A task selector is at most 256 characters; this one has 257");
+            assertBadRequest(() -> endpoint.cancel("0", ALICE), "Task id 0 is not valid: ids start at 1");
+        });
+    }
+
+    private static void assertBadRequest(Runnable call, String message) {
+        assertThatThrownBy(call::run).isInstanceOf(InvalidEndpointRequestException.class).hasMessage(message);
+    }
+
+    @Test
+    void listsAtMostMaxTasksLiveTasksWithTheDeclaredOnesFirst() {
+        runner.run(context -> {
+            declared(context, "sleeper");
+            EventLoop loop = context.getBean(EventLoop.class);
+            for (int i = 0; i < 10; i++) {
+                loop.spawn("adhoc-" + i, () -> Async.sleep(Duration.ofDays(1)));
+            }
+            TaskloopEndpoint.TaskloopDescriptor all = endpoint(context).taskloop();
+            assertThat(all.tasks()).hasSize(5);
+            assertThat(all.tasks().getFirst().name()).isEqualTo("sleeper");
+            assertThat(all.tasks().getFirst().declared()).isNotNull();
+            assertThat(all.tasks().subList(1, 5)).allMatch(t -> t.declared() == null && t.name().startsWith("adhoc-"));
+            assertThat(all.tasksOmitted()).as("sleeper and 10 ad-hoc tasks alive, 5 listed").isEqualTo(6);
+            assertThat(all.declared()).extracting(TaskloopEndpoint.DeclaredDescriptor::name).containsExactly("once", "sleeper");
+            assertThat(all.declared().getFirst().status()).isEqualTo("COMPLETED");
+        });
+    }
+
+    @Test
+    void cancellingADeclaredTaskStopsItForGoodAndItsHistorySaysAnOperatorDidIt() {
+        runner.run(context -> {
+            SupervisedTask sleeper = declared(context, "sleeper");
+            assertThat(sleeper.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+            Task<?> attempt = sleeper.task();
+
+            TaskloopEndpoint.CancelDescriptor[] result = new TaskloopEndpoint.CancelDescriptor[1];
+            awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> result[0] = endpoint(context).cancel("sleeper", ALICE));
+            assertThat(result[0].outcome()).isEqualTo(CancelOutcome.CANCELLED);
+            assertThat(result[0].taskId()).isEqualTo(attempt.id());
+            assertThat(sleeper.status()).as("set by the attempt as it ends").isEqualTo(SupervisedTask.Status.STOPPED);
+
+            TaskDetailDescriptor after = endpoint(context).task("sleeper");
+            assertThat(after.task()).isNull();
+            assertThat(after.ended().outcome()).isEqualTo("CANCELLED");
+            assertThat(after.ended().cause()).isEqualTo("operator");
+            assertThat(after.ended().reason()).isEqualTo(
+                    "task 'sleeper' was cancelled: cancelled by operator 'alice' through the Actuator endpoint 'taskloop'");
+            assertThat(after.declared().status()).isEqualTo("STOPPED");
+            assertThat(after.declared().restarts()).isZero();
+            assertThat(endpoint(context).task(Long.toString(attempt.id())).ended().cause()).isEqualTo("operator");
+
+            TaskloopEndpoint.CancelDescriptor again = endpoint(context).cancel("sleeper", SecurityContext.NONE);
+            assertThat(again.outcome()).isEqualTo(CancelOutcome.ALREADY_ENDED);
+            assertThat(again.message()).isEqualTo("the task is not running (CANCELLED); there is nothing to cancel");
+        });
+    }
+
+    @Test
+    void cancellingWithoutAPrincipalNamesAnOperatorAndAnUnknownTaskIsUnknown() {
+        runner.run(context -> {
+            EventLoop loop = context.getBean(EventLoop.class);
+            Task<?> t = loop.spawn("victim", () -> Async.sleep(Duration.ofDays(1)));
+            assertThat(endpoint(context).cancel(Long.toString(t.id()), SecurityContext.NONE).outcome()).isEqualTo(CancelOutcome.CANCELLED);
+            assertThat(t.toCompletableFuture()).failsWithin(Duration.ofSeconds(10));
+            assertThat(t.snapshot().cancelReason()).isEqualTo(
+                    "task 'victim' was cancelled: cancelled by an operator through the Actuator endpoint 'taskloop'");
+            assertThat(endpoint(context).cancel("ghost", ALICE).outcome()).isEqualTo(CancelOutcome.UNKNOWN);
+        });
+    }
+
+    @Test
+    void theHistoryKeepsTheLastTasksThatEndedNewestFirstWithWhyTheyEnded() {
+        runner.run(context -> {
+            EventLoop loop = context.getBean(EventLoop.class);
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                awaitEnded(loop, "quick-" + i, () -> loop.spawn("quick-" + n, () -> {
+                    if (n == 5) {
+                        throw new IllegalStateException("the last one fails");
+                    }
+                    return n;
+                }).toCompletableFuture());
+            }
+            List<TaskloopEndpoint.EndedDescriptor> ended = endpoint(context).taskloop().recentlyEnded();
+            assertThat(ended).extracting(TaskloopEndpoint.EndedDescriptor::name).containsExactly("quick-5", "quick-4", "quick-3", "quick-2");
+            assertThat(ended.getFirst().outcome()).isEqualTo("FAILED");
+            assertThat(ended.getFirst().cause()).isEqualTo("failed");
+            assertThat(ended.getFirst().failure()).isEqualTo(new TaskloopEndpoint.FailureDescriptor(
+                    IllegalStateException.class.getName(), "the last one fails"));
+            assertThat(ended.get(1).cause()).isEqualTo("completed");
+            assertThat(ended.get(1).endedAt()).isNotNull();
+        });
+    }
+
+    @Test
+    void aTaskWaitingOnAHeldPrimitiveNamesTheTaskHoldingIt() {
+        TaskSnapshot waiter = new TaskSnapshot(12, "reader", "main", null, Task.State.ASLEEP, 1_000, 2_000_000, 3_000, 2,
+                new Awaiting("lock", "orders-lock", 7, "writer", 1_000_000), false, null, null, 0, -1);
+        TaskDescriptor d = TaskDescriptor.of(waiter, 5_000_000, null);
+        assertThat(d.awaiting().kind()).isEqualTo("lock");
+        assertThat(d.awaiting().target()).isEqualTo("orders-lock");
+        assertThat(d.awaiting().holder()).isEqualTo(new TaskloopEndpoint.TaskRef(7, "writer"));
+        assertThat(d.awaiting().forMs()).isEqualTo(4.0);
+        assertThat(d.asleepMs()).isEqualTo(2.0);
+        assertThat(d.ageMs()).isEqualTo(5.0);
+    }
+
+    @Test
+    void theEndpointRejectsAMaxTasksBelowOne() {
+        assertThatThrownBy(() -> new TaskloopEndpoint(null, null, null, null, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxTasks must be at least 1, was 0");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.taskloop.spring;
+
+import dev.taskloop.spring.annotation.Restart;
+import java.time.Duration;
+
+/** Declared tasks built by hand, for tests outside this package that need them without a Spring context. */
+public final class DeclaredTasksFixture {
+
+    private DeclaredTasksFixture() {
+    }
+
+    /** A continuous declared task: {@code restart} policy, 1 ms back-off, at most 5 restarts a minute. */
+    public static TaskSpec continuous(String name, Restart restart, TaskSpec.Body body) {
+        return new TaskSpec(name, "", restart, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0),
+                new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, body);
+    }
+
+    /** The declarations, as the annotation processing would have collected them. */
+    public static DeclaredTasks declare(TaskSpec... specs) {
+        DeclaredTasks declared = new DeclaredTasks();
+        for (TaskSpec s : specs) {
+            declared.add(s, new DeclaredTasks.Origin("fixture", s.name() + "()"));
+        }
+        return declared;
+    }
+
+    /** Starts the declared tasks on the directory's loops, as the application context would. */
+    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTasks declared) {
+        TaskloopLifecycle lifecycle = new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ofSeconds(1));
+        lifecycle.start();
+        return lifecycle;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.taskloop.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskloop.core.Async;
+import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.annotation.Strategy;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A declared task (or group) stopped while it waits to restart says STOPPED, not BACKING_OFF. */
+class StoppedDuringBackoffTest {
+
+    private static final Backoff TEN_SECONDS = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 0);
+
+    @Test
+    void aTaskCancelledDuringItsBackOffIsStopped() {
+        try (TestLoop test = TestLoop.create()) {
+            SupervisedTask st = Supervisor.start(test.loop(), new TaskSpec("flaky", "", Restart.ALWAYS, TEN_SECONDS,
+                    new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, ctx -> {
+                        throw new IllegalStateException("down");
+                    }), Supervisor.Environment.defaults());
+            test.runCurrent();
+            assertThat(st.status()).isEqualTo(SupervisedTask.Status.BACKING_OFF);
+            st.task().cancel("operator");
+            test.runCurrent();
+            assertThat(st.task().isDone()).isTrue();
+            assertThat(st.status()).isEqualTo(SupervisedTask.Status.STOPPED);
+        }
+    }
+
+    @Test
+    void theTasksOfAGroupStoppedDuringItsRestartBackOffAreStopped() {
+        try (TestLoop test = TestLoop.create()) {
+            TaskSpec failing = new TaskSpec("failing", "", Restart.ALWAYS, TEN_SECONDS, new RestartIntensity(5, Duration.ofMinutes(1)),
+                    new Schedule.Continuous(), false, false, ctx -> {
+                        throw new IllegalStateException("down");
+                    });
+            TaskSpec steady = new TaskSpec("steady", "", Restart.ALWAYS, TEN_SECONDS, new RestartIntensity(5, Duration.ofMinutes(1)),
+                    new Schedule.Continuous(), false, false, ctx -> Async.sleep(Duration.ofDays(1)));
+            List<SupervisedTask> children = Supervisor.start(test.loop(), new GroupSpec("pair", "", Strategy.ONE_FOR_ALL,
+                    new RestartIntensity(5, Duration.ofMinutes(1)), List.of(failing, steady)), Supervisor.Environment.defaults());
+            test.runCurrent();
+            assertThat(children).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.BACKING_OFF);
+            test.loop().tasks().stream().filter(t -> t.name().equals("pair")).forEach(t -> t.cancel("shutdown"));
+            test.runCurrent();
+            assertThat(children).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.STOPPED);
+        }
+    }
+}
