@@ -35,10 +35,14 @@ public enum EndCause {
      */
     public static final String OPERATOR_REASON_SUFFIX = " through the Actuator endpoint 'taskloop'";
 
-    private static final Pattern SHUTDOWN_REASON = Pattern.compile(".*: event loop '.*' is shutting down$", Pattern.DOTALL);
+    private static final Pattern SHUTDOWN_REASON = Pattern.compile("event loop '.*' is shutting down", Pattern.DOTALL);
     private static final Pattern SUPERVISOR_REASON = Pattern.compile(
-            ".*: (supervised group '.*' restarts it with task '.*' \\((ONE_FOR_ALL|REST_FOR_ONE|ONE_FOR_ONE)\\)|its supervised group stopped)$",
+            "supervised group '.*' restarts it with task '.*' \\((ONE_FOR_ALL|REST_FOR_ONE|ONE_FOR_ONE)\\)|its supervised group stopped",
             Pattern.DOTALL);
+
+    /** How a task group words its abort: a child failed, or its body did. */
+    private static final Pattern SIBLING_REASON = Pattern.compile(
+            "(task '.*'|the body of task group '.*') failed: .*", Pattern.DOTALL);
 
     private final String label;
 
@@ -61,7 +65,10 @@ public enum EndCause {
         };
     }
 
-    /** Who a cancellation came from, by its reason (as {@link TaskSnapshot#cancelReason()} gives it). */
+    /**
+     * Who a cancellation came from, by its reason: the text given to {@code cancel(reason)}, which
+     * {@link TaskSnapshot#cancelReason()} carries both while pending and after the end.
+     */
     public static EndCause ofCancelReason(String reason) {
         if (reason == null) {
             return APPLICATION;
@@ -69,7 +76,7 @@ public enum EndCause {
         if (reason.endsWith(OPERATOR_REASON_SUFFIX)) {
             return OPERATOR;
         }
-        if (reason.endsWith(": the deadline passed")) {
+        if (reason.equals("the deadline passed")) {
             return TIMEOUT;
         }
         if (SHUTDOWN_REASON.matcher(reason).matches()) {
@@ -78,10 +85,10 @@ public enum EndCause {
         if (SUPERVISOR_REASON.matcher(reason).matches()) {
             return SUPERVISOR;
         }
-        if (reason.contains(": the task joining it ('")) {
+        if (reason.startsWith("the task joining it ('")) {
             return JOINER;
         }
-        if (reason.contains(" cancelled by task group '") && reason.contains(" failed: ")) {
+        if (SIBLING_REASON.matcher(reason).matches()) {
             return SIBLING_FAILURE;
         }
         return APPLICATION;

@@ -92,6 +92,8 @@ public final class Loop implements EventLoop {
     private volatile LongConsumer[] lagObservers = new LongConsumer[0];
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final AdmissionControl admission;
+    /** Tasks removed from {@link #tasks} whose end the listeners have not heard of yet. */
+    private final AtomicInteger announcing = new AtomicInteger();
     final AtomicInteger offloads = new AtomicInteger();
 
     // Accounting, written by the baton holder (one writer at a time, ordered by the hand-off).
@@ -346,7 +348,7 @@ public final class Loop implements EventLoop {
         long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
-            while (!tasks.isEmpty()) {
+            while (!tasks.isEmpty() || announcing.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -426,14 +428,20 @@ public final class Loop implements EventLoop {
     }
 
     /** Called by an ending task, holding the baton. */
-    void taskEnded(TaskImpl<?> t, Task.State outcome) {
+    void taskEnded(TaskImpl<?> t, Task.State outcome, TaskSnapshot last) {
         switch (outcome) {
             case COMPLETED -> completed++;
             case FAILED -> failed++;
             default -> cancelled++;
         }
+        // Removed (so listeners see a loop without it), then announced; shutdown waits for both.
+        announcing.incrementAndGet();
         tasks.remove(t.id());
         admission.released();
+        if (!listeners.isEmpty()) {
+            notifyListeners(l -> l.taskEnded(last));
+        }
+        announcing.decrementAndGet();
         if (state != OPEN && tasks.isEmpty()) {
             lock.lock();
             try {
@@ -441,10 +449,6 @@ public final class Loop implements EventLoop {
             } finally {
                 lock.unlock();
             }
-        }
-        if (!listeners.isEmpty()) {
-            TaskSnapshot s = t.snapshot();
-            notifyListeners(l -> l.taskEnded(s));
         }
     }
 

@@ -195,7 +195,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             s = State.COMPLETED;
         } else if (error instanceof CancellationException) {
             failure = error;
-            endReason = error.getMessage();
+            // The reason given to cancel(), as while the cancellation was pending; the message for other cancellations.
+            endReason = error instanceof CancelledException ce && ce.scope() instanceof Scope sc && sc.reason() != null
+                    ? sc.reason() : error.getMessage();
             s = State.CANCELLED;
         } else {
             failure = error;
@@ -208,6 +210,8 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         if (root.parent != null) {
             root.parent.unlink(root);
         }
+        // Counted and announced before anyone waiting for the task can see it ended.
+        loop.taskEnded(this, s, snapshot(s));
         state = s;
         List<Consumer<? super TaskImpl<T>>> listeners;
         synchronized (this) {
@@ -227,7 +231,6 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
                 }
             }
         }
-        loop.taskEnded(this, s);
         if (s == State.FAILED && !observed) {
             FailureRecord rec = new FailureRecord(loop, snapshot(), error);
             failureRecord = rec;
@@ -745,7 +748,10 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     @Override
     public TaskSnapshot snapshot() {
-        State s = state;
+        return snapshot(state);
+    }
+
+    private TaskSnapshot snapshot(State s) {
         long awake = awakeNanos;
         long asleep = asleepNanos;
         long waiting = waitingNanos;

@@ -238,7 +238,7 @@ class TaskloopEndpointTest {
             assertThat(after.ended().outcome()).isEqualTo("CANCELLED");
             assertThat(after.ended().cause()).isEqualTo("operator");
             assertThat(after.ended().reason()).isEqualTo(
-                    "task 'sleeper' was cancelled: cancelled by operator 'alice' through the Actuator endpoint 'taskloop'");
+                    "cancelled by operator 'alice' through the Actuator endpoint 'taskloop'");
             assertThat(after.declared().status()).isEqualTo("STOPPED");
             assertThat(after.declared().restarts()).isZero();
             assertThat(endpoint(context).task(Long.toString(attempt.id())).ended().cause()).isEqualTo("operator");
@@ -257,7 +257,7 @@ class TaskloopEndpointTest {
             assertThat(endpoint(context).cancel(Long.toString(t.id()), SecurityContext.NONE).outcome()).isEqualTo(CancelOutcome.CANCELLED);
             assertThat(t.toCompletableFuture()).failsWithin(Duration.ofSeconds(10));
             assertThat(t.snapshot().cancelReason()).isEqualTo(
-                    "task 'victim' was cancelled: cancelled by an operator through the Actuator endpoint 'taskloop'");
+                    "cancelled by an operator through the Actuator endpoint 'taskloop'");
             assertThat(endpoint(context).cancel("ghost", ALICE).outcome()).isEqualTo(CancelOutcome.UNKNOWN);
         });
     }
