@@ -4,6 +4,7 @@ import dev.taskloop.spring.BackgroundTaskBeanPostProcessor;
 import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.LoopDirectory;
 import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.ShutdownParticipant;
 import dev.taskloop.spring.SigtermExit;
 import dev.taskloop.spring.Supervisor;
 import dev.taskloop.spring.TaskloopLifecycle;
@@ -17,6 +18,7 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -43,8 +45,10 @@ class DeclaredTasksConfiguration {
 
     @Bean
     TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, TaskloopProperties properties,
-                                        ObjectProvider<ObservationRegistry> observations, Environment environment) {
+                                        ObjectProvider<ObservationRegistry> observations, ObjectProvider<ShutdownParticipant> participants,
+                                        Environment environment) {
         Duration timeout = properties.getShutdown().getTimeout();
+        Duration drain = properties.getShutdown().getDrainTimeout();
         Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .orElse(Duration.ofSeconds(30));
         if (timeout.compareTo(phase) >= 0) {
@@ -52,9 +56,20 @@ class DeclaredTasksConfiguration {
                     + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the loops after that,"
                     + " cutting off tasks still cleaning up; lower taskloop.shutdown.timeout or raise the phase timeout");
         }
+        if (drain.compareTo(phase) >= 0) {
+            throw new IllegalStateException("taskloop.shutdown.drain-timeout (" + drain + ") must be shorter than "
+                    + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the drain after that;"
+                    + " lower taskloop.shutdown.drain-timeout or raise the phase timeout");
+        }
         return new TaskloopLifecycle(loops, declared,
                 new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()),
-                timeout);
+                drain, timeout, participants.orderedStream().toList());
+    }
+
+    /** INTAKE and DRAIN, at a phase of their own above the web server's graceful shutdown. */
+    @Bean
+    SmartLifecycle taskloopDrainLifecycle(TaskloopLifecycle taskloopLifecycle) {
+        return taskloopLifecycle.drainLifecycle();
     }
 
     @Bean

@@ -207,6 +207,21 @@ public class TaskloopProperties implements Validator {
         private Duration timeout = Duration.ofSeconds(20);
 
         /**
+         * How long tasks declared with drainOnShutdown may take to finish by themselves, after intake
+         * stopped, before they are cancelled. Must be shorter than
+         * spring.lifecycle.timeout-per-shutdown-phase.
+         */
+        private Duration drainTimeout = Duration.ofSeconds(10);
+
+        public Duration getDrainTimeout() {
+            return drainTimeout;
+        }
+
+        public void setDrainTimeout(Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
+        }
+
+        /**
          * Whether SIGTERM ends the process with exit status 0 after the orderly shutdown, instead
          * of the JVM's 143.
          */
@@ -252,6 +267,10 @@ public class TaskloopProperties implements Validator {
         }
         if (p.slowStepThreshold == null || p.slowStepThreshold.isNegative() || p.slowStepThreshold.isZero()) {
             errors.rejectValue("slowStepThreshold", "positive", "must be a positive duration, e.g. 100ms");
+        }
+        Duration d = p.shutdown.drainTimeout;
+        if (d == null || d.isNegative()) {
+            errors.rejectValue("shutdown.drainTimeout", "nonNegative", "must be zero or a positive duration, e.g. 10s");
         }
         Duration t = p.shutdown.timeout;
         if (t == null || t.isNegative()) {

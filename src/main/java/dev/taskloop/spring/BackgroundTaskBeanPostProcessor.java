@@ -129,6 +129,10 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
         RestartIntensity intensity = inGroup ? new RestartIntensity(0, Duration.ofSeconds(1))
                 : new RestartIntensity(nonNegative(where, "maxRestarts", a.maxRestarts()), positive(where, "restartWindow", a.restartWindow()));
         Schedule schedule = schedule(where, a);
+        if (a.drainOnShutdown() && !(schedule instanceof Schedule.Continuous)) {
+            throw new TaskDeclarationException(where + " sets drainOnShutdown on a periodic task",
+                    "remove drainOnShutdown: a periodic task starts no new run once the application is stopping");
+        }
         Method invocable = AopUtils.selectInvocableMethod(m, bean.getClass());
         ReflectionUtils.makeAccessible(invocable);
         boolean wantsContext = params.length == 1;
@@ -144,7 +148,7 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
             }
         };
         return new TaskSpec(name, resolve(where, "loop", a.loop()), a.restart(), backoff, intensity, schedule,
-                a.critical(), a.awaitStarted(), body);
+                a.critical(), a.awaitStarted(), body, a.drainOnShutdown());
     }
 
     private Schedule schedule(String where, BackgroundTask a) {

@@ -365,6 +365,11 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
         return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
+    /** Where the orderly shutdown is ({@code RUNNING} before it began). */
+    public ShutdownProgress shutdownProgress() {
+        return lifecycle.shutdownProgress();
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     @Override

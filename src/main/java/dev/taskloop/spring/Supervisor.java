@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -39,8 +40,15 @@ public final class Supervisor {
      * @param clock wall clock for cron schedules
      * @param random source of back-off jitter
      * @param observations registry for one {@code Observation} per periodic run, or {@code null}
+     * @param stopping whether the application is shutting down: then nothing is restarted and
+     *     periodic tasks start no new run
      */
-    public record Environment(Clock clock, RandomGenerator random, ObservationRegistry observations) {
+    public record Environment(Clock clock, RandomGenerator random, ObservationRegistry observations, BooleanSupplier stopping) {
+
+        /** An environment that is never stopping. */
+        public Environment(Clock clock, RandomGenerator random, ObservationRegistry observations) {
+            this(clock, random, observations, () -> false);
+        }
 
         /** The system clock, a fresh random generator, no observations. */
         public static Environment defaults() {
@@ -84,7 +92,7 @@ public final class Supervisor {
         Window window = new Window(spec.intensity());
         for (int attempt = 1; ; attempt++) {
             Throwable failure = attempt(st, attempt, env);
-            if (!restartDue(spec.restart(), failure)) {
+            if (!restartDue(spec.restart(), failure) || env.stopping().getAsBoolean()) {
                 st.status(failure == null ? SupervisedTask.Status.COMPLETED : SupervisedTask.Status.FAILED);
                 if (failure != null) {
                     throw rethrowable(failure);
@@ -158,7 +166,22 @@ public final class Supervisor {
 
     // ------------------------------------------------------------------ schedules
 
+    /** A periodic task's schedule ends: the application is stopping. */
+    private static final class StopSchedule extends RuntimeException {
+        StopSchedule() {
+            super(null, null, false, false);
+        }
+    }
+
     private static void runSchedule(SupervisedTask st, Context ctx, Environment env) throws Exception {
+        try {
+            runScheduleUntilStopped(st, ctx, env);
+        } catch (StopSchedule stop) {
+            // the application is stopping: no further run
+        }
+    }
+
+    private static void runScheduleUntilStopped(SupervisedTask st, Context ctx, Environment env) throws Exception {
         TaskSpec spec = st.spec();
         switch (spec.schedule()) {
             case Schedule.Continuous c -> spec.body().run(ctx);
@@ -204,6 +227,9 @@ public final class Supervisor {
     }
 
     private static void run(TaskSpec spec, Context ctx, Environment env) throws Exception {
+        if (env.stopping().getAsBoolean()) {
+            throw new StopSchedule();
+        }
         ctx.run++;
         ObservationRegistry registry = env.observations();
         if (registry == null || registry.isNoop()) {
@@ -247,7 +273,7 @@ public final class Supervisor {
                     continue;
                 }
                 Throwable failure = ended.state() == Task.State.FAILED ? ended.exception() : null;
-                if (!restartDue(st.spec().restart(), failure)) {
+                if (!restartDue(st.spec().restart(), failure) || env.stopping().getAsBoolean()) {
                     st.status(failure == null ? SupervisedTask.Status.COMPLETED : SupervisedTask.Status.FAILED);
                     continue;
                 }

@@ -15,9 +15,17 @@ import dev.taskloop.spring.annotation.Restart;
  * @param critical whether its final failure makes the application unhealthy
  * @param awaitStarted whether readiness waits for {@link TaskContext#started()}
  * @param body what one attempt (or one periodic run) does
+ * @param drainOnShutdown whether, at shutdown, the task is left to finish by itself (after intake
+ *     stopped) for up to {@code taskloop.shutdown.drain-timeout} before it is cancelled
  */
 public record TaskSpec(String name, String loop, Restart restart, Backoff backoff, RestartIntensity intensity,
-                       Schedule schedule, boolean critical, boolean awaitStarted, Body body) {
+                       Schedule schedule, boolean critical, boolean awaitStarted, Body body, boolean drainOnShutdown) {
+
+    /** A task that is cancelled at once at shutdown. */
+    public TaskSpec(String name, String loop, Restart restart, Backoff backoff, RestartIntensity intensity,
+                    Schedule schedule, boolean critical, boolean awaitStarted, Body body) {
+        this(name, loop, restart, backoff, intensity, schedule, critical, awaitStarted, body, false);
+    }
 
     /** One attempt or one run of a task. */
     @FunctionalInterface

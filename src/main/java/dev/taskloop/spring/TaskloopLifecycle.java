@@ -5,57 +5,89 @@ import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the declared tasks and groups when the application context starts, and shuts the loops
- * down in order when it closes.
+ * Starts the declared tasks and groups when the application context starts, and shuts them down in
+ * order when it closes.
  *
- * <h2>Phase</h2>
- * {@link #PHASE} is below the web server's lifecycles (graceful shutdown at
- * {@code DEFAULT_PHASE - 1024}, stop at {@code DEFAULT_PHASE - 2048}), so tasks start before the
- * server takes traffic, and stop after it has drained its requests and stopped: work handed to a
- * loop by a request is not cut off.
- *
- * <h2>Shutdown</h2>
- * Every loop is closed at once: every task (declared or spawned ad hoc) is cancelled at its await
- * point; {@code finally} blocks run, and may await inside a shielded {@code CancelScope}; the loops
- * wait up to {@code taskloop.shutdown.timeout}; tasks still alive then are interrupted and named in
- * a warning. This runs on its own thread and reports back to Spring, which waits for it up to
- * {@code spring.lifecycle.timeout-per-shutdown-phase} (so that must be the longer of the two).
+ * <h2>Shutdown, in phases</h2>
+ * <ol>
+ *   <li><b>INTAKE</b> and <b>DRAIN</b> run in {@link #drainLifecycle()}, at phase
+ *       {@link #DRAIN_PHASE}, above the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}),
+ *       so the server still answers (the {@code taskloop} endpoint shows the phase) while
+ *       {@link ShutdownParticipant}s stop their intake and the tasks declared with
+ *       {@code drainOnShutdown} finish what they have, for up to {@code taskloop.shutdown.drain-timeout}.
+ *       From INTAKE on, nothing is restarted and periodic tasks start no new run.</li>
+ *   <li><b>CANCEL</b> and <b>HAND_BACK</b> run in this lifecycle, at {@link #PHASE}, below the web
+ *       server's (which has drained its requests and stopped by then, so work a request handed to a
+ *       loop is not cut off): every loop is closed — each task is cancelled at its await point, its
+ *       {@code finally} blocks run (they may await inside a shielded {@code CancelScope}), the loops
+ *       wait up to {@code taskloop.shutdown.timeout}, tasks still alive are interrupted and named in
+ *       a warning — then the participants hand back what was not done.</li>
+ * </ol>
+ * Each of the two runs on its own thread and reports back to Spring, which waits for each up to
+ * {@code spring.lifecycle.timeout-per-shutdown-phase} (so both budgets must be shorter, which the
+ * auto-configuration checks).
  *
  * <h2>States</h2>
- * <pre>  NEW --start()--> RUNNING --stop()--> STOPPED (not restartable: the loops are closed)</pre>
+ * <pre>  NEW --start()--> RUNNING --stop--> INTAKE --> DRAIN --> CANCEL --> HAND_BACK --> STOPPED</pre>
+ * Not restartable: the loops are closed.
  */
 public class TaskloopLifecycle implements SmartLifecycle {
 
-    /** The lifecycle phase; see the class documentation. */
+    /** The phase of this lifecycle (start, CANCEL and HAND_BACK); see the class documentation. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+    /** The phase of {@link #drainLifecycle()} (INTAKE and DRAIN). */
+    public static final int DRAIN_PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
     private static final Log log = LogFactory.getLog(TaskloopLifecycle.class);
 
     private final LoopDirectory loops;
     private final DeclaredTasks declared;
     private final Supervisor.Environment environment;
+    private final Duration drainTimeout;
     private final Duration shutdownTimeout;
+    private final List<ShutdownParticipant> participants;
     private final List<SupervisedTask> started = new ArrayList<>();
     private volatile boolean running;
-    private volatile boolean stopped;
+    private volatile boolean stopping;
+    private volatile ShutdownProgress.Phase phase = ShutdownProgress.Phase.RUNNING;
+    private volatile Instant shutdownStartedAt;
+    private final List<String> steps = new CopyOnWriteArrayList<>();
+    private final Object shutdownLock = new Object();
+    private boolean drained;
+    private boolean closed;
 
+    /** A lifecycle without a drain phase or participants (tests, applications wiring it by hand). */
     public TaskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, Supervisor.Environment environment,
                              Duration shutdownTimeout) {
+        this(loops, declared, environment, Duration.ZERO, shutdownTimeout, List.of());
+    }
+
+    public TaskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, Supervisor.Environment environment,
+                             Duration drainTimeout, Duration shutdownTimeout, List<ShutdownParticipant> participants) {
         this.loops = loops;
         this.declared = declared;
-        this.environment = environment;
+        this.environment = new Supervisor.Environment(environment.clock(), environment.random(), environment.observations(),
+                () -> stopping);
+        this.drainTimeout = drainTimeout;
         this.shutdownTimeout = shutdownTimeout;
+        this.participants = List.copyOf(participants);
     }
 
     @Override
     public void start() {
-        if (running || stopped) {
+        if (running || stopping) {
             return;
         }
         List<TaskSpec> tasks = declared.tasks();
@@ -97,6 +129,103 @@ public class TaskloopLifecycle implements SmartLifecycle {
         return CompletableFuture.allOf(started.stream().map(SupervisedTask::whenStarted).toArray(CompletableFuture[]::new));
     }
 
+    /** Where the shutdown is; {@code RUNNING} before it began. */
+    public ShutdownProgress shutdownProgress() {
+        Instant t0 = shutdownStartedAt;
+        return new ShutdownProgress(phase, t0, t0 == null ? Duration.ZERO : Duration.between(t0, Instant.now()),
+                drainTimeout, shutdownTimeout, steps);
+    }
+
+    /** Whether the shutdown has begun (nothing is restarted any more). */
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    /** The lifecycle that runs INTAKE and DRAIN at {@link #DRAIN_PHASE}; register it as a bean too. */
+    public SmartLifecycle drainLifecycle() {
+        return new SmartLifecycle() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+                drain();
+            }
+
+            @Override
+            public void stop(Runnable callback) {
+                Thread.ofPlatform().name("taskloop-drain").start(() -> {
+                    try {
+                        drain();
+                    } finally {
+                        callback.run();
+                    }
+                });
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running && !stopping;
+            }
+
+            @Override
+            public int getPhase() {
+                return DRAIN_PHASE;
+            }
+        };
+    }
+
+    /** INTAKE then DRAIN; idempotent. */
+    private void drain() {
+        synchronized (shutdownLock) {
+            if (drained) {
+                return;
+            }
+            drained = true;
+            shutdownStartedAt = Instant.now();
+            stopping = true;
+            phase = ShutdownProgress.Phase.INTAKE;
+            long t0 = System.nanoTime();
+            for (ShutdownParticipant p : participants) {
+                try {
+                    p.stopIntake();
+                } catch (RuntimeException e) {
+                    log.warn("Shutdown participant " + p + " failed to stop its intake", e);
+                }
+            }
+            step("INTAKE: " + participants.size() + " participant(s) stopped their intake", t0);
+
+            phase = ShutdownProgress.Phase.DRAIN;
+            long t1 = System.nanoTime();
+            List<SupervisedTask> draining = started.stream().filter(t -> t.spec().drainOnShutdown() && t.task() != null).toList();
+            long deadline = t1 + drainTimeout.toNanos();
+            List<String> unfinished = new ArrayList<>();
+            for (SupervisedTask t : draining) {
+                long left = deadline - System.nanoTime();
+                try {
+                    t.task().toCompletableFuture().handle((v, e) -> null).get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    unfinished.add("'" + t.name() + "'");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException e) {
+                    // ended: that is all the drain waits for
+                }
+            }
+            step("DRAIN: " + (draining.size() - unfinished.size()) + " of " + draining.size() + " draining task(s) finished"
+                    + (unfinished.isEmpty() ? "" : "; still working after taskloop.shutdown.drain-timeout (" + drainTimeout
+                    + "), to be cancelled: " + String.join(", ", unfinished)), t1);
+        }
+    }
+
+    private void step(String what, long since) {
+        String line = what + " (" + (System.nanoTime() - since) / 1_000_000 + " ms)";
+        steps.add(line);
+        log.info("Taskloop shutdown " + line);
+    }
+
     @Override
     public void stop(Runnable callback) {
         running = false;
@@ -116,35 +245,54 @@ public class TaskloopLifecycle implements SmartLifecycle {
     }
 
     private void shutdown() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
-        long t0 = System.nanoTime();
-        List<Thread> closers = new ArrayList<>();
-        List<String> stragglers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (EventLoop loop : loops.all()) {
-            closers.add(Thread.ofPlatform().name("taskloop-shutdown-" + loop.name()).start(() -> {
-                for (TaskSnapshot s : loop.shutdown(shutdownTimeout)) {
-                    stragglers.add("'" + s.name() + "' on loop '" + s.loop() + "' (" + s.state()
-                            + (s.awaiting() != null ? ", awaiting " + s.awaiting() : "") + ")");
-                }
-            }));
-        }
-        for (Thread t : closers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        drain();
+        synchronized (shutdownLock) {
+            if (closed) {
+                return;
             }
-        }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (stragglers.isEmpty()) {
-            log.info("Taskloop shut down in " + ms + " ms: every task ended");
-        } else {
-            log.warn("Taskloop shut down in " + ms + " ms; " + stragglers.size() + " task(s) did not end within taskloop.shutdown.timeout ("
-                    + shutdownTimeout + ") and were interrupted: " + String.join(", ", stragglers));
+            closed = true;
+            phase = ShutdownProgress.Phase.CANCEL;
+            long t0 = System.nanoTime();
+            List<Thread> closers = new ArrayList<>();
+            List<String> stragglers = new CopyOnWriteArrayList<>();
+            for (EventLoop loop : loops.all()) {
+                closers.add(Thread.ofPlatform().name("taskloop-shutdown-" + loop.name()).start(() -> {
+                    for (TaskSnapshot s : loop.shutdown(shutdownTimeout)) {
+                        stragglers.add("'" + s.name() + "' on loop '" + s.loop() + "' (" + s.state()
+                                + (s.awaiting() != null ? ", awaiting " + s.awaiting() : "") + ")");
+                    }
+                }));
+            }
+            for (Thread t : closers) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            step("CANCEL: " + (stragglers.isEmpty() ? "every task ended"
+                    : stragglers.size() + " task(s) did not end within taskloop.shutdown.timeout (" + shutdownTimeout
+                    + ") and were interrupted: " + String.join(", ", stragglers)), t0);
+
+            phase = ShutdownProgress.Phase.HAND_BACK;
+            long t1 = System.nanoTime();
+            for (ShutdownParticipant p : participants) {
+                try {
+                    p.handBack();
+                } catch (RuntimeException e) {
+                    log.warn("Shutdown participant " + p + " failed to hand back its work", e);
+                }
+            }
+            step("HAND_BACK: " + participants.size() + " participant(s) handed back their work", t1);
+            phase = ShutdownProgress.Phase.STOPPED;
+            long ms = Duration.between(shutdownStartedAt, Instant.now()).toMillis();
+            if (stragglers.isEmpty()) {
+                log.info("Taskloop shut down in " + ms + " ms: every task ended");
+            } else {
+                log.warn("Taskloop shut down in " + ms + " ms; " + stragglers.size() + " task(s) did not end within taskloop.shutdown.timeout ("
+                        + shutdownTimeout + ") and were interrupted: " + String.join(", ", stragglers));
+            }
         }
     }
 

@@ -108,7 +108,8 @@ public class TaskloopEndpoint {
         List<DeclaredDescriptor> declaredTasks = declared.supervised().stream()
                 .sorted(Comparator.comparing(SupervisedTask::name)).map(DeclaredDescriptor::of).toList();
         List<EndedDescriptor> ended = events.ended().stream().map(EndedDescriptor::of).toList();
-        return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, Math.max(0, live.size() - maxTasks), ended);
+        return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, Math.max(0, live.size() - maxTasks), ended,
+                ShutdownDescriptor.of(monitor.shutdownProgress()));
     }
 
     /**
@@ -311,9 +312,27 @@ public class TaskloopEndpoint {
      * @param tasks the live tasks, declared ones first, then by id; at most {@code taskloop.endpoint.max-tasks}
      * @param tasksOmitted how many live tasks were left out of {@code tasks}
      * @param recentlyEnded the recently ended tasks, newest first
+     * @param shutdown the orderly shutdown: its phase, budgets and the phases done so far
      */
     public record TaskloopDescriptor(List<LoopDescriptor> loops, List<DeclaredDescriptor> declared, List<TaskDescriptor> tasks,
-                                     int tasksOmitted, List<EndedDescriptor> recentlyEnded) implements OperationResponseBody {
+                                     int tasksOmitted, List<EndedDescriptor> recentlyEnded, ShutdownDescriptor shutdown)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * The orderly shutdown (see {@code TaskloopLifecycle}).
+     *
+     * @param phase {@code RUNNING}, {@code INTAKE}, {@code DRAIN}, {@code CANCEL}, {@code HAND_BACK} or {@code STOPPED}
+     * @param elapsedMs time since it began, 0 while running
+     * @param drainBudgetMs {@code taskloop.shutdown.drain-timeout}
+     * @param cancelBudgetMs {@code taskloop.shutdown.timeout}
+     * @param steps what each finished phase did, with its duration
+     */
+    public record ShutdownDescriptor(String phase, long elapsedMs, long drainBudgetMs, long cancelBudgetMs, List<String> steps) {
+        static ShutdownDescriptor of(dev.taskloop.spring.ShutdownProgress p) {
+            return new ShutdownDescriptor(p.phase().name(), p.elapsed().toMillis(), p.drainBudget().toMillis(),
+                    p.cancelBudget().toMillis(), p.steps());
+        }
     }
 
     /**

@@ -100,4 +100,14 @@ public @interface BackgroundTask {
      * Trio's {@code task_status.started()}): until then the application refuses traffic.
      */
     boolean awaitStarted() default false;
+
+    /**
+     * Whether, when the application stops, this task is left to finish what it has by itself
+     * before it is cancelled: intake stops first ({@code ShutdownParticipant.stopIntake()}, e.g. its
+     * queue is shut down), then the task has up to {@code taskloop.shutdown.drain-timeout} to return
+     * (a consumer drains the queue and returns on {@code QueueShutDownException}). Other tasks are
+     * cancelled in the next phase. Not for periodic tasks, which start no new run once the
+     * application is stopping.
+     */
+    boolean drainOnShutdown() default false;
 }
