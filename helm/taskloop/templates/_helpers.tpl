@@ -33,7 +33,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "taskloop.labels" -}}
 helm.sh/chart: {{ include "taskloop.chart" . }}
 {{ include "taskloop.selectorLabels" . }}
-app.kubernetes.io/version: {{ include "taskloop.imageTag" . | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/version: {{ include "taskloop.imageTag" . | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: taskloop
 {{- end -}}
