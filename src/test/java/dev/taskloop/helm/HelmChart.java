@@ -1,6 +1,7 @@
 package dev.taskloop.helm;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +57,21 @@ public final class HelmChart {
             return e.getMessage();
         }
         throw new AssertionError("helm template succeeded with " + set + " " + List.of(valuesFiles) + ", but it should have failed:\n" + output);
+    }
+
+    /** NOTES.txt as {@code helm install --dry-run=client} prints it (no cluster involved). */
+    public static String notes(Path... valuesFiles) {
+        InstallCommand install = new Helm(DIRECTORY).install().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION)
+                .clientOnly().dryRun();
+        for (Path values : valuesFiles) {
+            install = install.withValuesFile(values);
+        }
+        String output = install.call().getOutput();
+        int notes = output.indexOf("NOTES:");
+        if (notes < 0) {
+            throw new AssertionError("helm install --dry-run printed no NOTES:\n" + output);
+        }
+        return output.substring(notes);
     }
 
     private static String template(Map<String, ?> set, Path... valuesFiles) {

@@ -43,6 +43,16 @@ class RenderedObjectsTest {
         assertThat(rendered.kinds()).contains("Deployment", "Service", "ConfigMap");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valueSets")
+    void theNotesRenderAndStateTheGracePeriodAndWhereActuatorIs(String name, Path values) {
+        String notes = values == null ? HelmChart.notes() : HelmChart.notes(values);
+        String grace = String.valueOf(render(values).podSpec().getTerminationGracePeriodSeconds());
+
+        assertThat(notes).contains("terminationGracePeriodSeconds " + grace + " s").contains("Actuator is on the management port 8081")
+                .contains("/actuator/health/readiness");
+    }
+
     @Test
     void thereAreDocumentedExamplesToRender() {
         assertThat(HelmChart.examples()).extracting(p -> p.getFileName().toString())
