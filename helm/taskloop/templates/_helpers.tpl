@@ -80,16 +80,20 @@ in milliseconds. Usage: include "taskloop.millis" (list "shutdown.phaseTimeout" 
 
 {{/*
 The shortest grace period that lets the pod shut down in order:
-  preStop sleep + web server drain (at most one shutdown phase) + the loops' shutdown timeout + margin.
+  preStop sleep + the drain phase + web server drain (at most one shutdown phase) + the loops' shutdown timeout + margin.
 Also refuses a Taskloop timeout that the application itself would refuse.
 */}}
 {{- define "taskloop.minimumGracePeriod" -}}
 {{- $phaseMs := include "taskloop.millis" (list "shutdown.phaseTimeout" .Values.shutdown.phaseTimeout) | int64 -}}
 {{- $loopMs := include "taskloop.millis" (list "shutdown.taskloopTimeout" .Values.shutdown.taskloopTimeout) | int64 -}}
+{{- $drainMs := include "taskloop.millis" (list "shutdown.drainTimeout" .Values.shutdown.drainTimeout) | int64 -}}
+{{- if ge $drainMs $phaseMs -}}
+{{- fail (printf "shutdown.drainTimeout (%s) must be shorter than shutdown.phaseTimeout (%s): the application refuses to start otherwise; lower shutdown.drainTimeout or raise shutdown.phaseTimeout" .Values.shutdown.drainTimeout .Values.shutdown.phaseTimeout) -}}
+{{- end -}}
 {{- if ge $loopMs $phaseMs -}}
 {{- fail (printf "shutdown.taskloopTimeout (%s) must be shorter than shutdown.phaseTimeout (%s): the application refuses to start otherwise (Spring stops waiting for the loops after one phase timeout, cutting off tasks still cleaning up); lower shutdown.taskloopTimeout or raise shutdown.phaseTimeout" .Values.shutdown.taskloopTimeout .Values.shutdown.phaseTimeout) -}}
 {{- end -}}
-{{- add (int64 .Values.shutdown.preStopSleepSeconds) (include "taskloop.ceilSeconds" $phaseMs | int64) (include "taskloop.ceilSeconds" $loopMs | int64) (int64 .Values.shutdown.marginSeconds) -}}
+{{- add (int64 .Values.shutdown.preStopSleepSeconds) (include "taskloop.ceilSeconds" $drainMs | int64) (include "taskloop.ceilSeconds" $phaseMs | int64) (include "taskloop.ceilSeconds" $loopMs | int64) (int64 .Values.shutdown.marginSeconds) -}}
 {{- end -}}
 
 {{- define "taskloop.terminationGracePeriodSeconds" -}}
@@ -98,7 +102,7 @@ Also refuses a Taskloop timeout that the application itself would refuse.
 {{- if kindIs "invalid" $given -}}
 {{- $minimum -}}
 {{- else if lt (int64 $given) $minimum -}}
-{{- fail (printf "shutdown.terminationGracePeriodSeconds (%d) is too short: the pod needs at least %d s = preStopSleepSeconds %d + phaseTimeout %s (the web server's drain) + taskloopTimeout %s (the loops' cleanup) + marginSeconds %d, or Kubernetes kills it (SIGKILL) while its tasks are still cleaning up; raise it, leave it empty to have it computed, or shorten the timeouts" (int64 $given) $minimum (int64 .Values.shutdown.preStopSleepSeconds) .Values.shutdown.phaseTimeout .Values.shutdown.taskloopTimeout (int64 .Values.shutdown.marginSeconds)) -}}
+{{- fail (printf "shutdown.terminationGracePeriodSeconds (%d) is too short: the pod needs at least %d s = preStopSleepSeconds %d + drainTimeout %s (the tasks' drain) + phaseTimeout %s (the web server's drain) + taskloopTimeout %s (the loops' cleanup) + marginSeconds %d, or Kubernetes kills it (SIGKILL) while its tasks are still cleaning up; raise it, leave it empty to have it computed, or shorten the timeouts" (int64 $given) $minimum (int64 .Values.shutdown.preStopSleepSeconds) (toString .Values.shutdown.drainTimeout) .Values.shutdown.phaseTimeout .Values.shutdown.taskloopTimeout (int64 .Values.shutdown.marginSeconds)) -}}
 {{- else -}}
 {{- int64 $given -}}
 {{- end -}}
@@ -132,6 +136,7 @@ binding does (case, dashes and underscores ignored).
   "management.endpoint.taskloop.access" "actuator.taskloopAccess"
   "spring.lifecycle.timeout-per-shutdown-phase" "shutdown.phaseTimeout"
   "taskloop.shutdown.timeout" "shutdown.taskloopTimeout"
+  "taskloop.shutdown.drain-timeout" "shutdown.drainTimeout"
   "spring.config.additional-location" "(none: the chart mounts this configuration there)"
 -}}
 {{- $normalized := dict -}}
@@ -163,7 +168,7 @@ binding does (case, dashes and underscores ignored).
     "endpoint" (dict
       "health" (dict "probes" (dict "enabled" true))
       "taskloop" (dict "access" .Values.actuator.taskloopAccess)))
-  "taskloop" (dict "shutdown" (dict "timeout" .Values.shutdown.taskloopTimeout))
+  "taskloop" (dict "shutdown" (dict "timeout" .Values.shutdown.taskloopTimeout "drain-timeout" (toString .Values.shutdown.drainTimeout)))
 -}}
 {{- mustMergeOverwrite (deepCopy .Values.config) $managed | toYaml -}}
 {{- end -}}

@@ -173,41 +173,42 @@ class ChartPoliciesTest {
     // Shutdown arithmetic
 
     @Test
-    void theGracePeriodIsThePreStopSleepPlusThePhaseTimeoutPlusTheTaskloopTimeoutPlusTheMargin() {
+    void theGracePeriodIsThePreStopSleepPlusTheDrainPlusThePhaseTimeoutPlusTheTaskloopTimeoutPlusTheMargin() {
         Rendered defaults = HelmChart.render();
-        assertThat(defaults.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(10 + 30 + 20 + 5);
+        assertThat(defaults.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(10 + 10 + 30 + 20 + 5);
         assertThat(defaults.container().getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(10);
         assertThat(defaults.property("spring.lifecycle.timeout-per-shutdown-phase")).isEqualTo("30s");
         assertThat(defaults.property("taskloop.shutdown.timeout")).isEqualTo("20s");
+        assertThat(defaults.property("taskloop.shutdown.drain-timeout")).isEqualTo("10s");
         assertThat(defaults.property("server.shutdown")).isEqualTo("graceful");
 
         Rendered custom = HelmChart.render(Map.of("shutdown.preStopSleepSeconds", 3, "shutdown.phaseTimeout", "1m",
-                "shutdown.taskloopTimeout", "45s", "shutdown.marginSeconds", 2));
-        assertThat(custom.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(3 + 60 + 45 + 2);
+                "shutdown.taskloopTimeout", "45s", "shutdown.marginSeconds", 2, "shutdown.drainTimeout", "0s"));
+        assertThat(custom.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(3 + 0 + 60 + 45 + 2);
         assertThat(custom.property("spring.lifecycle.timeout-per-shutdown-phase")).isEqualTo("1m");
         assertThat(custom.property("taskloop.shutdown.timeout")).isEqualTo("45s");
     }
 
     @Test
     void millisecondTimeoutsAreRoundedUpToWholeSeconds() {
-        Rendered rendered = HelmChart.render(Map.of("shutdown.phaseTimeout", "2001ms", "shutdown.taskloopTimeout", "1500ms"));
+        Rendered rendered = HelmChart.render(Map.of("shutdown.phaseTimeout", "2001ms", "shutdown.taskloopTimeout", "1500ms", "shutdown.drainTimeout", "900ms"));
 
-        assertThat(rendered.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(10 + 3 + 2 + 5);
+        assertThat(rendered.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(10 + 1 + 3 + 2 + 5);
     }
 
     @Test
     void theExamplesGracePeriodsFollowTheSameFormula() {
         assertThat(HelmChart.render(Map.of(), EXAMPLES.resolve("long-shutdown.yaml")).podSpec().getTerminationGracePeriodSeconds())
-                .isEqualTo(15 + 90 + 60 + 5);
+                .isEqualTo(15 + 10 + 90 + 60 + 5);
         Rendered minimal = HelmChart.render(Map.of(), EXAMPLES.resolve("minimal.yaml"));
-        assertThat(minimal.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(0 + 30 + 20 + 5);
+        assertThat(minimal.podSpec().getTerminationGracePeriodSeconds()).isEqualTo(0 + 10 + 30 + 20 + 5);
         assertThat(minimal.container().getLifecycle()).as("no preStop hook when its sleep is 0").isNull();
     }
 
     @Test
     void aLongerGracePeriodThanNeededIsKept() {
-        assertThat(HelmChart.render(Map.of("shutdown.terminationGracePeriodSeconds", 65)).podSpec().getTerminationGracePeriodSeconds())
-                .isEqualTo(65);
+        assertThat(HelmChart.render(Map.of("shutdown.terminationGracePeriodSeconds", 80)).podSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(80);
         assertThat(HelmChart.render(Map.of("shutdown.terminationGracePeriodSeconds", 300)).podSpec().getTerminationGracePeriodSeconds())
                 .isEqualTo(300);
     }

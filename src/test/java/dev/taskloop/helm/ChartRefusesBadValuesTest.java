@@ -42,10 +42,12 @@ class ChartRefusesBadValuesTest {
     @Test
     void aGracePeriodShorterThanTheShutdownNeedsIsRefusedWithTheArithmetic() {
         assertThat(HelmChart.renderError(Map.of("shutdown.terminationGracePeriodSeconds", 30)))
-                .contains("shutdown.terminationGracePeriodSeconds (30) is too short: the pod needs at least 65 s"
-                        + " = preStopSleepSeconds 10 + phaseTimeout 30s (the web server's drain) + taskloopTimeout 20s (the loops' cleanup)"
-                        + " + marginSeconds 5");
-        assertThat(HelmChart.renderError(Map.of("shutdown.terminationGracePeriodSeconds", 64))).contains("(64) is too short");
+                .contains("shutdown.terminationGracePeriodSeconds (30) is too short: the pod needs at least 75 s"
+                        + " = preStopSleepSeconds 10 + drainTimeout 10s (the tasks' drain) + phaseTimeout 30s (the web server's drain)"
+                        + " + taskloopTimeout 20s (the loops' cleanup) + marginSeconds 5");
+        assertThat(HelmChart.renderError(Map.of("shutdown.terminationGracePeriodSeconds", 74))).contains("(74) is too short");
+        assertThat(HelmChart.renderError(Map.of("shutdown.drainTimeout", "30s")))
+                .contains("shutdown.drainTimeout (30s) must be shorter than shutdown.phaseTimeout (30s)");
     }
 
     @Test
