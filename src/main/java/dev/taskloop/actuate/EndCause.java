@@ -27,7 +27,9 @@ public enum EndCause {
     /** The task joining it was cancelled, and cancelled it too (asyncio's {@code await task}). */
     JOINER("joiner-cancelled"),
     /** Application code called {@code cancel}. */
-    APPLICATION("application");
+    APPLICATION("application"),
+    /** It is a singleton and its replica lost (or, stopping, gave up) the leadership of its election. */
+    LEADERSHIP("leadership");
 
     /**
      * The end of the reason the endpoint gives a cancellation: {@code cancelled by operator 'alice'
@@ -39,6 +41,10 @@ public enum EndCause {
     private static final Pattern SUPERVISOR_REASON = Pattern.compile(
             "supervised group '.*' restarts it with task '.*' \\((ONE_FOR_ALL|REST_FOR_ONE|ONE_FOR_ONE)\\)|its supervised group stopped",
             Pattern.DOTALL);
+
+    /** How the supervisor words the end of a singleton's leadership term. */
+    private static final Pattern LEADERSHIP_REASON = Pattern.compile(
+            "this replica (lost|resigns) the leadership of election '.*'(: .*)?", Pattern.DOTALL);
 
     /** How a task group words its abort: a child failed, or its body did. */
     private static final Pattern SIBLING_REASON = Pattern.compile(
@@ -87,6 +93,9 @@ public enum EndCause {
         }
         if (reason.startsWith("the task joining it ('")) {
             return JOINER;
+        }
+        if (LEADERSHIP_REASON.matcher(reason).matches()) {
+            return LEADERSHIP;
         }
         if (SIBLING_REASON.matcher(reason).matches()) {
             return SIBLING_FAILURE;

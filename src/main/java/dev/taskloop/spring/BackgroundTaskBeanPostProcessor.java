@@ -80,9 +80,19 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
         } else {
             String where = "@SupervisedGroup on class " + type.getSimpleName() + " (bean '" + beanName + "')";
             String name = group.name().isBlank() ? beanName : resolve(where, "name", group.name());
+            String singleton = singleton(where, "group", name, group.singleton());
+            if (!singleton.isEmpty()) {
+                for (TaskSpec s : specs) {
+                    if (s.awaitStarted()) {
+                        throw new TaskDeclarationException("@BackgroundTask '" + s.name() + "' in " + where + " sets awaitStarted, but the group"
+                                + " is a singleton (election '" + singleton + "'): it runs on one replica only, so the others' readiness"
+                                + " cannot wait for it", "remove awaitStarted, or make the group run on every replica");
+                    }
+                }
+            }
             GroupSpec g = new GroupSpec(name, resolve(where, "loop", group.loop()), group.strategy(),
                     new RestartIntensity(nonNegative(where, "maxRestarts", group.maxRestarts()),
-                            positive(where, "restartWindow", group.restartWindow())), specs);
+                            positive(where, "restartWindow", group.restartWindow())), specs, singleton);
             for (TaskSpec s : specs) {
                 if (!s.loop().isEmpty() && !s.loop().equals(group.loop())) {
                     throw new TaskDeclarationException("@BackgroundTask '" + s.name() + "' in " + where + " names loop '"
@@ -133,6 +143,15 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
             throw new TaskDeclarationException(where + " sets drainOnShutdown on a periodic task",
                     "remove drainOnShutdown: a periodic task starts no new run once the application is stopping");
         }
+        if (inGroup && !a.singleton().isBlank()) {
+            throw new TaskDeclarationException(where + " sets singleton '" + a.singleton() + "', but it belongs to a @SupervisedGroup,"
+                    + " whose tasks always run together", "remove singleton here, and set it on the @SupervisedGroup");
+        }
+        String singleton = singleton(where, "task", name, a.singleton());
+        if (!singleton.isEmpty() && a.awaitStarted()) {
+            throw new TaskDeclarationException(where + " sets both awaitStarted and singleton '" + a.singleton() + "': a singleton runs on"
+                    + " one replica only, so the others' readiness cannot wait for it", "remove awaitStarted, or singleton");
+        }
         Method invocable = AopUtils.selectInvocableMethod(m, bean.getClass());
         ReflectionUtils.makeAccessible(invocable);
         boolean wantsContext = params.length == 1;
@@ -148,7 +167,32 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
             }
         };
         return new TaskSpec(name, resolve(where, "loop", a.loop()), a.restart(), backoff, intensity, schedule,
-                a.critical(), a.awaitStarted(), body, a.drainOnShutdown());
+                a.critical(), a.awaitStarted(), body, a.drainOnShutdown(), singleton);
+    }
+
+    /** An election name: 1 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit. */
+    static final java.util.regex.Pattern ELECTION = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
+
+    /** The election a singleton attribute names ({@code "*"}: the task's or group's own name), or empty. */
+    private String singleton(String where, String kind, String ownName, String value) {
+        if (value.isBlank()) {
+            return "";
+        }
+        if (value.trim().equals(BackgroundTask.OWN_NAME)) {
+            if (!ELECTION.matcher(ownName).matches()) {
+                throw new TaskDeclarationException(where + " has singleton '*', which names the election after the " + kind + ", but its name '"
+                        + ownName + "' is not a valid election name (1 to 63 lower-case letters, digits, '-' and '.', starting and ending"
+                        + " with a letter or digit; it names a Kubernetes Lease)", "give the " + kind + " such a name, or name the election: singleton = \"nightly-report\"");
+            }
+            return ownName;
+        }
+        String election = resolve(where, "singleton", value);
+        if (!ELECTION.matcher(election).matches()) {
+            throw new TaskDeclarationException(where + " has singleton '" + election + "', which is not a valid election name (1 to 63"
+                    + " lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; it names a Kubernetes Lease)",
+                    "use a name such as 'nightly-report', or '*' to name the election after the " + kind);
+        }
+        return election;
     }
 
     private Schedule schedule(String where, BackgroundTask a) {

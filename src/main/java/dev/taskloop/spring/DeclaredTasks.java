@@ -1,11 +1,14 @@
 package dev.taskloop.spring;
 
+import dev.taskloop.spring.leader.Leadership;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +29,7 @@ public final class DeclaredTasks {
     private final List<TaskSpec> tasks = new ArrayList<>();
     private final List<GroupSpec> groups = new ArrayList<>();
     private final Map<String, SupervisedTask> running = new ConcurrentHashMap<>();
+    private volatile Leadership leadership;
 
     synchronized void add(TaskSpec spec, Origin origin) {
         claim(spec.name(), origin, "task");
@@ -65,6 +69,37 @@ public final class DeclaredTasks {
     /** The live states of every started declared task (group members included), in no particular order. */
     public Collection<SupervisedTask> supervised() {
         return List.copyOf(running.values());
+    }
+
+    /** The names of the leader elections the declared singletons run under, in declaration order. */
+    public synchronized Set<String> elections() {
+        Set<String> names = new LinkedHashSet<>();
+        for (TaskSpec t : tasks) {
+            if (t.isSingleton()) {
+                names.add(t.singleton());
+            }
+        }
+        for (GroupSpec g : groups) {
+            if (g.isSingleton()) {
+                names.add(g.singleton());
+            }
+        }
+        return names;
+    }
+
+    /** The leader elections of the singletons, once the lifecycle has started them. */
+    public Optional<Leadership> leadership() {
+        return Optional.ofNullable(leadership);
+    }
+
+    /** Whether this replica leads {@code election} now ({@code false} before the elections started). */
+    public boolean isLeader(String election) {
+        Leadership l = leadership;
+        return l != null && l.isLeader(election);
+    }
+
+    void leadership(Leadership leadership) {
+        this.leadership = leadership;
     }
 
     /** The live state of a declared task by name. */

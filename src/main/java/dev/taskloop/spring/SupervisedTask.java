@@ -1,6 +1,7 @@
 package dev.taskloop.spring;
 
 import dev.taskloop.core.Task;
+import dev.taskloop.spring.leader.Leadership;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,11 +16,20 @@ import java.util.concurrent.CompletableFuture;
  *                                       +--too many restarts--> FAILED (final, given up)
  *                                       +--cancelled (shutdown, operator, group)--> STOPPED (final)
  * </pre>
+ *
+ * A singleton ({@code singleton = ...}) starts in {@code STANDBY} and waits there while another
+ * replica leads its election; when this replica becomes the leader it goes through the states above
+ * (from {@code STARTING}), and when it stops leading it is cancelled and returns to {@code STANDBY}
+ * from whichever state it is in. Within one leadership term the final states are final; the next
+ * term starts it again. At shutdown a waiting singleton becomes {@code STOPPED}.
+ * <pre>
+ *   STANDBY --leads--> STARTING --> ... --leadership lost--> STANDBY --application stops--> STOPPED
+ * </pre>
  */
 public final class SupervisedTask {
 
     /** Where a declared task is in its life; see the class documentation. */
-    public enum Status { STARTING, RUNNING, BACKING_OFF, COMPLETED, FAILED, STOPPED }
+    public enum Status { STARTING, RUNNING, BACKING_OFF, COMPLETED, FAILED, STOPPED, STANDBY }
 
     private final TaskSpec spec;
     private final String group;
@@ -29,6 +39,7 @@ public final class SupervisedTask {
     private volatile int restarts;
     private volatile Throwable lastFailure;
     private volatile Task<?> task;
+    private volatile Leadership.Seat seat;
 
     SupervisedTask(TaskSpec spec, String group, String loop) {
         this.spec = spec;
@@ -85,9 +96,25 @@ public final class SupervisedTask {
         return spec.awaitStarted() ? started.copy() : CompletableFuture.completedFuture(null);
     }
 
+    /** The leader election it runs under (a singleton task, or a task of a singleton group), or {@code null}. */
+    public String election() {
+        Leadership.Seat s = seat;
+        return s == null ? null : s.election();
+    }
+
+    /** For a singleton: whether this replica leads its election now; {@code null} for a task that runs on every replica. */
+    public Boolean isLeader() {
+        Leadership.Seat s = seat;
+        return s == null ? null : s.isLeader();
+    }
+
     /** Whether it has failed for good. */
     public boolean hasFailed() {
         return status == Status.FAILED;
+    }
+
+    void seat(Leadership.Seat s) {
+        seat = s;
     }
 
     void markStarted() {

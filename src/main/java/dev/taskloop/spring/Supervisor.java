@@ -7,6 +7,7 @@ import dev.taskloop.core.Task;
 import dev.taskloop.spring.annotation.Overrun;
 import dev.taskloop.spring.annotation.Restart;
 import dev.taskloop.spring.annotation.Strategy;
+import dev.taskloop.spring.leader.Leadership;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
@@ -26,6 +27,11 @@ import org.apache.commons.logging.LogFactory;
  * Runs declared tasks and groups on a loop and restarts them by their policies: the OTP
  * supervisor, on Taskloop tasks. A declared task is one Taskloop task that retries in place; a group
  * is a supervising task (named after the group) whose children are the group's tasks.
+ *
+ * <p>A singleton (a task or group with {@code singleton}) is started with its {@link Leadership.Seat}:
+ * a task named {@code singleton:<name>} follows the seat's turns, starting the supervision above
+ * when this replica leads the election and cancelling it (and waiting for its {@code finally}
+ * blocks) when it no longer does.
  *
  * <p>Everything here runs inside tasks, so back-off delays and schedules use the loop's time, and
  * run in virtual time under a {@code TestLoop}; cron schedules read {@link Environment#clock()}.
@@ -78,11 +84,99 @@ public final class Supervisor {
         return List.copyOf(children);
     }
 
+    /**
+     * Starts a singleton declared task on {@code loop}: it stands by until this replica leads the
+     * seat's election, runs (restarting in place by its policy) while it does, and is cancelled when it
+     * no longer does.
+     */
+    public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env, Leadership.Seat seat) {
+        SupervisedTask st = new SupervisedTask(spec, null, loop.name());
+        st.status(SupervisedTask.Status.STANDBY);
+        st.seat(seat);
+        Task<?> t = loop.spawn(FOLLOWER_PREFIX + spec.name(), () -> followLeadership(seat, List.of(st), spec.name(),
+                () -> superviseTask(st, env), env));
+        t.onDone(Supervisor::retrieve);
+        return st;
+    }
+
+    /** Starts a singleton supervised group on {@code loop}; see {@link #start(EventLoop, TaskSpec, Environment, Leadership.Seat)}. */
+    public static List<SupervisedTask> start(EventLoop loop, GroupSpec group, Environment env, Leadership.Seat seat) {
+        List<SupervisedTask> children = new ArrayList<>();
+        for (TaskSpec spec : group.tasks()) {
+            SupervisedTask st = new SupervisedTask(spec, group.name(), loop.name());
+            st.status(SupervisedTask.Status.STANDBY);
+            st.seat(seat);
+            children.add(st);
+        }
+        Task<?> t = loop.spawn(FOLLOWER_PREFIX + group.name(), () -> followLeadership(seat, children, group.name(),
+                () -> superviseGroup(group, children, env), env));
+        t.onDone(Supervisor::retrieve);
+        return List.copyOf(children);
+    }
+
+    /** The name of the task that follows a singleton's leadership turns: this, then the task's or group's name. */
+    public static final String FOLLOWER_PREFIX = "singleton:";
+
     /** The supervisor has logged a final failure; retrieving it keeps it from being reported as unobserved. */
     private static void retrieve(Task<?> t) {
         if (t.state() == Task.State.FAILED) {
             t.exception();
         }
+    }
+
+    // ------------------------------------------------------------------ a singleton
+
+    /** The cancellation reason of a singleton whose replica lost its election. */
+    static String lostReason(String election) {
+        return "this replica lost the leadership of election '" + election + "'";
+    }
+
+    /** The cancellation reason of a singleton whose replica resigns its election because it stops. */
+    static String resignReason(String election) {
+        return "this replica resigns the leadership of election '" + election + "': the application is stopping";
+    }
+
+    private static void followLeadership(Leadership.Seat seat, List<SupervisedTask> units, String name,
+                                         dev.taskloop.core.AsyncRunnable<Exception> supervision, Environment env) {
+        Task<?> running = null;
+        try {
+            while (true) {
+                Leadership.Turn turn = seat.next();
+                if (turn == Leadership.Turn.RESIGN) {
+                    return;
+                }
+                if (turn == Leadership.Turn.LEAD) {
+                    if (running == null && !env.stopping().getAsBoolean()) {
+                        units.forEach(u -> u.status(SupervisedTask.Status.STARTING));
+                        running = Async.spawn(name, supervision);
+                        running.onDone(Supervisor::retrieve);
+                    }
+                } else {
+                    if (running != null) {
+                        stopTerm(running, lostReason(seat.election()));
+                        running = null;
+                    }
+                    units.forEach(u -> u.status(SupervisedTask.Status.STANDBY));
+                }
+            }
+        } finally {
+            Task<?> last = running;
+            if (last != null) {
+                CancelScope.shielded().run(() -> stopTerm(last, resignReason(seat.election())));
+            }
+            for (SupervisedTask u : units) {
+                if (u.status() == SupervisedTask.Status.STANDBY || u.status() == SupervisedTask.Status.STARTING) {
+                    u.status(SupervisedTask.Status.STOPPED);
+                }
+            }
+            seat.left();
+        }
+    }
+
+    /** Cancels a leadership term's supervision and waits until it (and its finally blocks) ended. */
+    private static void stopTerm(Task<?> term, String reason) {
+        term.cancel(reason);
+        Async.gatherSettled(List.of(term));
     }
 
     // ------------------------------------------------------------------ a declared task

@@ -17,9 +17,26 @@ import dev.taskloop.spring.annotation.Restart;
  * @param body what one attempt (or one periodic run) does
  * @param drainOnShutdown whether, at shutdown, the task is left to finish by itself (after intake
  *     stopped) for up to {@code taskloop.shutdown.drain-timeout} before it is cancelled
+ * @param singleton the leader election it runs under (only the leader runs it), or empty to run on every replica
  */
 public record TaskSpec(String name, String loop, Restart restart, Backoff backoff, RestartIntensity intensity,
-                       Schedule schedule, boolean critical, boolean awaitStarted, Body body, boolean drainOnShutdown) {
+                       Schedule schedule, boolean critical, boolean awaitStarted, Body body, boolean drainOnShutdown,
+                       String singleton) {
+
+    public TaskSpec {
+        singleton = singleton == null ? "" : singleton;
+    }
+
+    /** A task that runs on every replica. */
+    public TaskSpec(String name, String loop, Restart restart, Backoff backoff, RestartIntensity intensity,
+                    Schedule schedule, boolean critical, boolean awaitStarted, Body body, boolean drainOnShutdown) {
+        this(name, loop, restart, backoff, intensity, schedule, critical, awaitStarted, body, drainOnShutdown, "");
+    }
+
+    /** Whether only the leader of {@link #singleton()} runs it. */
+    public boolean isSingleton() {
+        return !singleton.isEmpty();
+    }
 
     /** A task that is cancelled at once at shutdown. */
     public TaskSpec(String name, String loop, Restart restart, Backoff backoff, RestartIntensity intensity,

@@ -2,9 +2,12 @@ package dev.taskloop.spring;
 
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.leader.Leadership;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +29,10 @@ import org.springframework.context.SmartLifecycle;
  *       so the server still answers (the {@code taskloop} endpoint shows the phase) while
  *       {@link ShutdownParticipant}s stop their intake and the tasks declared with
  *       {@code drainOnShutdown} finish what they have, for up to {@code taskloop.shutdown.drain-timeout}.
- *       From INTAKE on, nothing is restarted and periodic tasks start no new run.</li>
+ *       From INTAKE on, nothing is restarted and periodic tasks start no new run. Then the singletons
+ *       resign (RESIGN, a step of DRAIN): they are cancelled, their {@code finally} blocks run (for up to
+ *       {@code taskloop.shutdown.timeout}), and only then are their elections given up, so that another
+ *       replica takes them over at once, and without overlap, while this one still drains.</li>
  *   <li><b>CANCEL</b> and <b>HAND_BACK</b> run in this lifecycle, at {@link #PHASE}, below the web
  *       server's (which has drained its requests and stopped by then, so work a request handed to a
  *       loop is not cut off): every loop is closed — each task is cancelled at its await point, its
@@ -58,6 +64,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
     private final Duration drainTimeout;
     private final Duration shutdownTimeout;
     private final List<ShutdownParticipant> participants;
+    private final Leadership leadership;
     private final List<SupervisedTask> started = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean stopping;
@@ -74,8 +81,20 @@ public class TaskloopLifecycle implements SmartLifecycle {
         this(loops, declared, environment, Duration.ZERO, shutdownTimeout, List.of());
     }
 
+    /** A lifecycle without leader elections: declaring a singleton task fails at {@link #start()}. */
     public TaskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, Supervisor.Environment environment,
                              Duration drainTimeout, Duration shutdownTimeout, List<ShutdownParticipant> participants) {
+        this(loops, declared, environment, drainTimeout, shutdownTimeout, participants, null);
+    }
+
+    /**
+     * @param leadership the leader elections of the singleton tasks and groups; {@code null} if there is
+     *     no backend, and then a singleton fails {@link #start()}
+     */
+    public TaskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, Supervisor.Environment environment,
+                             Duration drainTimeout, Duration shutdownTimeout, List<ShutdownParticipant> participants,
+                             Leadership leadership) {
+        this.leadership = leadership;
         this.loops = loops;
         this.declared = declared;
         this.environment = new Supervisor.Environment(environment.clock(), environment.random(), environment.observations(),
@@ -98,16 +117,56 @@ public class TaskloopLifecycle implements SmartLifecycle {
         for (GroupSpec g : groups) {
             loopFor(g.loop(), "@SupervisedGroup '" + g.name() + "'");
         }
+        Map<Object, Leadership.Seat> seats = joinElections(tasks, groups);
         for (TaskSpec t : tasks) {
-            record(Supervisor.start(loopFor(t.loop(), t.name()), t, environment));
+            EventLoop loop = loopFor(t.loop(), t.name());
+            record(t.isSingleton() ? Supervisor.start(loop, t, environment, seats.get(t)) : Supervisor.start(loop, t, environment));
         }
         for (GroupSpec g : groups) {
-            Supervisor.start(loopFor(g.loop(), g.name()), g, environment).forEach(this::record);
+            EventLoop loop = loopFor(g.loop(), g.name());
+            (g.isSingleton() ? Supervisor.start(loop, g, environment, seats.get(g)) : Supervisor.start(loop, g, environment))
+                    .forEach(this::record);
         }
         running = true;
         if (!started.isEmpty()) {
             log.info("Started " + started.size() + " declared task(s) on " + loops.names());
         }
+    }
+
+    /**
+     * Seats every singleton in its election and starts campaigning, before any task is spawned, so
+     * that a backend that cannot work (no lock table, no namespace) fails the start with nothing running.
+     */
+    private Map<Object, Leadership.Seat> joinElections(List<TaskSpec> tasks, List<GroupSpec> groups) {
+        Map<Object, Leadership.Seat> seats = new IdentityHashMap<>();
+        for (TaskSpec t : tasks) {
+            if (t.isSingleton()) {
+                seats.put(t, seat(t.singleton(), t.name(), "@BackgroundTask '" + t.name() + "'"));
+            }
+        }
+        for (GroupSpec g : groups) {
+            if (g.isSingleton()) {
+                seats.put(g, seat(g.singleton(), g.name(), "@SupervisedGroup '" + g.name() + "'"));
+            }
+        }
+        if (!seats.isEmpty()) {
+            declared.leadership(leadership);
+            try {
+                leadership.start();
+            } catch (RuntimeException e) {
+                leadership.close();
+                throw e;
+            }
+        }
+        return seats;
+    }
+
+    private Leadership.Seat seat(String election, String unit, String who) {
+        if (leadership == null) {
+            throw new TaskDeclarationException(who + " is a singleton (election '" + election + "'), but this application has no leader"
+                    + " election", "use the auto-configuration (taskloop.leader.backend), or pass a Leadership to TaskloopLifecycle");
+        }
+        return leadership.join(election, unit);
     }
 
     private void record(SupervisedTask t) {
@@ -217,6 +276,11 @@ public class TaskloopLifecycle implements SmartLifecycle {
             step("DRAIN: " + (draining.size() - unfinished.size()) + " of " + draining.size() + " draining task(s) finished"
                     + (unfinished.isEmpty() ? "" : "; still working after taskloop.shutdown.drain-timeout (" + drainTimeout
                     + "), to be cancelled: " + String.join(", ", unfinished)), t1);
+
+            if (leadership != null && declared.leadership().isPresent()) {
+                long t2 = System.nanoTime();
+                step("RESIGN: singletons stopped; " + leadership.resign(shutdownTimeout), t2);
+            }
         }
     }
 
@@ -270,6 +334,9 @@ public class TaskloopLifecycle implements SmartLifecycle {
                     Thread.currentThread().interrupt();
                     break;
                 }
+            }
+            if (leadership != null) {
+                leadership.close(); // the elections a straggling singleton kept through RESIGN
             }
             step("CANCEL: " + (stragglers.isEmpty() ? "every task ended"
                     : stragglers.size() + " task(s) did not end within taskloop.shutdown.timeout (" + shutdownTimeout

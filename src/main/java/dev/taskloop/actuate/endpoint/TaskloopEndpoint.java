@@ -417,19 +417,22 @@ public class TaskloopEndpoint {
      * @param name declared name
      * @param group its supervised group, or {@code null}
      * @param loop its loop
-     * @param status {@code STARTING}, {@code RUNNING}, {@code BACKING_OFF}, {@code COMPLETED}, {@code FAILED} or {@code STOPPED}
+     * @param status {@code STARTING}, {@code RUNNING}, {@code BACKING_OFF}, {@code COMPLETED}, {@code FAILED}, {@code STOPPED},
+     *     or {@code STANDBY} (a singleton whose election another replica leads)
      * @param critical whether its failure for good makes health DOWN
      * @param started whether it has started (always true without awaitStarted)
      * @param restarts restarts so far
      * @param lastFailure the last exception an attempt ended with, or {@code null}
      * @param taskId the Taskloop task of the current (or last) attempt, or {@code null}
+     * @param singleton the leader election it runs under, or {@code null} if it runs on every replica
+     * @param leader for a singleton, whether this replica leads its election now; else {@code null}
      */
     public record DeclaredDescriptor(String name, String group, String loop, String status, boolean critical, boolean started,
-                                     int restarts, FailureDescriptor lastFailure, Long taskId) {
+                                     int restarts, FailureDescriptor lastFailure, Long taskId, String singleton, Boolean leader) {
         static DeclaredDescriptor of(SupervisedTask st) {
             Task<?> t = st.task();
             return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.spec().critical(), st.isStarted(),
-                    st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id());
+                    st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id(), st.election(), st.isLeader());
         }
     }
 

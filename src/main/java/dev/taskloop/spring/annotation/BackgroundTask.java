@@ -41,6 +41,11 @@ import java.lang.annotation.Target;
  * With one of {@link #fixedRate()}, {@link #fixedDelay()} or {@link #cron()}, each call of the
  * method is one run; runs never overlap; {@link #overrun()} says what happens when a run outlasts
  * its slot. A run that throws restarts the schedule by the restart policy, after the back-off.
+ *
+ * <h2>Singletons</h2>
+ * With {@link #singleton()}, the task runs on one replica of the application at a time: the leader of
+ * that election (Kubernetes Lease or a database lock, {@code taskloop.leader.backend}). The others
+ * show it as {@code STANDBY}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -110,4 +115,22 @@ public @interface BackgroundTask {
      * application is stopping.
      */
     boolean drainOnShutdown() default false;
+
+    /**
+     * Run this task only on the replica that leads this leader election (its name), so that it runs
+     * on one replica of the application at a time; {@code "*"} ({@link #OWN_NAME}) names the election
+     * after the task. Empty (default): the task runs on every replica.
+     *
+     * <p>Only the leader runs it; the other replicas show it as {@code STANDBY}. When the leader loses
+     * the election (it stops, or cannot renew its lease within the renew deadline) the task is
+     * cancelled at its await points and the next leader starts it. Tasks naming the same election
+     * run together on the same replica. An election name is 1 to 63 lower-case letters, digits,
+     * {@code '-'} and {@code '.'}, starting and ending with a letter or digit (it names a Kubernetes
+     * Lease). Not with {@link #awaitStarted()} (the other replicas' readiness cannot wait for it),
+     * nor on a task of a {@code @SupervisedGroup} (set it on the group).
+     */
+    String singleton() default "";
+
+    /** The {@link #singleton()} value that names the election after the task (or the group). */
+    String OWN_NAME = "*";
 }

@@ -33,4 +33,11 @@ public @interface SupervisedGroup {
 
     /** The window of {@link #maxRestarts()}. */
     String restartWindow() default "1m";
+
+    /**
+     * Run the whole group only on the replica that leads this leader election (its name);
+     * {@code "*"} ({@link BackgroundTask#OWN_NAME}) names the election after the group. Empty
+     * (default): the group runs on every replica. See {@link BackgroundTask#singleton()}.
+     */
+    String singleton() default "";
 }
