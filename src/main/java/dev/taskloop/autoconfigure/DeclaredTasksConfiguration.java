@@ -8,6 +8,7 @@ import dev.taskloop.spring.ShutdownParticipant;
 import dev.taskloop.spring.SigtermExit;
 import dev.taskloop.spring.Supervisor;
 import dev.taskloop.spring.TaskloopLifecycle;
+import dev.taskloop.spring.leader.Leadership;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class DeclaredTasksConfiguration {
     @Bean
     TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, TaskloopProperties properties,
                                         ObjectProvider<ObservationRegistry> observations, ObjectProvider<ShutdownParticipant> participants,
-                                        Environment environment) {
+                                        ObjectProvider<Leadership> leadership, Environment environment) {
         Duration timeout = properties.getShutdown().getTimeout();
         Duration drain = properties.getShutdown().getDrainTimeout();
         Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
@@ -63,7 +64,7 @@ class DeclaredTasksConfiguration {
         }
         return new TaskloopLifecycle(loops, declared,
                 new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()),
-                drain, timeout, participants.orderedStream().toList());
+                drain, timeout, participants.orderedStream().toList(), leadership.getIfAvailable());
     }
 
     /** INTAKE and DRAIN, at a phase of their own above the web server's graceful shutdown. */

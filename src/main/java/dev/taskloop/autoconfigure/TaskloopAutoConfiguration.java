@@ -8,7 +8,8 @@ import org.springframework.context.annotation.Import;
 /**
  * Auto-configuration of Taskloop: the event loops (unless the application defines its own
  * {@code EventLoop} beans), the {@code @BackgroundTask} / {@code @SupervisedGroup} processing, the
- * lifecycle that starts and stops them, the loop monitor (liveness and readiness) and the logging MDC.
+ * lifecycle that starts and stops them, the leader election of singleton tasks
+ * ({@code taskloop.leader.*}), the loop monitor (liveness and readiness) and the logging MDC.
  * Off with {@code taskloop.enabled=false}.
  *
  * <p>After {@code ApplicationAvailabilityAutoConfiguration}, so that Spring Boot's availability bean
@@ -17,6 +18,6 @@ import org.springframework.context.annotation.Import;
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "taskloop.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TaskloopProperties.class)
-@Import({LoopsConfiguration.class, ApplicationLoopsConfiguration.class, DeclaredTasksConfiguration.class})
+@Import({LoopsConfiguration.class, ApplicationLoopsConfiguration.class, LeaderElectionConfiguration.class, DeclaredTasksConfiguration.class})
 public final class TaskloopAutoConfiguration {
 }

@@ -46,6 +46,8 @@ public class TaskloopProperties implements Validator {
 
     private final Endpoint endpoint = new Endpoint();
 
+    private final Leader leader = new Leader();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -96,6 +98,10 @@ public class TaskloopProperties implements Validator {
 
     public Endpoint getEndpoint() {
         return endpoint;
+    }
+
+    public Leader getLeader() {
+        return leader;
     }
 
     /**
@@ -283,6 +289,7 @@ public class TaskloopProperties implements Validator {
         if (p.endpoint.maxTasks < 1) {
             errors.rejectValue("endpoint.maxTasks", "positive", "must be at least 1, e.g. 1000");
         }
+        Leader.validate(p.leader, errors);
     }
 
     private static void validateHealth(Health h, Errors errors) {
@@ -310,5 +317,185 @@ public class TaskloopProperties implements Validator {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Leader election for singleton tasks ({@code @BackgroundTask(singleton = ...)}): which
+     * coordination elects the replica that runs them, and how fast leadership moves. The timings
+     * mean what they mean in Kubernetes' client-go (whose defaults they are).
+     */
+    public static class Leader {
+
+        private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+        private static final Pattern LEASE_PREFIX = Pattern.compile("([a-z0-9][-a-z0-9.]{0,180})?");
+
+        /**
+         * The coordination that elects the leader: "jdbc" (a lock row in the application's
+         * database, through Spring Integration's JdbcLockRegistry), "kubernetes" (a
+         * coordination.k8s.io Lease, through the fabric8 client), "none" (no coordination: every
+         * replica leads; development and single-replica deployments only), or "auto": the one
+         * available (spring-integration-jdbc and a DataSource; the fabric8 client inside Kubernetes
+         * or as a bean), and a startup failure naming the choices when singletons are declared
+         * and there is none, or more than one.
+         */
+        private Backend backend = Backend.AUTO;
+
+        /**
+         * This replica's identity in the elections (the Lease holder). Default: the POD_NAME
+         * environment variable (the downward API), else HOSTNAME, else the host name.
+         */
+        private String identity;
+
+        /**
+         * How long a lease stays valid after its last renewal: another replica takes over a
+         * leader that died without giving up after at most this (plus one retry period).
+         */
+        private Duration leaseDuration = Duration.ofSeconds(15);
+
+        /**
+         * How long the leader keeps trying to renew its lease before it stops leading by itself
+         * (its singletons are cancelled). Shorter than the lease duration: the difference is the
+         * time its singletons have to end before another replica may start them.
+         */
+        private Duration renewDeadline = Duration.ofSeconds(10);
+
+        /** How often the leader renews its lease and the other replicas try to acquire it. */
+        private Duration retryPeriod = Duration.ofSeconds(2);
+
+        private final Jdbc jdbc = new Jdbc();
+
+        private final Kubernetes kubernetes = new Kubernetes();
+
+        /** The coordination that elects the leader of singleton tasks. */
+        public enum Backend {
+            /** The backend available on the classpath and in the context; a failure if none or several. */
+            AUTO,
+            /** A lock row in the application's database (Spring Integration's JdbcLockRegistry). */
+            JDBC,
+            /** A coordination.k8s.io Lease (the fabric8 client's LeaderElector). */
+            KUBERNETES,
+            /** No coordination: this replica leads every election. */
+            NONE
+        }
+
+        public Backend getBackend() {
+            return backend;
+        }
+
+        public void setBackend(Backend backend) {
+            this.backend = backend;
+        }
+
+        public String getIdentity() {
+            return identity;
+        }
+
+        public void setIdentity(String identity) {
+            this.identity = identity;
+        }
+
+        public Duration getLeaseDuration() {
+            return leaseDuration;
+        }
+
+        public void setLeaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+        }
+
+        public Duration getRenewDeadline() {
+            return renewDeadline;
+        }
+
+        public void setRenewDeadline(Duration renewDeadline) {
+            this.renewDeadline = renewDeadline;
+        }
+
+        public Duration getRetryPeriod() {
+            return retryPeriod;
+        }
+
+        public void setRetryPeriod(Duration retryPeriod) {
+            this.retryPeriod = retryPeriod;
+        }
+
+        public Jdbc getJdbc() {
+            return jdbc;
+        }
+
+        public Kubernetes getKubernetes() {
+            return kubernetes;
+        }
+
+        /** The JDBC backend. */
+        public static class Jdbc {
+
+            /**
+             * Prefix of Spring Integration's lock table, which the application creates (Flyway,
+             * Liquibase, or Spring Integration's schema-*.sql): the table is <prefix>LOCK.
+             */
+            private String tablePrefix = "INT_";
+
+            public String getTablePrefix() {
+                return tablePrefix;
+            }
+
+            public void setTablePrefix(String tablePrefix) {
+                this.tablePrefix = tablePrefix;
+            }
+        }
+
+        /** The Kubernetes Lease backend. */
+        public static class Kubernetes {
+
+            /**
+             * Namespace of the Leases. Default: the POD_NAMESPACE environment variable, else the
+             * client's namespace (in a pod, the pod's own).
+             */
+            private String namespace;
+
+            /**
+             * Prepended to the election name to make the Lease name, so that applications sharing a
+             * namespace do not share elections (the Helm chart sets "<release>-").
+             */
+            private String leaseNamePrefix = "";
+
+            public String getNamespace() {
+                return namespace;
+            }
+
+            public void setNamespace(String namespace) {
+                this.namespace = namespace;
+            }
+
+            public String getLeaseNamePrefix() {
+                return leaseNamePrefix;
+            }
+
+            public void setLeaseNamePrefix(String leaseNamePrefix) {
+                this.leaseNamePrefix = leaseNamePrefix;
+            }
+        }
+
+        static void validate(Leader l, Errors errors) {
+            boolean ok = true;
+            ok &= positive(l.leaseDuration, "leader.leaseDuration", "15s", errors);
+            ok &= positive(l.renewDeadline, "leader.renewDeadline", "10s", errors);
+            ok &= positive(l.retryPeriod, "leader.retryPeriod", "2s", errors);
+            if (ok) {
+                String problem = dev.taskloop.spring.leader.LeaseTimings.problem(l.leaseDuration, l.renewDeadline, l.retryPeriod);
+                if (problem != null) {
+                    errors.rejectValue("leader.renewDeadline", "inconsistent", problem);
+                }
+            }
+            if (l.jdbc.tablePrefix == null || !TABLE_PREFIX.matcher(l.jdbc.tablePrefix + "LOCK").matches()) {
+                errors.rejectValue("leader.jdbc.tablePrefix", "name", "table prefix '" + l.jdbc.tablePrefix
+                        + "' does not make a table name; use letters, digits and underscores, e.g. INT_");
+            }
+            if (l.kubernetes.leaseNamePrefix == null || !LEASE_PREFIX.matcher(l.kubernetes.leaseNamePrefix).matches()) {
+                errors.rejectValue("leader.kubernetes.leaseNamePrefix", "name", "Lease name prefix '" + l.kubernetes.leaseNamePrefix
+                        + "' cannot start a Kubernetes object name; use lower-case letters, digits, '-' and '.', starting with a"
+                        + " letter or digit, e.g. orders-");
+            }
+        }
     }
 }
