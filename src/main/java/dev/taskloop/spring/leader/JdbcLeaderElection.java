@@ -117,7 +117,7 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
             return;
         }
         r.initiator.stop(); // interrupts the selector, which deletes the row if it holds it, then says revoked
-        r.threads.join(timings.leaseDuration());
+        r.threads.join(timings.renewDeadline()); // else the row expires by itself after the lease duration
         r.campaign.revoked();
     }
 

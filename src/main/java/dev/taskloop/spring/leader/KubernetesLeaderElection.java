@@ -184,7 +184,16 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
                 f = elector;
             }
             if (f != null) {
-                f.cancel(true); // fabric8 releases the lease (releaseOnCancel) before this returns
+                // fabric8 releases the Lease (releaseOnCancel) in cancel(); bounded, since its calls retry with back-off
+                Thread release = Thread.ofVirtual().name("taskloop-leader-release-" + election).start(() -> f.cancel(true));
+                try {
+                    if (!release.join(timings.renewDeadline())) {
+                        log.warn("Leader election '" + election + "': the Lease " + namespace + "/" + lease + " could not be released within "
+                                + timings.renewDeadline() + "; it expires by itself after the lease duration (" + timings.leaseDuration() + ")");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             state.revoked();
         }

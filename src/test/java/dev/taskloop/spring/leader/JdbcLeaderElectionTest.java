@@ -1,0 +1,154 @@
+package dev.taskloop.spring.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskloop.spring.SupervisedTask;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+/**
+ * The JDBC backend against a real PostgreSQL server that the test starts itself
+ * ({@link EmbeddedPostgresServer}, shared by the JVM), with two replicas as two application contexts,
+ * each reaching the database through its own {@link StallingProxy}. Lease 3 s, renew deadline 2 s,
+ * retry period 250 ms.
+ */
+class JdbcLeaderElectionTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final Duration RENEW_DEADLINE = Duration.ofSeconds(2);
+    private static final Duration RETRY = Duration.ofMillis(250);
+
+    /** The replicas' data sources: through their proxy, counting the connections taken (one per lock attempt). */
+    static final Map<String, AtomicInteger> connections = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Configuration(proxyBeanMethods = false)
+    static class JdbcBackend {
+        @Bean
+        DataSource dataSource(@Value("${test.db-port}") int port, @Value("${test.replica}") String replica) {
+            AtomicInteger counter = connections.computeIfAbsent(replica, r -> new AtomicInteger());
+            return new DelegatingDataSource(EmbeddedPostgresServer.dataSource("127.0.0.1", port)) {
+                @Override
+                public Connection getConnection() throws SQLException {
+                    counter.incrementAndGet();
+                    return super.getConnection();
+                }
+            };
+        }
+    }
+
+    private final JdbcTemplate admin = new JdbcTemplate(EmbeddedPostgresServer.dataSource("127.0.0.1", EmbeddedPostgresServer.port()));
+    private final StallingProxy toDbA = new StallingProxy(EmbeddedPostgresServer.port());
+    private final StallingProxy toDbB = new StallingProxy(EmbeddedPostgresServer.port());
+    private Timeline timeline;
+    private Replica a;
+    private Replica b;
+
+    @BeforeEach
+    void freshLockTable() {
+        admin.execute("DROP TABLE IF EXISTS INT_LOCK");
+        admin.execute(JdbcLeaderElection.ddl("INT_"));
+        timeline = Timeline.reset();
+        connections.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        toDbA.close(); // first, so that no replica is left waiting on a stalled connection
+        toDbB.close();
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    private Replica replica(String name, StallingProxy proxy) {
+        return Replica.start(name, JdbcBackend.class, Map.of("taskloop.leader.backend", "jdbc", "test.db-port", proxy.port()));
+    }
+
+    /** Starts A, waits until it runs the singleton, starts B and waits until B has tried to acquire the lock five times. */
+    private void aLeadsAndBStandsBy() throws InterruptedException {
+        a = replica("replica-a", toDbA);
+        timeline.await("replica-a", "started", Duration.ofSeconds(20));
+        b = replica("replica-b", toDbB);
+        int before = connections.get("replica-b").get();
+        Timeline.awaitTrue("replica-b tried to acquire the lock 5 times", Duration.ofSeconds(10),
+                () -> connections.get("replica-b").get() >= before + 5);
+
+        assertThat(a.isLeader()).isTrue();
+        assertThat(a.report().status()).isEqualTo(SupervisedTask.Status.RUNNING);
+        assertThat(b.isLeader()).isFalse();
+        assertThat(b.report().status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(timeline.story()).containsExactly("replica-a started");
+        assertThat(admin.queryForObject("SELECT COUNT(*) FROM INT_LOCK", Integer.class)).as("one lock row").isEqualTo(1);
+    }
+
+    @Test
+    void exactlyOneReplicaRunsTheSingletonAndWhenTheLeaderStopsTheOtherTakesOverAfterItsFinallyRan() throws Exception {
+        aLeadsAndBStandsBy();
+
+        long stop = System.nanoTime();
+        a.close();
+        long closed = System.nanoTime();
+        Timeline.Event bStarted = timeline.await("replica-b", "started", LEASE.plusSeconds(5));
+
+        Timeline.Event aFinally = timeline.events().stream().filter(e -> e.replica().equals("replica-a") && e.what().equals("finally"))
+                .findFirst().orElseThrow();
+        assertThat(timeline.story()).containsExactly("replica-a started", "replica-a finally", "replica-b started");
+        assertThat(timeline.maxRunning()).as("singletons running at once").isEqualTo(1);
+        Duration takeover = Duration.ofNanos(bStarted.nanos() - aFinally.nanos());
+        System.out.printf("JDBC graceful hand-over: A's finally -> B started %d ms (A's close() took %d ms)%n",
+                takeover.toMillis(), Duration.ofNanos(closed - stop).toMillis());
+        assertThat(takeover).as("the stopped leader deleted its lock row: the other takes over at its next try, well within the lease")
+                .isLessThan(LEASE);
+        assertThat(b.isLeader()).isTrue();
+        assertThat(b.report().status()).isEqualTo(SupervisedTask.Status.RUNNING);
+    }
+
+    @Test
+    void aLeaderCutOffFromTheDatabaseStopsItsSingletonWithinTheRenewDeadlineAndTheOtherStartsItOnlyOnceTheLeaseExpired() throws Exception {
+        aLeadsAndBStandsBy();
+
+        long cut = System.nanoTime();
+        toDbA.stall(); // A's renewals now hang: no error reaches it, only time passes
+        Timeline.Event aFinally = timeline.await("replica-a", "finally", RENEW_DEADLINE.plusSeconds(5));
+        Timeline.Event bStarted = timeline.await("replica-b", "started", LEASE.plusSeconds(5));
+
+        Duration stopped = Duration.ofNanos(aFinally.nanos() - cut);
+        Duration takeover = Duration.ofNanos(bStarted.nanos() - cut);
+        System.out.printf("JDBC partition: A stopped after %d ms, B started after %d ms (renew deadline %d ms, lease %d ms)%n",
+                stopped.toMillis(), takeover.toMillis(), RENEW_DEADLINE.toMillis(), LEASE.toMillis());
+        assertThat(stopped).as("A stops by itself at its renew deadline, counted from its last renewal").isLessThanOrEqualTo(RENEW_DEADLINE.plusMillis(500));
+        assertThat(takeover).as("B waits for the lease to expire (counted from A's last renewal, at most a retry period before the cut)")
+                .isGreaterThanOrEqualTo(LEASE.minus(RETRY).minusMillis(100))
+                .isLessThanOrEqualTo(LEASE.plus(RETRY.multipliedBy(2)).plusMillis(1000));
+        assertThat(timeline.story()).containsExactly("replica-a started", "replica-a finally", "replica-b started");
+        assertThat(timeline.maxRunning()).isEqualTo(1);
+        assertThat(a.report().status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(a.report().task().snapshot().cancelReason()).isEqualTo("this replica lost the leadership of election 'report'");
+    }
+
+    @Test
+    void aMissingLockTableStopsStartupWithTheTablesDdl() {
+        admin.execute("DROP TABLE INT_LOCK");
+
+        assertThatThrownBy(() -> replica("replica-a", toDbA))
+                .hasStackTraceContaining("taskloop.leader.backend=jdbc keeps its locks in the table INT_LOCK, which cannot be read")
+                .hasStackTraceContaining("e.g. for PostgreSQL: CREATE TABLE INT_LOCK (LOCK_KEY CHAR(36) NOT NULL");
+        assertThat(timeline.story()).as("nothing ran").isEmpty();
+    }
+}
