@@ -15,6 +15,20 @@ public final class DeclaredTasksFixture {
                 new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, body);
     }
 
+    /** A continuous declared task that only the leader of {@code election} runs. */
+    public static TaskSpec singleton(String name, String election, TaskSpec.Body body) {
+        return new TaskSpec(name, "", Restart.ALWAYS, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0),
+                new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, body, false, election);
+    }
+
+    /** Starts the declared tasks, the singletons seated in {@code leadership}'s elections. */
+    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTasks declared, dev.taskloop.spring.leader.Leadership leadership) {
+        TaskloopLifecycle lifecycle = new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ZERO,
+                Duration.ofSeconds(1), java.util.List.of(), leadership);
+        lifecycle.start();
+        return lifecycle;
+    }
+
     /** The declarations, as the annotation processing would have collected them. */
     public static DeclaredTasks declare(TaskSpec... specs) {
         DeclaredTasks declared = new DeclaredTasks();

@@ -51,6 +51,8 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code taskloop.task.awake}, {@code .asleep}, {@code .waiting}</td><td>counter, seconds</td><td>loop, task</td><td>time
  *       holding the baton, parked at await points, ready but queued</td></tr>
  *   <tr><td>{@code taskloop.task.restarts}</td><td>counter, restarts</td><td>loop, task</td><td>restarts of a declared task</td></tr>
+ *   <tr><td>{@code taskloop.leader}</td><td>gauge, replicas</td><td>election</td><td>1 while this replica leads the leader
+ *       election of singleton tasks, 0 while it stands by; summed over the replicas, 1 when the election has a leader</td></tr>
  * </table>
  *
  * <h2>Cardinality</h2>
@@ -112,6 +114,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             loop.addListener(m);
             unbinds.add(() -> loop.removeListener(m));
         }
+        bindLeaderGauges(registry);
         startDrainer();
     }
 
@@ -164,6 +167,16 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             LockSupport.unpark(t);
         }
         flush();
+    }
+
+    /** {@code taskloop.leader}, one series per election of the declared singletons. */
+    private void bindLeaderGauges(MeterRegistry registry) {
+        for (String election : declared.elections()) {
+            Gauge.builder(PREFIX + "leader", declared, d -> d.isLeader(election) ? 1 : 0)
+                    .description("1 while this replica leads the leader election of singleton tasks, 0 while it stands by; "
+                            + "summed over the replicas, 1 when the election has a leader")
+                    .baseUnit("replicas").tag("election", election).register(registry);
+        }
     }
 
     /** Declared task names (group members included), by the name of their loop. */

@@ -1,0 +1,70 @@
+package dev.taskloop.actuate.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskloop.core.Async;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.spring.DeclaredTasks;
+import dev.taskloop.spring.DeclaredTasksFixture;
+import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.TaskloopLifecycle;
+import dev.taskloop.spring.leader.Leadership;
+import dev.taskloop.spring.leader.ManualLeaderElection;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code taskloop.leader}: one series per election of the declared singletons, 1 while this replica leads it. */
+class LeaderGaugeTest {
+
+    private final EventLoop loop = EventLoop.create();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ManualLeaderElection election = new ManualLeaderElection();
+    private TaskloopMetrics metrics;
+    private TaskloopLifecycle lifecycle;
+
+    @AfterEach
+    void close() {
+        if (lifecycle != null) {
+            lifecycle.stop();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        loop.close();
+    }
+
+    @Test
+    void theGaugeIsOneWhileThisReplicaLeadsTheElectionAndZeroWhileItStandsBy() {
+        DeclaredTasks declared = DeclaredTasksFixture.declare(
+                DeclaredTasksFixture.singleton("report", "report", ctx -> Async.sleep(Duration.ofDays(1))),
+                DeclaredTasksFixture.singleton("digest", "billing", ctx -> Async.sleep(Duration.ofDays(1))),
+                DeclaredTasksFixture.singleton("invoices", "billing", ctx -> Async.sleep(Duration.ofDays(1))),
+                DeclaredTasksFixture.continuous("everywhere", dev.taskloop.spring.annotation.Restart.ALWAYS, ctx -> Async.sleep(Duration.ofDays(1))));
+        metrics = new TaskloopMetrics(new LoopDirectory(List.of(loop), loop), declared, null);
+        metrics.bindTo(registry);
+
+        assertThat(registry.find("taskloop.leader").gauges()).extracting(g -> g.getId().getTag("election"))
+                .containsExactlyInAnyOrder("report", "billing");
+        Gauge report = registry.get("taskloop.leader").tag("election", "report").gauge();
+        assertThat(report.value()).as("before the elections started").isZero();
+        assertThat(report.getId().getBaseUnit()).isEqualTo("replicas");
+        assertThat(report.getId().getDescription()).startsWith("1 while this replica leads the leader election of singleton tasks");
+
+        lifecycle = DeclaredTasksFixture.start(new LoopDirectory(List.of(loop), loop), declared, new Leadership(election));
+        election.grant("report");
+
+        assertThat(report.value()).isEqualTo(1);
+        assertThat(registry.get("taskloop.leader").tag("election", "billing").gauge().value()).isZero();
+        assertThat(registry.scrape()).contains("# HELP taskloop_leader_replicas 1 while this replica leads")
+                .contains("taskloop_leader_replicas{election=\"report\"} 1.0")
+                .contains("taskloop_leader_replicas{election=\"billing\"} 0.0");
+
+        election.revoke("report");
+        assertThat(report.value()).isZero();
+    }
+}
