@@ -21,6 +21,16 @@
 {{- printf "%s-metrics" (include "taskloop.fullname" . | trunc 55 | trimSuffix "-") -}}
 {{- end -}}
 
+{{/* "<fullname>-leader-election" (Role and RoleBinding), kept within 63 characters. */}}
+{{- define "taskloop.leaderElectionName" -}}
+{{- printf "%s-leader-election" (include "taskloop.fullname" . | trunc 47 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/* Whether the pods mount a service-account token: asked for, or needed by the Lease backend. */}}
+{{- define "taskloop.automountToken" -}}
+{{- or .Values.serviceAccount.automountToken (eq .Values.leaderElection.backend "kubernetes") -}}
+{{- end -}}
+
 {{- define "taskloop.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
@@ -138,6 +148,8 @@ binding does (case, dashes and underscores ignored).
   "taskloop.shutdown.timeout" "shutdown.taskloopTimeout"
   "taskloop.shutdown.drain-timeout" "shutdown.drainTimeout"
   "spring.config.additional-location" "(none: the chart mounts this configuration there)"
+  "taskloop.leader.backend" "leaderElection.backend"
+  "taskloop.leader.kubernetes.lease-name-prefix" "(none: the chart names the Leases after the release)"
 -}}
 {{- $normalized := dict -}}
 {{- range $k, $v := $managed -}}
@@ -170,6 +182,13 @@ binding does (case, dashes and underscores ignored).
       "taskloop" (dict "access" .Values.actuator.taskloopAccess)))
   "taskloop" (dict "shutdown" (dict "timeout" .Values.shutdown.taskloopTimeout "drain-timeout" (toString .Values.shutdown.drainTimeout)))
 -}}
+{{- with .Values.leaderElection.backend -}}
+{{- $leader := dict "backend" . -}}
+{{- if eq . "kubernetes" -}}
+{{- $_ := set $leader "kubernetes" (dict "lease-name-prefix" (printf "%s-" (include "taskloop.fullname" $))) -}}
+{{- end -}}
+{{- $_ := set $managed.taskloop "leader" $leader -}}
+{{- end -}}
 {{- mustMergeOverwrite (deepCopy .Values.config) $managed | toYaml -}}
 {{- end -}}
 

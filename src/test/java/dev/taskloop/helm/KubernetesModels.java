@@ -10,6 +10,8 @@ import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
@@ -39,16 +41,18 @@ import java.util.regex.Pattern;
 final class KubernetesModels {
 
     /** apiVersion/kind served by Kubernetes 1.33 that the chart may render, and their models. */
-    private static final Map<String, Class<?>> MODELS = Map.of(
-            "v1/ConfigMap", V1ConfigMap.class,
-            "v1/Secret", V1Secret.class,
-            "v1/Service", V1Service.class,
-            "v1/ServiceAccount", V1ServiceAccount.class,
-            "apps/v1/Deployment", V1Deployment.class,
-            "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class,
-            "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class,
-            "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy.class,
-            "networking.k8s.io/v1/Ingress", V1Ingress.class);
+    private static final Map<String, Class<?>> MODELS = Map.ofEntries(
+            Map.entry("v1/ConfigMap", V1ConfigMap.class),
+            Map.entry("v1/Secret", V1Secret.class),
+            Map.entry("v1/Service", V1Service.class),
+            Map.entry("v1/ServiceAccount", V1ServiceAccount.class),
+            Map.entry("apps/v1/Deployment", V1Deployment.class),
+            Map.entry("policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class),
+            Map.entry("autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy.class),
+            Map.entry("networking.k8s.io/v1/Ingress", V1Ingress.class),
+            Map.entry("rbac.authorization.k8s.io/v1/Role", V1Role.class),
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding.class));
 
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
