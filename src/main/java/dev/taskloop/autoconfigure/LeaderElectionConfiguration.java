@@ -151,7 +151,7 @@ class LeaderElectionConfiguration {
 
         @Override
         public void start(String election, Listener listener) {
-            throw new TaskDeclarationException("Singleton tasks are declared (election '" + election + "'), but " + why.description(),
+            throw new TaskDeclarationException("Singleton tasks are declared (election '" + election + "') and cannot run: " + why.description(),
                     why.action());
         }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -140,7 +141,7 @@ class SingletonDeclarationTest {
     void aSingletonWithoutAnAvailableBackendStopsStartupNamingTheChoices() {
         runner.withUserConfiguration(ReportConfig.class).run(context -> assertThat(context.getStartupFailure()).rootCause()
                 .isInstanceOf(TaskDeclarationException.class)
-                .hasMessageStartingWith("Singleton tasks are declared (election 'nightly-report'), but no leader election backend is"
+                .hasMessageStartingWith("Singleton tasks are declared (election 'nightly-report') and cannot run: no leader election backend is"
                         + " available for the singleton tasks (jdbc: there is no DataSource bean (or several, none @Primary); kubernetes:"
                         + " the application does not run in Kubernetes (no KUBERNETES_SERVICE_HOST) and there is no KubernetesClient bean)")
                 .hasMessageEndingWith("or set taskloop.leader.backend=none to run the singletons on every replica (development only)"));
@@ -149,8 +150,8 @@ class SingletonDeclarationTest {
     @Test
     void backendJdbcWithoutADataSourceStopsStartupSayingSo() {
         runner.withUserConfiguration(ReportConfig.class).withPropertyValues("taskloop.leader.backend=jdbc").run(context ->
-                assertThat(context.getStartupFailure()).rootCause().hasMessage("Singleton tasks are declared (election 'nightly-report'),"
-                        + " but taskloop.leader.backend=jdbc, but there is no DataSource bean (or several, none @Primary); add"
+                assertThat(context.getStartupFailure()).rootCause().hasMessage("Singleton tasks are declared (election 'nightly-report')"
+                        + " and cannot run: taskloop.leader.backend=jdbc, but there is no DataSource bean (or several, none @Primary); add"
                         + " org.springframework.integration:spring-integration-jdbc and a DataSource"));
     }
 
@@ -170,9 +171,21 @@ class SingletonDeclarationTest {
     @Test
     void autoWithTwoAvailableBackendsAsksForAChoice() {
         runner.withUserConfiguration(ReportConfig.class, BothBackends.class).run(context ->
-                assertThat(context.getStartupFailure()).rootCause().hasMessage("Singleton tasks are declared (election 'nightly-report'),"
-                        + " but taskloop.leader.backend=auto finds several leader election backends (jdbc, kubernetes); choose one:"
+                assertThat(context.getStartupFailure()).rootCause().hasMessage("Singleton tasks are declared (election 'nightly-report')"
+                        + " and cannot run: taskloop.leader.backend=auto finds several leader election backends (jdbc, kubernetes); choose one:"
                         + " taskloop.leader.backend=jdbc or kubernetes"));
+    }
+
+    @Test
+    void withoutTheOptionalLibrariesTheApplicationStartsAndASingletonNamesTheMissingOne() {
+        ApplicationContextRunner bare = runner.withClassLoader(new FilteredClassLoader("io.fabric8", "org.springframework.integration"));
+        bare.withUserConfiguration(NoSingletons.class).run(context -> assertThat(context).hasNotFailed());
+        bare.withUserConfiguration(ReportConfig.class).withPropertyValues("taskloop.leader.backend=kubernetes").run(context ->
+                assertThat(context.getStartupFailure()).rootCause().hasMessage("Singleton tasks are declared (election 'nightly-report')"
+                        + " and cannot run: taskloop.leader.backend=kubernetes, but its library is not on the classpath;"
+                        + " add io.fabric8:kubernetes-client"));
+        bare.withUserConfiguration(ReportConfig.class).run(context -> assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("neither spring-integration-jdbc nor the fabric8 kubernetes-client is on the classpath"));
     }
 
     @Test
