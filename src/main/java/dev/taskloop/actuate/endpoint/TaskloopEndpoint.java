@@ -275,7 +275,7 @@ public class TaskloopEndpoint {
                 round(h.recent().utilization()), round(s.utilization()),
                 new LagDescriptors(LagDescriptor.of(h.recent().lag(), h.recent().windowNanos()), LagDescriptor.of(s.lag(), s.elapsedNanos())),
                 holder, ms(s.slowStepThresholdNanos()), ms(monitor.settings().stuckThreshold().toNanos()),
-                ms(monitor.settings().lagThreshold().toNanos()));
+                ms(monitor.settings().lagThreshold().toNanos()), AdmissionDescriptor.of(s.admission()));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -339,7 +339,7 @@ public class TaskloopEndpoint {
      * A loop.
      *
      * @param name its name
-     * @param status {@code OK}, {@code SATURATED}, {@code STUCK} or {@code CLOSED} (see {@code LoopMonitor})
+     * @param status {@code OK}, {@code SATURATED}, {@code OVERLOADED}, {@code STUCK} or {@code CLOSED} (see {@code LoopMonitor})
      * @param closed whether it is closing or closed
      * @param queueDepth tasks and callbacks ready, queued for the baton
      * @param liveTasks tasks alive
@@ -358,12 +358,33 @@ public class TaskloopEndpoint {
      * @param slowStepThresholdMs the slow-step threshold
      * @param stuckThresholdMs {@code taskloop.health.stuck-threshold}
      * @param lagThresholdMs {@code taskloop.health.lag-threshold}
+     * @param admission its admission control: the policy, whether it is overloaded, and what it did
      */
     public record LoopDescriptor(String name, String status, boolean closed, int queueDepth, int liveTasks, int offloads,
                                  long spawned, long completed, long failed, long cancelled, long steps, long slowSteps,
                                  long blockedSteps, double utilization, double utilizationSinceStart, LagDescriptors lag,
                                  BatonHolderDescriptor batonHolder, double slowStepThresholdMs, double stuckThresholdMs,
-                                 double lagThresholdMs) {
+                                 double lagThresholdMs, AdmissionDescriptor admission) {
+    }
+
+    /**
+     * A loop's admission control ({@code taskloop.admission.*}).
+     *
+     * @param maxTasks the live-task limit
+     * @param lagSloMs the lag SLO, 0 for none
+     * @param mode {@code WAIT}, {@code FAIL} or {@code SHED}
+     * @param overloaded whether the recent lag p99 is over the SLO now
+     * @param waiting spawns waiting for room now
+     * @param waited spawns that had to wait, since start
+     * @param rejected spawns rejected (mode {@code FAIL}), since start
+     * @param shed spawns shed (mode {@code SHED}), since start
+     */
+    public record AdmissionDescriptor(int maxTasks, double lagSloMs, String mode, boolean overloaded, int waiting, long waited,
+                                      long rejected, long shed) {
+        static AdmissionDescriptor of(dev.taskloop.core.spi.AdmissionSnapshot a) {
+            return a == null ? null : new AdmissionDescriptor(a.maxTasks(), ms(a.lagSloNanos()), a.mode(), a.overloaded(), a.waiting(),
+                    a.waited(), a.rejected(), a.shed());
+        }
     }
 
     /**
