@@ -469,7 +469,26 @@ class FaultSoakTest {
                     break;
                 }
             }
-            return new Figures(names.size(), names, vts, heapAfterFullGc());
+            long heap = heapAfterFullGc();
+            histogram();
+            return new Figures(names.size(), names, vts, heap);
+        }
+
+        /**
+         * With {@code -Dtaskloop.soak.histograms=DIR}, the heap's class histogram (after a full GC) to a
+         * file in DIR, once at the baseline and once at the end: the diff shows what a failing heap check retained.
+         */
+        private void histogram() throws Exception {
+            String dir = System.getProperty("taskloop.soak.histograms");
+            if (dir == null) {
+                return;
+            }
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+            Path file = Path.of(dir, "histogram-" + System.currentTimeMillis() + ".txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, String.valueOf(text));
+            System.out.println("soak: class histogram in " + file);
         }
 
         private long virtualThreads() throws IOException {
