@@ -18,6 +18,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -53,12 +54,14 @@ class DeclaredTasksConfiguration {
         Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .orElse(Duration.ofSeconds(30));
         if (timeout.compareTo(phase) >= 0) {
-            throw new IllegalStateException("taskloop.shutdown.timeout (" + timeout + ") must be shorter than "
+            throw new InvalidConfigurationPropertyValueException("taskloop.shutdown.timeout", timeout,
+                    "taskloop.shutdown.timeout (" + timeout + ") must be shorter than "
                     + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the loops after that,"
                     + " cutting off tasks still cleaning up; lower taskloop.shutdown.timeout or raise the phase timeout");
         }
         if (drain.compareTo(phase) >= 0) {
-            throw new IllegalStateException("taskloop.shutdown.drain-timeout (" + drain + ") must be shorter than "
+            throw new InvalidConfigurationPropertyValueException("taskloop.shutdown.drain-timeout", drain,
+                    "taskloop.shutdown.drain-timeout (" + drain + ") must be shorter than "
                     + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the drain after that;"
                     + " lower taskloop.shutdown.drain-timeout or raise the phase timeout");
         }

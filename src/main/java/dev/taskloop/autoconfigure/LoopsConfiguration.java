@@ -24,6 +24,7 @@ class LoopsConfiguration {
                     .shutdownTimeout(properties.getShutdown().getTimeout())
                     .watchdog(properties.isWatchdog())
                     .measure(properties.isMeasure())
+                    .admission(properties.getAdmission().toPolicy())
                     .listener(new TaskMdc())
                     .build());
         }

@@ -1,8 +1,8 @@
 package dev.taskloop.autoconfigure;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -10,13 +10,13 @@ import org.springframework.context.annotation.Import;
  * {@code EventLoop} beans), the {@code @BackgroundTask} / {@code @SupervisedGroup} processing, the
  * lifecycle that starts and stops them, the leader election of singleton tasks
  * ({@code taskloop.leader.*}), the loop monitor (liveness and readiness) and the logging MDC.
- * Off with {@code taskloop.enabled=false}.
+ * Off with {@code taskloop.enabled=false} (any other value than true or false stops startup).
  *
  * <p>After {@code ApplicationAvailabilityAutoConfiguration}, so that Spring Boot's availability bean
  * hears a readiness change before the loop monitor does, and the monitor's correction comes last.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration")
-@ConditionalOnBooleanProperty(name = "taskloop.enabled", matchIfMissing = true)
+@Conditional(TaskloopEnabledCondition.class)
 @EnableConfigurationProperties(TaskloopProperties.class)
 @Import({LoopsConfiguration.class, ApplicationLoopsConfiguration.class, LeaderElectionConfiguration.class, DeclaredTasksConfiguration.class})
 public final class TaskloopAutoConfiguration {

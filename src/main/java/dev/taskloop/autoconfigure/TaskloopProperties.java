@@ -47,6 +47,7 @@ public class TaskloopProperties implements Validator {
     private final Endpoint endpoint = new Endpoint();
 
     private final Leader leader = new Leader();
+    private final Admission admission = new Admission();
 
     public boolean isEnabled() {
         return enabled;
@@ -102,6 +103,68 @@ public class TaskloopProperties implements Validator {
 
     public Leader getLeader() {
         return leader;
+    }
+
+    public Admission getAdmission() {
+        return admission;
+    }
+
+    /**
+     * Admission control of every loop of {@code taskloop.loops}: what {@code spawn} does once a loop
+     * holds {@code max-tasks} live tasks, or its recent lag p99 is over {@code lag-slo}. A loop over
+     * either is overloaded: readiness refuses traffic and the {@code taskloop.admission.*} meters
+     * show it. Loops the application defines itself take their {@code EventLoop.Builder.admission}.
+     */
+    public static class Admission {
+
+        /**
+         * The most live tasks a loop admits; past it, spawns wait, fail or are shed (see mode). A wall
+         * for a bug that spawns without end: a parked task keeps about 2.5 KB of heap (more with a deep stack), so
+         * the default bounds a leak to about 250 MB.
+         */
+        private int maxTasks = 100000;
+
+        /**
+         * Lag (ready-to-running delay) 99th percentile, over quarter-second windows, above which a loop
+         * admits no new task until the lag recovers; 0 for none.
+         */
+        private Duration lagSlo = Duration.ZERO;
+
+        /**
+         * What spawn does over the limit: WAIT (the spawner waits for room: an await point in a task,
+         * a blocking wait elsewhere), FAIL (RejectedExecutionException) or SHED (the new task is
+         * returned already cancelled and never runs).
+         */
+        private dev.taskloop.core.Admission.Mode mode = dev.taskloop.core.Admission.Mode.WAIT;
+
+        public int getMaxTasks() {
+            return maxTasks;
+        }
+
+        public void setMaxTasks(int maxTasks) {
+            this.maxTasks = maxTasks;
+        }
+
+        public Duration getLagSlo() {
+            return lagSlo;
+        }
+
+        public void setLagSlo(Duration lagSlo) {
+            this.lagSlo = lagSlo;
+        }
+
+        public dev.taskloop.core.Admission.Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(dev.taskloop.core.Admission.Mode mode) {
+            this.mode = mode;
+        }
+
+        /** The core policy these properties describe. */
+        public dev.taskloop.core.Admission toPolicy() {
+            return new dev.taskloop.core.Admission(maxTasks, lagSlo, mode);
+        }
     }
 
     /**
@@ -290,6 +353,17 @@ public class TaskloopProperties implements Validator {
             errors.rejectValue("endpoint.maxTasks", "positive", "must be at least 1, e.g. 1000");
         }
         Leader.validate(p.leader, errors);
+        if (p.admission.maxTasks < 1) {
+            errors.rejectValue("admission.maxTasks", "positive",
+                    "must be at least 1 live task per loop, e.g. 100000 (the default); a limit is always on, raise it rather than remove it");
+        }
+        Duration slo = p.admission.lagSlo;
+        if (slo == null || slo.isNegative()) {
+            errors.rejectValue("admission.lagSlo", "nonNegative", "must be zero (no lag SLO) or a positive duration, e.g. 250ms");
+        }
+        if (p.admission.mode == null) {
+            errors.rejectValue("admission.mode", "required", "must be one of WAIT, FAIL or SHED");
+        }
     }
 
     private static void validateHealth(Health h, Errors errors) {

@@ -1,6 +1,5 @@
 package dev.taskloop.core;
 
-import dev.taskloop.core.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -43,7 +42,11 @@ public record Admission(int maxTasks, Duration lagSlo, Mode mode) {
         if (maxTasks < 1) {
             throw new IllegalArgumentException("admission maxTasks must be at least 1, but was " + maxTasks);
         }
-        Checks.nonNegative("admission lagSlo", lagSlo);
+        Objects.requireNonNull(lagSlo, "lagSlo");
+        if (lagSlo.isNegative()) {
+            throw new IllegalArgumentException("admission lagSlo must not be negative, but was " + lagSlo
+                    + " (use Duration.ZERO for no lag SLO)");
+        }
         Objects.requireNonNull(mode, "mode");
     }
 }

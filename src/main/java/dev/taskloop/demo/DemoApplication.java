@@ -19,6 +19,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * (the other tasks waited 2 s) clears 5 s after the blocker is switched off. Write access to the
  * {@code taskloop} endpoint is on ({@code DELETE /actuator/taskloop/{task}} cancels): the demo listens
  * on loopback only; an application should think twice before doing the same.
+ *
+ * <p>{@code POST /demo/runaway?perSecond=10000&seconds=10} ({@link DemoRunaway}) is a bug on purpose:
+ * it spawns tasks that leak, and shows admission control ({@code taskloop.admission.*}) at work.
  */
 @SpringBootApplication
 public class DemoApplication {

@@ -1,6 +1,7 @@
 package dev.taskloop.spring;
 
 import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LatencySnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
 import java.time.Duration;
@@ -35,6 +36,10 @@ import org.springframework.context.SmartLifecycle;
  *   <tr><td>{@code STUCK}</td><td>one task (or the loop's callbacks) has held a loop's baton for at
  *       least {@code stuckThreshold} (wall time), computing or blocked</td>
  *       <td>{@code LivenessState.BROKEN} and {@code REFUSING_TRAFFIC} while it lasts</td></tr>
+ *   <tr><td>{@code OVERLOADED}</td><td>the loop's admission control admits no new task now: it holds
+ *       its limit of live tasks ({@code taskloop.admission.max-tasks}), spawns are waiting for room, or
+ *       its recent lag p99 is over the lag SLO ({@code taskloop.admission.lag-slo})</td>
+ *       <td>{@code REFUSING_TRAFFIC}</td></tr>
  *   <tr><td>{@code SATURATED}</td><td>the 99th percentile of the loop's lag (ready-to-running delay)
  *       over the last {@code lagWindow} (loop time) is above {@code lagThreshold}</td>
  *       <td>{@code REFUSING_TRAFFIC}</td></tr>
@@ -96,6 +101,8 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
         OK,
         /** Recent lag p99 above the lag threshold. */
         SATURATED,
+        /** Admission control admits no new task: at the live-task limit, spawns waiting, or lag over the SLO. */
+        OVERLOADED,
         /** Baton held at least the stuck threshold. */
         STUCK,
         /** Closing or closed (the application is shutting down). */
@@ -156,10 +163,9 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
             }
             if (settings.availability()) {
                 for (LoopHealth l : loops) {
-                    if (l.condition() == Condition.STUCK) {
-                        reasons.add(describeStuck(l));
-                    } else if (l.condition() == Condition.SATURATED) {
-                        reasons.add(describeSaturated(l, settings));
+                    String problem = describe(l, settings);
+                    if (problem != null) {
+                        reasons.add(problem);
                     }
                 }
             }
@@ -170,10 +176,9 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
         public List<String> problems() {
             List<String> problems = new ArrayList<>();
             for (LoopHealth l : loops) {
-                if (l.condition() == Condition.STUCK) {
-                    problems.add(describeStuck(l));
-                } else if (l.condition() == Condition.SATURATED) {
-                    problems.add(describeSaturated(l, settings));
+                String problem = describe(l, settings);
+                if (problem != null) {
+                    problems.add(problem);
                 }
             }
             for (SupervisedTask t : failedCritical) {
@@ -251,6 +256,8 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
             c = Condition.CLOSED;
         } else if (s.holderName() != null && s.heldForNanos() >= settings.stuckThreshold().toNanos()) {
             c = Condition.STUCK;
+        } else if (isOverloaded(s)) {
+            c = Condition.OVERLOADED;
         } else if (recent.lag().p99() > settings.lagThreshold().toNanos()) {
             c = Condition.SATURATED;
         } else {
@@ -343,6 +350,34 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
             log.info("Liveness: CORRECT again (no loop is stuck)");
             AvailabilityChangeEvent.publish(publisher, this, LivenessState.CORRECT);
         }
+    }
+
+    /**
+     * Whether admission control admits no new task on this loop now: it holds its limit of live tasks,
+     * spawns are waiting for room, or its recent lag p99 is over the lag SLO.
+     */
+    public static boolean isOverloaded(LoopSnapshot s) {
+        AdmissionSnapshot a = s.admission();
+        return a != null && !s.closed() && (a.overloaded() || a.waiting() > 0 || s.liveTasks() >= a.maxTasks());
+    }
+
+    /** What is wrong with a loop, in words, or {@code null} if nothing is. */
+    private static String describe(LoopHealth l, Settings settings) {
+        return switch (l.condition()) {
+            case STUCK -> describeStuck(l);
+            case OVERLOADED -> describeOverloaded(l);
+            case SATURATED -> describeSaturated(l, settings);
+            case OK, CLOSED -> null;
+        };
+    }
+
+    static String describeOverloaded(LoopHealth l) {
+        LoopSnapshot s = l.snapshot();
+        AdmissionSnapshot a = s.admission();
+        String why = a.overloaded() ? "lag p99 over its SLO of " + millis(a.lagSloNanos()) + " ms (taskloop.admission.lag-slo)"
+                : s.liveTasks() + " live tasks of at most " + a.maxTasks() + " (taskloop.admission.max-tasks)";
+        return "loop '" + s.name() + "' is overloaded: " + why + "; " + a.waiting() + " spawn(s) waiting, " + a.waited() + " waited, "
+                + a.rejected() + " rejected, " + a.shed() + " shed so far (mode " + a.mode() + ")";
     }
 
     static String describeStuck(LoopHealth l) {

@@ -129,7 +129,8 @@ class TaskloopAutoConfigurationTest {
     void rejectsAShutdownTimeoutNotShorterThanSpringsPhaseTimeout() {
         runner.withPropertyValues("taskloop.shutdown.timeout=30s").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessage("taskloop.shutdown.timeout (PT30S) must be shorter than "
+            assertThat(context.getStartupFailure()).rootCause().hasMessage("Property taskloop.shutdown.timeout with value 'PT30S' is invalid: "
+                    + "taskloop.shutdown.timeout (PT30S) must be shorter than "
                     + "spring.lifecycle.timeout-per-shutdown-phase (PT30S): Spring stops waiting for the loops after that, cutting off"
                     + " tasks still cleaning up; lower taskloop.shutdown.timeout or raise the phase timeout");
         });

@@ -43,6 +43,11 @@ final class DemoProcess implements AutoCloseable {
 
     /** Starts the demo jar on a free port with {@code args} added to its command line. */
     static DemoProcess start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** Starts the demo jar on a free port, with {@code jvmArgs} for the JVM and {@code args} for the application. */
+    static DemoProcess start(List<String> jvmArgs, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("taskloop.demo.jar", "target/taskloop-spring-boot-starter-0.1.0-SNAPSHOT-exec.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("the demo jar " + jar + " does not exist: run the integration tests with ./mvnw verify");
@@ -51,8 +56,9 @@ final class DemoProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--server.port=" + port));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
         cmd.addAll(List.of(args));
         return new DemoProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
     }
@@ -106,6 +112,11 @@ final class DemoProcess implements AutoCloseable {
     HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The process id, for {@code jcmd}. */
+    long pid() {
+        return process.pid();
     }
 
     /** The HTTP port it listens on (loopback). */

@@ -78,9 +78,11 @@ class ShutdownUnderLoadIT {
             int status = demo.awaitExit(Duration.ofSeconds(60));
             long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
 
+            Map<String, Long> outcomes = assertNothingLost(ledger);
+            System.out.printf("shutdown under load: SIGTERM to exit %d ms (budget %d ms), exit %d, phases seen %s, orders %s%n",
+                    elapsedMs, drain.plus(cancel).toMillis() + 10_000, status, phases, outcomes);
             assertThat(status).as("exit status; log:\n%s", demo.log()).isZero();
             assertThat(elapsedMs).as("SIGTERM to exit").isLessThan(drain.plus(cancel).toMillis() + 10_000);
-            assertNothingLost(ledger);
             return phases;
         }
     }
@@ -92,7 +94,8 @@ class ShutdownUnderLoadIT {
         return Files.readAllLines(ledger).stream().filter(l -> l.startsWith(event + " ")).count();
     }
 
-    private static void assertNothingLost(Path ledger) throws IOException {
+    /** Checks the ledger; returns how many orders were produced, consumed and handed back. */
+    private static Map<String, Long> assertNothingLost(Path ledger) throws IOException {
         List<String> lines = Files.readAllLines(ledger);
         Set<Long> produced = new HashSet<>();
         Map<Long, String> outcome = new HashMap<>();
@@ -111,5 +114,9 @@ class ShutdownUnderLoadIT {
         lost.removeAll(outcome.keySet());
         assertThat(lost).as("orders neither consumed nor handed back").isEmpty();
         assertThat(outcome.values()).contains("consumed");
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        counts.put("produced", (long) produced.size());
+        outcome.values().forEach(o -> counts.merge(o, 1L, Long::sum));
+        return counts;
     }
 }

@@ -2,6 +2,7 @@ package dev.taskloop.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskloop.core.Admission;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -256,5 +257,34 @@ class LoopMonitorTest {
         test.loop().close();
         assertThat(monitor.assess().loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition)
                 .isEqualTo(LoopMonitor.Condition.CLOSED);
+    }
+
+    @Test
+    void aLoopAtItsAdmissionLimitIsOverloadedAndRefusesTrafficWithoutBreakingLivenessUntilATaskEnds() {
+        try (TestLoop full = TestLoop.create(EventLoop.builder().name("full").admission(new Admission(3, Duration.ZERO, Admission.Mode.SHED)))) {
+            monitor(full.loop(), settings(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), true));
+            applicationReady();
+            List<Task<Void>> sleepers = List.of(
+                    full.loop().spawn("sleeper-1", () -> Async.sleep(Duration.ofDays(1))),
+                    full.loop().spawn("sleeper-2", () -> Async.sleep(Duration.ofDays(1))),
+                    full.loop().spawn("sleeper-3", () -> Async.sleep(Duration.ofDays(1))));
+            full.runCurrent();
+            assertThat(full.loop().spawn("one-too-many", () -> { }).state()).isEqualTo(Task.State.CANCELLED);
+
+            monitor.check();
+            assertThat(monitor.assess().loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition)
+                    .isEqualTo(LoopMonitor.Condition.OVERLOADED);
+            assertThat(monitor.assess().refuseReasons()).containsExactly("loop 'full' is overloaded: 3 live tasks of at most 3"
+                    + " (taskloop.admission.max-tasks); 0 spawn(s) waiting, 0 waited, 0 rejected, 1 shed so far (mode SHED)");
+            assertThat(monitor.assess().brokenReasons()).isEmpty();
+            assertThat(published).containsExactly(ReadinessState.REFUSING_TRAFFIC);
+
+            sleepers.getFirst().cancel("room for one more");
+            full.runCurrent();
+            monitor.check();
+            assertThat(monitor.assess().loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition)
+                    .isEqualTo(LoopMonitor.Condition.OK);
+            assertThat(published).containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
+        }
     }
 }

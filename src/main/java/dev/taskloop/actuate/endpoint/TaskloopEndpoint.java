@@ -18,11 +18,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -31,6 +33,8 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 
 /**
  * The {@code taskloop} Actuator endpoint: the application's loops and tasks, one task in detail
@@ -52,17 +56,27 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  *       declared task cancelled this way is stopped, not restarted. Over HTTP: {@code 204}, {@code 404}
  *       when unknown, {@code 409} when it has already ended (see {@link TaskloopEndpointWebExtension}).
  *       Write access is off by default: {@code management.endpoint.taskloop.access=unrestricted}
- *       turns it on.</li>
+ *       turns it on. Every cancel request is published as an Actuator audit event of type
+ *       {@value #AUDIT_CANCEL} (recorded when the application has an {@code AuditEventRepository}); who
+ *       may send one is the application's security configuration's to decide (see the README).</li>
  * </ul>
  *
  * <p>Reading never creates, starts or changes anything. Times are milliseconds (loop time for task
  * totals and lag, wall time for how long the baton has been held).
  */
 @Endpoint(id = "taskloop", defaultAccess = Access.READ_ONLY)
-public class TaskloopEndpoint {
+public class TaskloopEndpoint implements ApplicationEventPublisherAware {
 
     private static final Log log = LogFactory.getLog(TaskloopEndpoint.class);
     private static final int MAX_SELECTOR_LENGTH = 256;
+
+    /** The type of the audit event of every cancel request ({@code DELETE /actuator/taskloop/{task}}). */
+    public static final String AUDIT_CANCEL = "TASKLOOP_CANCEL";
+
+    /** The audit principal of a cancel request made without one (no Spring Security). */
+    public static final String ANONYMOUS = "anonymous";
+
+    private volatile ApplicationEventPublisher publisher;
 
     private final LoopDirectory loops;
     private final DeclaredTasks declared;
@@ -145,18 +159,25 @@ public class TaskloopEndpoint {
      */
     @DeleteOperation
     public CancelDescriptor cancel(@Selector String task, SecurityContext security) {
+        Principal principal = security == null ? null : security.getPrincipal();
+        CancelDescriptor result = cancel(task, principal);
+        audit(principal, result);
+        return result;
+    }
+
+    private CancelDescriptor cancel(String task, Principal principal) {
         Found f = find(task);
         if (f == null) {
-            return new CancelDescriptor(CancelOutcome.UNKNOWN, task, null, null, "no task has the id or declared name '" + task + "'");
+            return new CancelDescriptor(CancelOutcome.UNKNOWN, task, null, null, "no task has the id or declared name '" + task
+                    + "'; use the id or declared name of a live task, as GET /actuator/taskloop lists them");
         }
         Task<?> target = f.live;
         if (target == null || target.isDone()) {
             String state = target != null ? target.state().name()
                     : f.ended != null ? f.ended.task().state().name() : f.supervised.status().name();
             return new CancelDescriptor(CancelOutcome.ALREADY_ENDED, task, target != null ? target.id() : f.ended != null ? f.ended.task().id() : null,
-                    state, "the task is not running (" + state + "); there is nothing to cancel");
+                    state, "task '" + task + "' is not running (" + state + "); there is nothing to cancel");
         }
-        Principal principal = security == null ? null : security.getPrincipal();
         String reason = "cancelled by " + (principal == null ? "an operator" : "operator '" + principal.getName() + "'")
                 + EndCause.OPERATOR_REASON_SUFFIX;
         if (!target.cancel(reason)) {
@@ -166,6 +187,35 @@ public class TaskloopEndpoint {
         log.info("Task '" + target.name() + "' (id " + target.id() + ") on loop '" + target.loop().name() + "': " + reason);
         return new CancelDescriptor(CancelOutcome.CANCELLED, task, target.id(), target.state().name(),
                 "cancellation requested: the task sees it at its next await point");
+    }
+
+    /**
+     * Publishes the operator's cancel request as an Actuator audit event ({@value #AUDIT_CANCEL}), which
+     * the application's {@code AuditEventRepository}, when it has one, records (Spring Boot's
+     * {@code AuditListener}). Its data: {@code task} (the selector), {@code outcome}, {@code message},
+     * and when a task was found {@code taskId} and {@code state}.
+     */
+    private void audit(Principal principal, CancelDescriptor result) {
+        ApplicationEventPublisher p = publisher;
+        if (p == null) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task", result.selector());
+        data.put("outcome", result.outcome().name());
+        if (result.taskId() != null) {
+            data.put("taskId", result.taskId());
+        }
+        if (result.state() != null) {
+            data.put("state", result.state());
+        }
+        data.put("message", result.message());
+        p.publishEvent(new AuditApplicationEvent(principal == null ? ANONYMOUS : principal.getName(), AUDIT_CANCEL, data));
+    }
+
+    @Override
+    public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
     }
 
     // ------------------------------------------------------------------ lookup
@@ -205,11 +255,15 @@ public class TaskloopEndpoint {
         }
         if (selector.length() > MAX_SELECTOR_LENGTH) {
             throw new InvalidEndpointRequestException("A task selector is at most " + MAX_SELECTOR_LENGTH + " characters; this one has "
-                    + selector.length(), "task selector too long");
+                    + selector.length() + " ('" + selector.substring(0, 20) + "...'); use a task id or a declared task name",
+                    "task selector too long");
         }
-        if (selector.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidEndpointRequestException("A task selector must not contain control characters",
-                    "control characters in task selector");
+        for (int i = 0; i < selector.length(); i++) {
+            if (Character.isISOControl(selector.charAt(i))) {
+                throw new InvalidEndpointRequestException(String.format("A task selector must not contain control characters; this one has"
+                        + " U+%04X at index %d; use a task id or a declared task name", (int) selector.charAt(i), i),
+                        "control characters in task selector");
+            }
         }
     }
 
@@ -275,7 +329,7 @@ public class TaskloopEndpoint {
                 round(h.recent().utilization()), round(s.utilization()),
                 new LagDescriptors(LagDescriptor.of(h.recent().lag(), h.recent().windowNanos()), LagDescriptor.of(s.lag(), s.elapsedNanos())),
                 holder, ms(s.slowStepThresholdNanos()), ms(monitor.settings().stuckThreshold().toNanos()),
-                ms(monitor.settings().lagThreshold().toNanos()));
+                ms(monitor.settings().lagThreshold().toNanos()), AdmissionDescriptor.of(s.admission()));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -339,7 +393,7 @@ public class TaskloopEndpoint {
      * A loop.
      *
      * @param name its name
-     * @param status {@code OK}, {@code SATURATED}, {@code STUCK} or {@code CLOSED} (see {@code LoopMonitor})
+     * @param status {@code OK}, {@code SATURATED}, {@code OVERLOADED}, {@code STUCK} or {@code CLOSED} (see {@code LoopMonitor})
      * @param closed whether it is closing or closed
      * @param queueDepth tasks and callbacks ready, queued for the baton
      * @param liveTasks tasks alive
@@ -358,12 +412,33 @@ public class TaskloopEndpoint {
      * @param slowStepThresholdMs the slow-step threshold
      * @param stuckThresholdMs {@code taskloop.health.stuck-threshold}
      * @param lagThresholdMs {@code taskloop.health.lag-threshold}
+     * @param admission its admission control: the policy, whether it is overloaded, and what it did
      */
     public record LoopDescriptor(String name, String status, boolean closed, int queueDepth, int liveTasks, int offloads,
                                  long spawned, long completed, long failed, long cancelled, long steps, long slowSteps,
                                  long blockedSteps, double utilization, double utilizationSinceStart, LagDescriptors lag,
                                  BatonHolderDescriptor batonHolder, double slowStepThresholdMs, double stuckThresholdMs,
-                                 double lagThresholdMs) {
+                                 double lagThresholdMs, AdmissionDescriptor admission) {
+    }
+
+    /**
+     * A loop's admission control ({@code taskloop.admission.*}).
+     *
+     * @param maxTasks the live-task limit
+     * @param lagSloMs the lag SLO, 0 for none
+     * @param mode {@code WAIT}, {@code FAIL} or {@code SHED}
+     * @param overloaded whether the recent lag p99 is over the SLO now
+     * @param waiting spawns waiting for room now
+     * @param waited spawns that had to wait, since start
+     * @param rejected spawns rejected (mode {@code FAIL}), since start
+     * @param shed spawns shed (mode {@code SHED}), since start
+     */
+    public record AdmissionDescriptor(int maxTasks, double lagSloMs, String mode, boolean overloaded, int waiting, long waited,
+                                      long rejected, long shed) {
+        static AdmissionDescriptor of(dev.taskloop.core.spi.AdmissionSnapshot a) {
+            return a == null ? null : new AdmissionDescriptor(a.maxTasks(), ms(a.lagSloNanos()), a.mode(), a.overloaded(), a.waiting(),
+                    a.waited(), a.rejected(), a.shed());
+        }
     }
 
     /**

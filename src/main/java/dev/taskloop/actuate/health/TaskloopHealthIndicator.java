@@ -1,6 +1,7 @@
 package dev.taskloop.actuate.health;
 
 import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.spring.LoopMonitor;
 import dev.taskloop.spring.SupervisedTask;
@@ -21,7 +22,9 @@ import org.springframework.boot.health.contributor.Status;
  *       failed for good</td><td>503</td></tr>
  *   <tr><td>{@code OUT_OF_SERVICE}</td><td>a loop is closing or closed (the application is stopping)</td><td>503</td></tr>
  *   <tr><td>{@link #SATURATED}</td><td>a loop's lag p99 over {@code taskloop.health.lag-window} is
- *       above {@code taskloop.health.lag-threshold}</td><td>200</td></tr>
+ *       above {@code taskloop.health.lag-threshold}, or a loop is overloaded: its admission control admits
+ *       no new task (at {@code taskloop.admission.max-tasks} live tasks, spawns waiting, or lag over
+ *       {@code taskloop.admission.lag-slo}); the loop's own status in the details says which</td><td>200</td></tr>
  *   <tr><td>{@code UP}</td><td>otherwise</td><td>200</td></tr>
  * </table>
  *
@@ -35,7 +38,8 @@ import org.springframework.boot.health.contributor.Status;
 public class TaskloopHealthIndicator implements HealthIndicator {
 
     /** A loop is saturated: it works, but tasks wait longer than the lag threshold for the baton. */
-    public static final Status SATURATED = new Status("SATURATED", "a loop's recent lag p99 is above taskloop.health.lag-threshold");
+    public static final Status SATURATED = new Status("SATURATED",
+            "a loop's recent lag p99 is above taskloop.health.lag-threshold, or a loop is at its admission limit");
 
     private final LoopMonitor monitor;
     private final RecentEvents events;
@@ -51,7 +55,8 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         boolean stuck = !a.loopsIn(LoopMonitor.Condition.STUCK).isEmpty();
         Status status = stuck || !a.failedCritical().isEmpty() ? Status.DOWN
                 : !a.loopsIn(LoopMonitor.Condition.CLOSED).isEmpty() ? Status.OUT_OF_SERVICE
-                : !a.loopsIn(LoopMonitor.Condition.SATURATED).isEmpty() ? SATURATED
+                : !a.loopsIn(LoopMonitor.Condition.SATURATED).isEmpty() || !a.loopsIn(LoopMonitor.Condition.OVERLOADED).isEmpty()
+                ? SATURATED
                 : Status.UP;
         Health.Builder b = Health.status(status);
         if (!a.problems().isEmpty()) {
@@ -99,6 +104,23 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         }
         d.put("slowSteps", s.slowSteps());
         d.put("blockedSteps", s.blockedSteps());
+        if (s.admission() != null) {
+            d.put("liveTasks", s.liveTasks());
+            d.put("admission", admissionDetails(s.admission()));
+        }
+        return d;
+    }
+
+    private static Map<String, Object> admissionDetails(AdmissionSnapshot a) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("maxTasks", a.maxTasks());
+        d.put("lagSloMs", ms(a.lagSloNanos()));
+        d.put("mode", a.mode());
+        d.put("overloaded", a.overloaded());
+        d.put("waiting", a.waiting());
+        d.put("waited", a.waited());
+        d.put("rejected", a.rejected());
+        d.put("shed", a.shed());
         return d;
     }
 

@@ -2,6 +2,7 @@ package dev.taskloop.actuate.metrics;
 
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,14 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code taskloop.task.restarts}</td><td>counter, restarts</td><td>loop, task</td><td>restarts of a declared task</td></tr>
  *   <tr><td>{@code taskloop.leader}</td><td>gauge, replicas</td><td>election</td><td>1 while this replica leads the leader
  *       election of singleton tasks, 0 while it stands by; summed over the replicas, 1 when the election has a leader</td></tr>
+ *   <tr><td>{@code taskloop.admission.limit}</td><td>gauge, tasks</td><td>loop, mode</td><td>the live-task limit; {@code mode}
+ *       ({@code wait}, {@code fail}, {@code shed}) is what spawn does past it</td></tr>
+ *   <tr><td>{@code taskloop.admission.lag.slo}</td><td>gauge, seconds</td><td>loop</td><td>the lag SLO, 0 for none</td></tr>
+ *   <tr><td>{@code taskloop.admission.overloaded}</td><td>gauge, loops</td><td>loop</td><td>1 while the loop admits no new
+ *       task (readiness refuses traffic), else 0</td></tr>
+ *   <tr><td>{@code taskloop.admission.waiting}</td><td>gauge, spawns</td><td>loop</td><td>spawns waiting for room now</td></tr>
+ *   <tr><td>{@code taskloop.admission.spawns}</td><td>counter, spawns</td><td>loop, outcome</td><td>spawns over the limit, by
+ *       outcome {@code waited}, {@code rejected}, {@code shed}</td></tr>
  * </table>
  *
  * <h2>Cardinality</h2>
@@ -238,6 +248,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             outcome(registry, loop, tags, "completed", LoopSnapshot::completed);
             outcome(registry, loop, tags, "failed", LoopSnapshot::failed);
             outcome(registry, loop, tags, "cancelled", LoopSnapshot::cancelled);
+            admission(registry, loop, tags);
             for (String name : declaredNames) {
                 TaskTimes t = new TaskTimes(name);
                 declaredTimes.put(name, t);
@@ -255,6 +266,35 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             FunctionCounter.builder(PREFIX + "tasks.completed", loop, l -> f.applyAsLong(l.snapshot()))
                     .description("Tasks that ended on the loop, by outcome: completed, failed or cancelled")
                     .baseUnit(BaseUnits.TASKS).tags(tags).tag("outcome", outcome).register(registry);
+        }
+
+        /** The admission policy (its mode as a tag, fixed for the loop's life) and what it did. */
+        private void admission(MeterRegistry registry, EventLoop loop, Tags tags) {
+            AdmissionSnapshot policy = loop.snapshot().admission();
+            Gauge.builder(PREFIX + "admission.limit", loop, l -> l.snapshot().admission().maxTasks())
+                    .description("Most live tasks the loop admits (taskloop.admission.max-tasks); mode: what spawn does past it "
+                            + "(wait, fail or shed)")
+                    .baseUnit(BaseUnits.TASKS).tags(tags).tag("mode", policy.mode().toLowerCase(Locale.ROOT)).register(registry);
+            Gauge.builder(PREFIX + "admission.lag.slo", loop, l -> l.snapshot().admission().lagSloNanos() / 1e9)
+                    .description("Lag p99 above which the loop admits no new task (taskloop.admission.lag-slo); 0: none")
+                    .baseUnit("seconds").tags(tags).register(registry);
+            Gauge.builder(PREFIX + "admission.overloaded", loop, l -> LoopMonitor.isOverloaded(l.snapshot()) ? 1 : 0)
+                    .description("1 while the loop admits no new task (at its live-task limit, spawns waiting, or lag over "
+                            + "its SLO): readiness refuses traffic; 0 otherwise")
+                    .baseUnit("loops").tags(tags).register(registry);
+            Gauge.builder(PREFIX + "admission.waiting", loop, l -> l.snapshot().admission().waiting())
+                    .description("Spawns waiting for admission now (mode wait)")
+                    .baseUnit("spawns").tags(tags).register(registry);
+            admitted(registry, loop, tags, "waited", AdmissionSnapshot::waited);
+            admitted(registry, loop, tags, "rejected", AdmissionSnapshot::rejected);
+            admitted(registry, loop, tags, "shed", AdmissionSnapshot::shed);
+        }
+
+        private void admitted(MeterRegistry registry, EventLoop loop, Tags tags, String outcome, ToLongFunction<AdmissionSnapshot> f) {
+            FunctionCounter.builder(PREFIX + "admission.spawns", loop, l -> f.applyAsLong(l.snapshot().admission()))
+                    .description("Spawns over the loop's admission limit, by outcome: waited (mode wait: made to wait for room), "
+                            + "rejected (mode fail: RejectedExecutionException) or shed (mode shed: returned cancelled, never run)")
+                    .baseUnit("spawns").tags(tags).tag("outcome", outcome).register(registry);
         }
 
         private double utilization(EventLoop loop) {

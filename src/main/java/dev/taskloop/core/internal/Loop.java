@@ -580,7 +580,9 @@ public final class Loop implements EventLoop {
         holder = f;
         f.hasBaton = true;
         if (measure) {
-            long waited = now - f.readyAt;
+            // A waker reads the ticker before it takes the lock, the holder before it passes the baton: the
+            // fiber can be made ready "later" than the now it is handed the baton at. Zero, as the histogram does.
+            long waited = Math.max(0, now - f.readyAt);
             lag.record(waited);
             for (LongConsumer o : lagObservers) {
                 try {

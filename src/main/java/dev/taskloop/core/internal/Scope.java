@@ -130,6 +130,10 @@ public class Scope implements CancelScope {
         if (normal) {
             me.checkSwallowed(this);
         }
+        // An exited scope cancels nothing, but its CancelledException (or a timeout's, as the cause)
+        // may outlive the task in a failure record: it must not lead back to the task.
+        task = null;
+        parent = null;
     }
 
     void onEnter(TaskImpl<?> me) {

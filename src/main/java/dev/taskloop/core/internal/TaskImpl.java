@@ -234,10 +234,10 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         if (s == State.FAILED && !observed) {
             FailureRecord rec = new FailureRecord(loop, snapshot(), error);
             failureRecord = rec;
+            rec.cleanable = CLEANER.register(this, rec);
             if (observed) {
-                rec.observed = true;
+                rec.forget();
             }
-            CLEANER.register(this, rec);
         }
         Thread.interrupted();
         loop.handOff(this, now);
@@ -742,7 +742,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         observed = true;
         FailureRecord r = failureRecord;
         if (r != null) {
-            r.observed = true;
+            r.forget();
         }
     }
 
@@ -823,12 +823,27 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
     }
 
-    /** Reports a failure nobody retrieved, when its task is collected. Must not reference the task. */
+    /**
+     * Reports a failure nobody retrieved, when its task is collected. Must not reference the task:
+     * the cleaner holds it strongly until then. Its failure may still lead back to the task (a
+     * timeout's exception holds its scope), so a retrieved failure unregisters its record at once
+     * ({@link #forget}) rather than waiting for a collection that such a chain would prevent.
+     */
     private static final class FailureRecord implements Runnable {
         private final Loop loop;
         private final TaskSnapshot snapshot;
         private final Throwable failure;
         volatile boolean observed;
+        volatile Cleaner.Cleanable cleanable;
+
+        /** The failure was retrieved: nothing to report, and the cleaner lets go of the record. */
+        void forget() {
+            observed = true;
+            Cleaner.Cleanable c = cleanable;
+            if (c != null) {
+                c.clean(); // runs run() at most once, which now returns at once, and unregisters
+            }
+        }
 
         FailureRecord(Loop loop, TaskSnapshot snapshot, Throwable failure) {
             this.loop = loop;

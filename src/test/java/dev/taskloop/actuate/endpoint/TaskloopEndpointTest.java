@@ -24,7 +24,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.audit.AuditEvent;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -191,8 +195,10 @@ class TaskloopEndpointTest {
             assertBadRequest(() -> endpoint.task("99999999999999999999"),
                     "Task id 99999999999999999999 is out of range: ids are positive 64-bit integers");
             assertBadRequest(() -> endpoint.task(" "), "A task selector must be a task id or a declared task name; it was blank");
-            assertBadRequest(() -> endpoint.task("a\u0007b"), "A task selector must not contain control characters");
-            assertBadRequest(() -> endpoint.task("x".repeat(257)), "A task selector is at most 256 characters; this one has 257");
+            assertBadRequest(() -> endpoint.task("a\u0007b"),
+                    "A task selector must not contain control characters; this one has U+0007 at index 1; use a task id or a declared task name");
+            assertBadRequest(() -> endpoint.task("x".repeat(257)), "A task selector is at most 256 characters; this one has 257"
+                    + " ('xxxxxxxxxxxxxxxxxxxx...'); use a task id or a declared task name");
             assertBadRequest(() -> endpoint.cancel("0", ALICE), "Task id 0 is not valid: ids start at 1");
         });
     }
@@ -245,7 +251,7 @@ class TaskloopEndpointTest {
 
             TaskloopEndpoint.CancelDescriptor again = endpoint(context).cancel("sleeper", SecurityContext.NONE);
             assertThat(again.outcome()).isEqualTo(CancelOutcome.ALREADY_ENDED);
-            assertThat(again.message()).isEqualTo("the task is not running (CANCELLED); there is nothing to cancel");
+            assertThat(again.message()).isEqualTo("task 'sleeper' is not running (CANCELLED); there is nothing to cancel");
         });
     }
 
@@ -303,5 +309,36 @@ class TaskloopEndpointTest {
     void theEndpointRejectsAMaxTasksBelowOne() {
         assertThatThrownBy(() -> new TaskloopEndpoint(null, null, null, null, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxTasks must be at least 1, was 0");
+    }
+
+    /** Collects the audit events the application publishes. */
+    static class AuditEvents implements ApplicationListener<AuditApplicationEvent> {
+        final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onApplicationEvent(AuditApplicationEvent event) {
+            events.add(event.getAuditEvent());
+        }
+    }
+
+    @Test
+    void everyCancelRequestIsPublishedAsAnAuditEventWithWhoAskedAndWhatHappened() {
+        runner.withBean(AuditEvents.class).run(context -> {
+            SupervisedTask sleeper = declared(context, "sleeper");
+            long id = sleeper.task().id();
+            TaskloopEndpoint endpoint = endpoint(context);
+            awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> endpoint.cancel("sleeper", ALICE));
+            endpoint.cancel("sleeper", ALICE);
+            endpoint.cancel("ghost", SecurityContext.NONE);
+
+            List<AuditEvent> events = context.getBean(AuditEvents.class).events;
+            assertThat(events).extracting(AuditEvent::getType).containsOnly(TaskloopEndpoint.AUDIT_CANCEL);
+            assertThat(events).extracting(AuditEvent::getPrincipal).containsExactly("alice", "alice", TaskloopEndpoint.ANONYMOUS);
+            assertThat(events.get(0).getData()).containsEntry("task", "sleeper").containsEntry("outcome", "CANCELLED")
+                    .containsEntry("taskId", id).containsKeys("state", "message");
+            assertThat(events.get(1).getData()).containsEntry("outcome", "ALREADY_ENDED").containsEntry("state", "CANCELLED");
+            assertThat(events.get(2).getData()).containsEntry("task", "ghost").containsEntry("outcome", "UNKNOWN")
+                    .doesNotContainKey("taskId");
+        });
     }
 }

@@ -199,7 +199,8 @@ class TaskloopMetricsTest {
             bind(loop, declared, registry);
             List<Meter> meters = registry.getMeters().stream().filter(m -> m.getId().syntheticAssociation() == null).toList();
             Set<String> names = meters.stream().map(m -> m.getId().getName()).collect(Collectors.toCollection(TreeSet::new));
-            assertThat(names).containsExactly("taskloop.loop.lag", "taskloop.loop.queue.depth", "taskloop.loop.slow.steps",
+            assertThat(names).containsExactly("taskloop.admission.lag.slo", "taskloop.admission.limit", "taskloop.admission.overloaded",
+                    "taskloop.admission.spawns", "taskloop.admission.waiting", "taskloop.loop.lag", "taskloop.loop.queue.depth", "taskloop.loop.slow.steps",
                     "taskloop.loop.utilization", "taskloop.task.asleep", "taskloop.task.awake", "taskloop.task.restarts",
                     "taskloop.task.waiting", "taskloop.tasks.active", "taskloop.tasks.completed");
             for (Meter m : meters) {
@@ -215,6 +216,9 @@ class TaskloopMetricsTest {
                     .containsExactlyInAnyOrder("completed", "failed", "cancelled");
             assertThat(registry.get("taskloop.loop.slow.steps").meters()).extracting(m -> m.getId().getTag("blocked"))
                     .containsExactlyInAnyOrder("true", "false");
+            assertThat(registry.get("taskloop.admission.spawns").meters()).extracting(m -> m.getId().getTag("outcome"))
+                    .containsExactlyInAnyOrder("waited", "rejected", "shed");
+            assertThat(registry.get("taskloop.admission.limit").gauge().getId().getTag("mode")).isEqualTo("wait");
         }
     }
 
