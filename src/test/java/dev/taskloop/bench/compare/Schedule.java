@@ -1,0 +1,117 @@
+package dev.taskloop.bench.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The W6 arrival schedule, written once by {@code bench/compare.py} (fixed seed) and read by every
+ * runtime, so that all of them serve exactly the same jobs at exactly the same offsets.
+ *
+ * <p>File format, one job a line, {@code #} lines are comments:
+ * <pre>level rho loops arrival_ns</pre>
+ * {@code level} names the run ({@code rho0.90}, {@code group1.60}, {@code warmup}...), {@code rho}
+ * is the offered utilization of the whole run, {@code loops} how many loops (batons) serve it, and
+ * {@code arrival_ns} the job's arrival, in nanoseconds after the run's start. Job {@code i} of a
+ * run goes to loop {@code i % loops}.
+ */
+record Schedule(Map<String, Level> levels) {
+
+    /** Busy-spin per step: 200 µs, twice per job. */
+    static final long SPIN_NANOS = 200_000;
+    /** The sleep between the two steps: 5 ms. */
+    static final long PAUSE_NANOS = 5_000_000;
+
+    record Level(String name, double rho, int loops, long[] arrivals) {
+    }
+
+    static Schedule read(Path file) throws IOException {
+        Map<String, String[]> first = new LinkedHashMap<>();
+        Map<String, List<Long>> arrivals = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            line = line.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            if (f.length != 4) {
+                throw new IOException(file + ": expected 'level rho loops arrival_ns', got '" + line + "'");
+            }
+            first.putIfAbsent(f[0], f);
+            arrivals.computeIfAbsent(f[0], k -> new ArrayList<>()).add(Long.parseLong(f[3]));
+        }
+        Map<String, Level> levels = new LinkedHashMap<>();
+        for (var e : arrivals.entrySet()) {
+            String[] f = first.get(e.getKey());
+            long[] a = e.getValue().stream().mapToLong(Long::longValue).toArray();
+            for (int i = 1; i < a.length; i++) {
+                if (a[i] < a[i - 1]) {
+                    throw new IOException(file + ": arrivals of level " + e.getKey() + " are not sorted at job " + i);
+                }
+            }
+            levels.put(e.getKey(), new Level(e.getKey(), Double.parseDouble(f[1]), Integer.parseInt(f[2]), a));
+        }
+        return new Schedule(levels);
+    }
+
+    Level level(String name) {
+        Level l = levels.get(name);
+        if (l == null) {
+            throw new IllegalArgumentException("no level '" + name + "' in the schedule; it has " + levels.keySet());
+        }
+        return l;
+    }
+
+    /** Busy-spins until {@link System#nanoTime()} reaches {@code deadline}: computing on the loop. */
+    static void spinUntil(long deadline) {
+        while (System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Per-job results of one run, indexed by job; filled by the jobs, read after the last one ended. */
+    static final class Jobs {
+        final int n;
+        final long[] wait1;
+        final long[] wait2;
+        final long[] busy;
+        final long[] latency;
+        final long[] end;
+
+        Jobs(int n) {
+            this.n = n;
+            wait1 = new long[n];
+            wait2 = new long[n];
+            busy = new long[n];
+            latency = new long[n];
+            end = new long[n];
+        }
+
+        /**
+         * One job, given the times its runtime saw: {@code r1} first step began, {@code e1} it went to
+         * sleep, {@code r2} the second step began, {@code e2} it ended. Its step 1 was ready at
+         * {@code arrival}, its step 2 at {@code e1 + PAUSE}: waiting is ready-to-running, in both.
+         */
+        void record(int i, long t0, long arrival, long r1, long e1, long r2, long e2) {
+            wait1[i] = r1 - arrival;
+            wait2[i] = r2 - (e1 + PAUSE_NANOS);
+            busy[i] = (e1 - r1) + (e2 - r2);
+            latency[i] = e2 - arrival;
+            end[i] = e2 - t0;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("wait1_ns", wait1);
+            m.put("wait2_ns", wait2);
+            m.put("busy_ns", busy);
+            m.put("latency_ns", latency);
+            m.put("end_ns", end);
+            return m;
+        }
+    }
+}
