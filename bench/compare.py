@@ -146,23 +146,26 @@ def write_schedule(path):
 # ---------------------------------------------------------------- running
 
 class Runner:
-    def __init__(self, java, log, timeout):
+    def __init__(self, java, log, timeout, logs):
         self.java = java
+        self.logs = logs
         self.cp = os.pathsep.join([os.path.join(ROOT, "target", "classes"), os.path.join(ROOT, "target", "test-classes")])
         self.log = log
         self.timeout = timeout
         self.loads = []
         self.foreign = []
 
-    def command(self, runtime, workload, extra):
+    def command(self, runtime, workload, extra, name):
         if runtime == "asyncio":
             return [sys.executable, os.path.join(ROOT, "bench", "asyncio_workloads.py"), workload] + extra
         java_runtime, measure = ("taskloop", "off") if runtime == "taskloop-off" else (runtime, "on")
-        return [self.java, "-cp", self.cp, MAIN, java_runtime, workload] + \
+        # GC and safepoint pauses go to a log per run, to tell a stall of the runtime from one of the JVM
+        gc_log = os.path.join(self.logs, name + ".gc.log")
+        return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime", "-cp", self.cp, MAIN, java_runtime, workload] + \
             (["--measure", measure] if java_runtime == "taskloop" else []) + extra
 
-    def run(self, runtime, workload, extra):
-        cmd = self.command(runtime, workload, extra)
+    def run(self, runtime, workload, extra, name):
+        cmd = self.command(runtime, workload, extra, name)
         self.loads.append(os.getloadavg()[0])
         b0, c0 = busy_seconds(), children_seconds()
         t = time.monotonic()
@@ -171,6 +174,8 @@ class Runner:
         # CPU the rest of the machine used meanwhile, in cores: the noise this run saw
         foreign = max(0.0, (busy_seconds() - b0) - (children_seconds() - c0)) / took
         self.foreign.append(foreign)
+        with open(os.path.join(self.logs, name + ".err"), "w") as f:
+            f.write(p.stderr)
         if p.returncode != 0:
             sys.stderr.write(p.stdout[-2000:] + p.stderr[-4000:])
             raise SystemExit(f"FAILED ({p.returncode}): {' '.join(cmd)}")
@@ -198,42 +203,57 @@ def w4_metrics(d):
             "late_max_ms": late[-1] / 1e6}
 
 
+PAUSE_NS = 5_000_000
+
+
 def w6_metrics(d, arrivals):
-    """Everything the table shows for one W6 run, computed the same way for every runtime."""
+    """Everything the table shows for one W6 run, from the runtime's raw step timestamps, computed the
+    same way for every runtime."""
     n, loops, rho = d["jobs"], d["loops"], d["rho"]
-    if n != len(arrivals):
+    if n != len(arrivals) or len(d["r1_ns"]) != n:
         raise SystemExit(f"W6 {d['level']}: {n} jobs reported, the schedule has {len(arrivals)}")
-    w1, w2, busy, lat, end = d["wait1_ns"], d["wait2_ns"], d["busy_ns"], d["latency_ns"], d["end_ns"]
+    r1, e1, r2, e2 = d["r1_ns"], d["e1_ns"], d["r2_ns"], d["e2_ns"]
+    w1 = [r1[i] - arrivals[i] for i in range(n)]           # step 1 ready at the job's arrival
+    w2 = [r2[i] - (e1[i] + PAUSE_NS) for i in range(n)]    # step 2 ready when its 5 ms sleep ends
+    busy = [(e1[i] - r1[i]) + (e2[i] - r2[i]) for i in range(n)]
+    for i in range(n):
+        if not (0 <= e1[i] - r1[i] and 0 <= e2[i] - r2[i] and e1[i] + PAUSE_NS <= r2[i] + 1000 and arrivals[i] <= r1[i] + 1000):
+            raise SystemExit(f"W6 {d['level']} ({d['runtime']}): job {i} has impossible times {r1[i]} {e1[i]} {r2[i]} {e2[i]}")
     wait = sorted(a + b for a, b in zip(w1, w2))
+    lat = sorted(e2[i] - arrivals[i] for i in range(n))
     m = {"wait_p50_ms": pct(wait, 0.5) / 1e6, "wait_p99_ms": pct(wait, 0.99) / 1e6, "wait_max_ms": wait[-1] / 1e6,
-         "wait_mean_ms": sum(wait) / n / 1e6, "lat_p99_ms": pct(sorted(lat), 0.99) / 1e6}
+         "wait_mean_ms": sum(wait) / n / 1e6, "lat_p99_ms": pct(lat, 0.99) / 1e6}
+    # achieved: the share of the arrival window (first to last arrival, per loop) in which job code ran on
+    # the loop. A runtime that keeps up delivers the offered load; one that falls behind is saturated,
+    # and the overhead it adds per job shows as useful work it could not do.
     achieved = []
     for k in range(loops):
         idx = range(k, n, loops)
-        span = max(end[i] for i in idx) - arrivals[k]
-        achieved.append(sum(busy[i] for i in idx) / span)
+        a0, a1 = arrivals[k], max(arrivals[i] for i in idx)
+        on = 0
+        for i in idx:
+            for r, e in ((r1[i], e1[i]), (r2[i], e2[i])):
+                on += max(0, min(e, a1) - max(r, a0))
+        achieved.append(on / (a1 - a0))
     m["achieved"] = sum(achieved) / loops
+    m["offered"] = sum(1 for _ in arrivals) * SERVICE_NS / (max(arrivals) - arrivals[0]) / loops
     # noise: jobs whose 2 x 200 us of spinning took over 500 us of wall time (the OS or a GC took the CPU)
     m["disturbed"] = sum(1 for b in busy if b > 1.25 * SERVICE_NS) / n
     m["other_cores"] = d.get("other_cores", 0.0)
     per_loop_rho = rho / loops
     m["md1_ms"] = per_loop_rho * SERVICE_NS / (2 * (1 - per_loop_rho)) / 1e6 if per_loop_rho < 1 else float("inf")
     if "meters" in d:  # Taskloop's own meters over the same window, beside the truth the jobs measured
-        util_err, lag_mean_err, lag_p99_err, lag_count = [], [], [], []
-        util_meter, util_truth, lag_mean_m, lag_mean_t, lag_p99_m, lag_p99_t = [], [], [], [], [], []
+        util_meter, util_truth, lag_mean_m, lag_mean_t, lag_p99_m, lag_p99_t, counts = [], [], [], [], [], [], []
         for k, mm in enumerate(d["meters"]):
             idx = range(k, n, loops)
-            truth_util = sum(busy[i] for i in idx) / mm["window_ns"]
             steps = sorted([w1[i] for i in idx] + [w2[i] for i in idx])
-            truth_mean = sum(steps) / len(steps)
-            truth_p99 = pct(steps, 0.99)
             util_meter.append(mm["utilization"])
-            util_truth.append(truth_util)
+            util_truth.append(sum(busy[i] for i in idx) / mm["window_ns"])
             lag_mean_m.append(mm["lag_mean_ns"])
-            lag_mean_t.append(truth_mean)
+            lag_mean_t.append(sum(steps) / len(steps))
             lag_p99_m.append(mm["lag_p99_ns"])
-            lag_p99_t.append(truth_p99)
-            lag_count.append((mm["lag_count"], len(steps)))
+            lag_p99_t.append(pct(steps, 0.99))
+            counts.append((mm["lag_count"], len(steps)))
         m["meter_util"] = sum(util_meter) / loops
         m["truth_util"] = sum(util_truth) / loops
         m["util_err"] = m["meter_util"] / m["truth_util"] - 1
@@ -243,8 +263,8 @@ def w6_metrics(d, arrivals):
         m["lag_p99_us"] = sum(lag_p99_m) / loops / 1e3
         m["truth_p99_us"] = sum(lag_p99_t) / loops / 1e3
         m["lag_p99_err"] = m["lag_p99_us"] / m["truth_p99_us"] - 1
-        m["lag_samples"] = sum(c for c, _ in lag_count)
-        m["truth_samples"] = sum(t for _, t in lag_count)
+        m["lag_samples"] = sum(c for c, _ in counts)
+        m["truth_samples"] = sum(t for _, t in counts)
     return m
 
 
@@ -380,7 +400,8 @@ def render(results, w6runs, memory, reps, env):
         t.p(f"W6 saturation: open-loop Poisson arrivals (seed {SEED}, {LEVEL_SECONDS:g} s per level, the same file for "
             "every runtime) of jobs that spin 200 µs, sleep 5 ms, spin 200 µs (S = 400 µs on the loop). Waiting = ready "
             "but not running, per job (its two steps), from the moment it is ready (its arrival; its sleep's end); "
-            "achieved = jobs' own on-loop time ÷ (last end − first arrival). M/D/1 mean wait = ρ·S/(2(1−ρ)), ρ per loop. "
+            "achieved = share of the arrival window (first to last arrival) in which job code ran on the loop; in brackets "
+            "after ρ, the load this seed's schedule really offers. M/D/1 mean wait = ρ·S/(2(1−ρ)), ρ per loop. "
             "Disturbed jobs: their 400 µs of spinning took over 500 µs of wall time (the OS or a GC took the CPU "
             "away mid-step): the share of the run the machine's noise reached.")
         t.p()
@@ -393,7 +414,8 @@ def render(results, w6runs, memory, reps, env):
                 if not ms:
                     continue
                 c = {k: summary([m[k] for m in ms]) for k in ms[0]}
-                label = lv.replace("rho", "").replace("group", "") + (f" on {GROUP_LOOPS} loops" if lv.startswith("group") else "")
+                label = lv.replace("rho", "").replace("group", "") + f" ({c['offered'][0]:.3f})" \
+                    + (f" on {GROUP_LOOPS} loops" if lv.startswith("group") else "")
                 t.row(label, rt, f"{fmt(c['achieved'][0])} [{c['achieved'][1]}]",
                       f"{fmt(c['wait_p50_ms'][0])} [{c['wait_p50_ms'][1]}]",
                       f"{fmt(c['wait_p99_ms'][0])} [{c['wait_p99_ms'][1]}]",
@@ -478,14 +500,17 @@ def main():
     sys.stderr.write(f"# {env['machine']}\n# {env['java']}\n# {env['python']}\n# raw results: {log_path}\n")
     results, w6runs, memory = {}, {}, {}
     with open(log_path, "w") as log:
-        r = Runner(java, log, a.timeout)
+        logs = os.path.join(OUT, f"logs-{stamp}")
+        os.makedirs(logs, exist_ok=True)
+        r = Runner(java, log, a.timeout, logs)
         steps = plan(only, schedule_file)
         for rep in range(a.reps):
             sys.stderr.write(f"# repetition {rep + 1}/{a.reps}, load {os.getloadavg()[0]:.2f}\n")
             for group, runs in steps:
                 shift = rep % len(runs)
                 for runtime, workload, extra in runs[shift:] + runs[:shift]:
-                    lines, took = r.run(runtime, workload, extra)
+                    name = f"r{rep + 1}-{group}-{workload}-{runtime}"
+                    lines, took = r.run(runtime, workload, extra, name)
                     for d in lines:
                         if workload == "w6":
                             m = w6_metrics(d, levels[d["level"]][2])
@@ -503,7 +528,7 @@ def main():
                         sys.stderr.write(f"  {runtime:12s} {workload:10s} {took:6.1f}s  {brief}\n")
         if not a.no_memory and (only is None or "w4" in only):
             for runtime in ("taskloop", "asyncio", "vthreads"):
-                lines, took = r.run(runtime, "w4-memory", [])
+                lines, took = r.run(runtime, "w4-memory", [], f"w4-memory-{runtime}")
                 memory.setdefault(runtime, []).extend(lines)
                 sys.stderr.write(f"  {runtime:12s} w4-memory  {took:6.1f}s  bytes/task {fmt(lines[0]['bytes_per_task'])}\n")
     cpu1 = cpu_counters()

@@ -73,44 +73,40 @@ record Schedule(Map<String, Level> levels) {
         }
     }
 
-    /** Per-job results of one run, indexed by job; filled by the jobs, read after the last one ended. */
+    /**
+     * Per-job timestamps of one run, indexed by job, in nanoseconds after the run's start {@code t0}:
+     * when its first step began running ({@code r1}) and ended ({@code e1}, it went to sleep), when
+     * its second step began ({@code r2}) and ended ({@code e2}). Filled by the jobs, read after the
+     * last one ended. Waiting, busy time and latency are derived from them (and the schedule) by
+     * {@code bench/compare.py}, the same way for every runtime: step 1 is ready at the job's
+     * arrival, step 2 at {@code e1 + PAUSE}.
+     */
     static final class Jobs {
-        final int n;
-        final long[] wait1;
-        final long[] wait2;
-        final long[] busy;
-        final long[] latency;
-        final long[] end;
+        final long[] r1;
+        final long[] e1;
+        final long[] r2;
+        final long[] e2;
 
         Jobs(int n) {
-            this.n = n;
-            wait1 = new long[n];
-            wait2 = new long[n];
-            busy = new long[n];
-            latency = new long[n];
-            end = new long[n];
+            r1 = new long[n];
+            e1 = new long[n];
+            r2 = new long[n];
+            e2 = new long[n];
         }
 
-        /**
-         * One job, given the times its runtime saw: {@code r1} first step began, {@code e1} it went to
-         * sleep, {@code r2} the second step began, {@code e2} it ended. Its step 1 was ready at
-         * {@code arrival}, its step 2 at {@code e1 + PAUSE}: waiting is ready-to-running, in both.
-         */
-        void record(int i, long t0, long arrival, long r1, long e1, long r2, long e2) {
-            wait1[i] = r1 - arrival;
-            wait2[i] = r2 - (e1 + PAUSE_NANOS);
-            busy[i] = (e1 - r1) + (e2 - r2);
-            latency[i] = e2 - arrival;
-            end[i] = e2 - t0;
+        void record(int i, long t0, long r1, long e1, long r2, long e2) {
+            this.r1[i] = r1 - t0;
+            this.e1[i] = e1 - t0;
+            this.r2[i] = r2 - t0;
+            this.e2[i] = e2 - t0;
         }
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("wait1_ns", wait1);
-            m.put("wait2_ns", wait2);
-            m.put("busy_ns", busy);
-            m.put("latency_ns", latency);
-            m.put("end_ns", end);
+            m.put("r1_ns", r1);
+            m.put("e1_ns", e1);
+            m.put("r2_ns", r2);
+            m.put("e2_ns", e2);
             return m;
         }
     }

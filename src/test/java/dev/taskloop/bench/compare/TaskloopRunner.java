@@ -263,7 +263,7 @@ final class TaskloopRunner implements Runner {
                         long r2 = System.nanoTime();
                         Schedule.spinUntil(r2 + Schedule.SPIN_NANOS);
                         long e2 = System.nanoTime();
-                        jobs.record(job, t0, arrival, r1, e1, r2, e2);
+                        jobs.record(job, t0, r1, e1, r2, e2);
                         if (done.incrementAndGet() == n) {
                             all.complete(null);
                         }
@@ -285,6 +285,7 @@ final class TaskloopRunner implements Runner {
         m.put("rho", level.rho());
         m.put("loops", loops);
         m.put("jobs", n);
+        m.put("t0_uptime_ns", t0 - Workloads.START_NANOS + Workloads.START_UPTIME_MS * 1_000_000L);
         m.putAll(jobs.toMap());
         List<Map<String, Object>> meters = new ArrayList<>();
         for (int k = 0; k < loops; k++) {

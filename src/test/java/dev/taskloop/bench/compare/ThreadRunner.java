@@ -274,7 +274,7 @@ final class ThreadRunner implements Runner {
                     } finally {
                         baton.unlock();
                     }
-                    jobs.record(job, t0, arrival, r1, e1, r2, e2);
+                    jobs.record(job, t0, r1, e1, r2, e2);
                     if (done.incrementAndGet() == n) {
                         all.complete(null);
                     }
@@ -295,6 +295,7 @@ final class ThreadRunner implements Runner {
         m.put("rho", level.rho());
         m.put("loops", loops);
         m.put("jobs", n);
+        m.put("t0_uptime_ns", t0 - Workloads.START_NANOS + Workloads.START_UPTIME_MS * 1_000_000L);
         m.putAll(jobs.toMap());
         return m;
     }

@@ -36,6 +36,10 @@ public final class Workloads {
     static final int W5_CHILDREN = 1_000;
     static final long W5_SLEEP_NANOS = 1_000_000L;
 
+    /** {@link System#nanoTime()} and JVM uptime read together at start: to place a run's times in the GC log. */
+    static final long START_NANOS = System.nanoTime();
+    static final long START_UPTIME_MS = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+
     private Workloads() {
     }
 
