@@ -268,12 +268,12 @@ async def saturation_loop(arrivals, indices, t0):
     tasks = [asyncio.create_task(job(i)) for i in indices]
     while started < n:
         await asyncio.sleep(0)
-    verify(f"W6: every job asleep before the first arrival (lead too short?)", started_late == 0 and now_ns() < t0)
+    lead_too_short = started_late > 0 or now_ns() >= t0
     await all_done
     for t in tasks:
         await t
     expect("W6 jobs that ended", n, done)
-    return out
+    return None if lead_too_short else out  # None: not every job was asleep at its arrival
 
 
 def _saturation_process(arrivals, indices, t0, conn):
@@ -286,11 +286,26 @@ def _saturation_process(arrivals, indices, t0, conn):
 
 
 def saturation(name, level, lead_ns):
+    """A W6 run, repeated with a doubled lead (up to 4 times) while the lead was too short."""
+    for attempt in range(1, 5):
+        r = saturation_once(name, level, lead_ns)
+        if r is not None:
+            r["lead_ms"] = lead_ns // 1_000_000
+            return r
+        print(f"W6 {name}: not every job was asleep before the first arrival with a lead of "
+              f"{lead_ns // 1_000_000} ms; again with {2 * lead_ns // 1_000_000} ms", file=sys.stderr)
+        lead_ns *= 2
+    raise SystemExit(f"benchmark result wrong: W6 {name}: lead too short 4 times")
+
+
+def saturation_once(name, level, lead_ns):
     rho, loops, arrivals = level
     n = len(arrivals)
     t0 = now_ns() + lead_ns
     if loops == 1:
         out = asyncio.run(saturation_loop(arrivals, range(n), t0))
+        if out is None:
+            return None
     else:
         ctx = multiprocessing.get_context("fork")
         procs = []
@@ -305,7 +320,12 @@ def saturation(name, level, lead_ns):
             p.join()
             if isinstance(part, BaseException):
                 raise SystemExit(f"W6 {name}: a loop process failed: {part!r}")
-            out.update(part)
+            if part is None:
+                out = None
+            elif out is not None:
+                out.update(part)
+        if out is None:
+            return None
     expect(f"W6 {name} jobs that ended", n, len(out))
     cols = list(zip(*(out[i] for i in range(n))))
     return {"level": name, "rho": rho, "loops": loops, "jobs": n,

@@ -154,6 +154,8 @@ class Runner:
         self.timeout = timeout
         self.loads = []
         self.foreign = []
+        self.quiet_wait = 0
+        self.waited = 0.0
 
     def command(self, runtime, workload, extra, name):
         if runtime == "asyncio":
@@ -164,7 +166,22 @@ class Runner:
         return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime", "-cp", self.cp, MAIN, java_runtime, workload] + \
             (["--measure", measure] if java_runtime == "taskloop" else []) + extra
 
+    def wait_quiet(self):
+        """With --quiet-wait: wait (up to that long) until the rest of the machine uses under 0.25 cores."""
+        if self.quiet_wait <= 0:
+            return
+        give_up = time.monotonic() + self.quiet_wait
+        while True:
+            b0, c0, t = busy_seconds(), children_seconds(), time.monotonic()
+            time.sleep(1.0)
+            other = max(0.0, (busy_seconds() - b0) - (children_seconds() - c0)) / (time.monotonic() - t)
+            if other < 0.25 or time.monotonic() > give_up:
+                self.waited += 1.0
+                return
+            self.waited += 1.0
+
     def run(self, runtime, workload, extra, name):
+        self.wait_quiet()
         cmd = self.command(runtime, workload, extra, name)
         self.loads.append(os.getloadavg()[0])
         b0, c0 = busy_seconds(), children_seconds()
@@ -479,6 +496,9 @@ def main():
     ap.add_argument("--only", help="comma-separated subset of: w1 w2 w3 w4 w5 w6 group")
     ap.add_argument("--timeout", type=int, default=300, help="seconds one run may take before the comparison fails")
     ap.add_argument("--no-memory", action="store_true", help="skip W4's memory runs")
+    ap.add_argument("--quiet-wait", type=float, default=0, metavar="S",
+                    help="before each run, wait up to S seconds for the rest of the machine to use under 0.25 cores "
+                         "(default 0: don't wait; on a shared machine this trades wall time for less noise)")
     a = ap.parse_args()
     only = set(a.only.split(",")) if a.only else None
 
@@ -503,6 +523,7 @@ def main():
         logs = os.path.join(OUT, f"logs-{stamp}")
         os.makedirs(logs, exist_ok=True)
         r = Runner(java, log, a.timeout, logs)
+        r.quiet_wait = a.quiet_wait
         steps = plan(only, schedule_file)
         for rep in range(a.reps):
             sys.stderr.write(f"# repetition {rep + 1}/{a.reps}, load {os.getloadavg()[0]:.2f}\n")
@@ -540,6 +561,8 @@ def main():
     fs = r.foreign
     env["foreign"] = (f"median {statistics.median(fs):.2f} cores (max {max(fs):.2f}; {sum(1 for f in fs if f > 0.25)} of "
                       f"{len(fs)} runs over 0.25)") if fs else "?"
+    if a.quiet_wait > 0:
+        env["foreign"] += f"; --quiet-wait {a.quiet_wait:g}: {r.waited:.0f} s spent waiting for quiet"
     table = render(results, w6runs, memory, a.reps, env)
     wall = time.monotonic() - started
     table += f"\n\nWall time of the whole comparison: {wall / 60:.1f} min ({a.reps} repetitions). Raw results: {os.path.relpath(log_path, ROOT)}\n"

@@ -28,7 +28,12 @@ interface Runner extends AutoCloseable {
     /** W5: {@code gathers} times, a parent gathers {@code children} children that each sleep {@code sleepNanos}. */
     Map<String, Object> fanOut(int gathers, int children, long sleepNanos) throws Exception;
 
-    /** W6: the jobs of one schedule level, open loop, on {@code level.loops()} loops (batons). */
+    /**
+     * W6: the jobs of one schedule level, open loop, on {@code level.loops()} loops (batons), the
+     * first arrival {@code leadNanos} after the jobs were spawned.
+     *
+     * @throws Schedule.LeadTooShort if some job was not asleep yet at its arrival
+     */
     Map<String, Object> saturation(Schedule.Level level, long leadNanos) throws Exception;
 
     @Override

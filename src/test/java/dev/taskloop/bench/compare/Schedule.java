@@ -29,6 +29,18 @@ record Schedule(Map<String, Level> levels) {
     record Level(String name, double rho, int loops, long[] arrivals) {
     }
 
+    /**
+     * Thrown (after the run's jobs have all ended) when some job was not yet asleep at its arrival:
+     * the lead before the first arrival was too short for this machine right now. The run is
+     * repeated with a longer lead; its results are not used.
+     */
+    static final class LeadTooShort extends Exception {
+        LeadTooShort(String level, long leadNanos) {
+            super("W6 " + level + ": not every job was asleep before the first arrival with a lead of "
+                    + leadNanos / 1_000_000 + " ms", null, false, false);
+        }
+    }
+
     static Schedule read(Path file) throws IOException {
         Map<String, String[]> first = new LinkedHashMap<>();
         Map<String, List<Long>> arrivals = new LinkedHashMap<>();
