@@ -160,7 +160,8 @@ class Runner:
     def command(self, runtime, workload, extra, name):
         if runtime == "asyncio":
             return [sys.executable, os.path.join(ROOT, "bench", "asyncio_workloads.py"), workload] + extra
-        java_runtime, measure = ("taskloop", "off") if runtime == "taskloop-off" else (runtime, "on")
+        java_runtime, measure = {"taskloop-off": ("taskloop", "off"),
+                                 "taskloop-both": ("taskloop", "both")}.get(runtime, (runtime, "on"))
         # GC and safepoint pauses go to a log per run, to tell a stall of the runtime from one of the JVM
         gc_log = os.path.join(self.logs, name + ".gc.log")
         return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime", "-cp", self.cp, MAIN, java_runtime, workload] + \
@@ -221,6 +222,7 @@ def w4_metrics(d):
 
 
 PAUSE_NS = 5_000_000
+OVERHEAD_KEYS = {"w2": "ns_per_round_trip", "w3-alone": "ns_per_yield", "w3-crowded": "ns_per_yield"}
 
 
 def w6_metrics(d, arrivals):
@@ -253,6 +255,25 @@ def w6_metrics(d, arrivals):
                 on += max(0, min(e, a1) - max(r, a0))
         achieved.append(on / (a1 - a0))
     m["achieved"] = sum(achieved) / loops
+    # dispatch: time the loop ran no job step although one was ready, per step. Queueing behind other jobs
+    # is not in it: this is what the runtime adds (waking up, handing over, its own bookkeeping).
+    idle = 0
+    for k in range(loops):
+        idx = range(k, n, loops)
+        ev = []
+        for i in idx:
+            ev += [(arrivals[i], 1, 0), (r1[i], -1, 1), (e1[i], 0, -1),
+                   (e1[i] + PAUSE_NS, 1, 0), (r2[i], -1, 1), (e2[i], 0, -1)]
+        ev.sort()
+        ready = running = 0
+        last = None
+        for t, dw, dr in ev:
+            if last is not None and ready > 0 and running == 0:
+                idle += t - last
+            ready += dw
+            running += dr
+            last = t
+    m["idle_ready_us"] = idle / (2 * n) / 1e3
     m["offered"] = sum(1 for _ in arrivals) * SERVICE_NS / (max(arrivals) - arrivals[0]) / loops
     # noise: jobs whose 2 x 200 us of spinning took over 500 us of wall time (the OS or a GC took the CPU)
     m["disturbed"] = sum(1 for b in busy if b > 1.25 * SERVICE_NS) / n
@@ -293,10 +314,15 @@ def plan(only, schedule_file):
     group = ["--schedule", schedule_file, "--levels", f"group{GROUP_RHO:.2f}"]
     p = [
         ("w1", [(rt, "w1", []) for rt in ("taskloop", "asyncio", "vthreads")]),
-        ("w2", [(rt, "w2", []) for rt in ("taskloop", "taskloop-off", "asyncio", "vthreads")]),
-        ("w3", [(rt, "w3-alone", []) for rt in ("taskloop", "taskloop-off", "asyncio", "vthreads")]),
-        ("w3", [(rt, "w3-crowded", []) for rt in ("taskloop", "taskloop-off", "asyncio", "vthreads")]),
+        ("w2", [(rt, "w2", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w3", [(rt, "w3-alone", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w3", [(rt, "w3-crowded", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        # measuring on versus off, alternately in one JVM (see Workloads.overhead)
+        ("overhead", [("taskloop-both", "w2", ["--iterations", "7"]),
+                      ("taskloop-both", "w3-alone", ["--iterations", "9"]),
+                      ("taskloop-both", "w3-crowded", ["--iterations", "5", "--scale", "0.2"])]),
         ("w4", [(rt, "w4", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w4", [(rt, "w4-memory", []) for rt in ("taskloop", "asyncio", "vthreads")]),
         ("w5", [(rt, "w5", []) for rt in ("taskloop", "asyncio", "vthreads")]),
         ("w6", [(rt, "w6", w6) for rt in ("taskloop", "asyncio", "vthreads")]),
         ("group", [(rt, "w6", group) for rt in ("taskloop", "asyncio", "vthreads")]),
@@ -347,7 +373,7 @@ def verdict(ok, miss=""):
     return "**holds**" if ok else f"**missed** {miss}".rstrip()
 
 
-def render(results, w6runs, memory, reps, env):
+def render(results, w6runs, reps, env):
     t = Table()
     t.p(f"Machine: {env['machine']}. {env['java']}; {env['python']}.")
     t.p(f"Median of {reps} repetitions, each run a fresh process, runtimes interleaved; [min–max] of the repetitions. "
@@ -377,11 +403,7 @@ def render(results, w6runs, memory, reps, env):
         ("W5 gather 1,000 × sleep 1 ms (ms/gather)", "w5", "ms_per_gather", 3, "≤ 3"),
     ]
     for label, wl, key, limit, target in rows:
-        src = memory if wl == "w4-memory" else None
-        if src is not None:
-            cells = [summary([r[key] for r in src.get(rt, [])]) for rt in ("taskloop", "asyncio", "vthreads")]
-        else:
-            cells = [med(rt, wl, key) for rt in ("taskloop", "asyncio", "vthreads")]
+        cells = [med(rt, wl, key) for rt in ("taskloop", "asyncio", "vthreads")]
         (tl, tls), (py, pys), (vt, vts) = cells
         ratio_py = tl / py if tl and py else None
         ratio_vt = tl / vt if tl and vt else None
@@ -394,22 +416,22 @@ def render(results, w6runs, memory, reps, env):
               fmt(ratio_py), fmt(ratio_vt), tcell)
     t.p()
 
-    # overhead: paired by repetition (the on and off runs of one repetition ran next to each other)
-    t.p("Measurement overhead: time accounting + watchdog on versus both off (Taskloop, same repetition paired).")
+    # overhead: measuring on versus off, alternately in one JVM per repetition
+    t.p("Measurement overhead: Taskloop with time accounting + watchdog on versus both off, two loops in one JVM "
+        "running the workload alternately (on, off, off, on...); per repetition the median of each, then the median "
+        "over repetitions (W3 with 10 others at 200,000 yields per run here).")
     t.p()
-    t.head("Workload", "on", "off", "on ÷ off − 1 (median of pairs)", "pairs", "Target")
-    for label, wl, key in [("W2 ping-pong (ns/round trip)", "w2", "ns_per_round_trip"),
-                           ("W3 yield alone (ns/yield)", "w3-alone", "ns_per_yield"),
-                           ("W3 yield + 10 others (ns/yield)", "w3-crowded", "ns_per_yield")]:
-        on, off = get("taskloop", wl, key), get("taskloop-off", wl, key)
-        pairs = [a / b - 1 for a, b in zip(on, off) if a and b]
-        if not pairs:
+    t.head("Workload", "on", "off", "on ÷ off − 1", "per repetition", "Target")
+    for label, wl in [("W2 ping-pong (ns/round trip)", "w2"), ("W3 yield alone (ns/yield)", "w3-alone"),
+                      ("W3 yield + 10 others (ns/yield)", "w3-crowded")]:
+        rs = results.get(("overhead", wl), [])
+        if not rs:
             continue
-        o = statistics.median(pairs)
+        o = statistics.median(r["ratio"] for r in rs)
         ok = o <= 0.10
         targets.append((f"overhead {label}", "≤ 10 %", f"{o:+.1%}", ok, "" if ok else f"{o:.0%}"))
-        t.row(label, fmt(summary(on)[0]), fmt(summary(off)[0]), f"{o:+.1%}",
-              " ".join(f"{x:+.0%}" for x in pairs), "≤ 10 %: " + verdict(ok))
+        t.row(label, fmt(statistics.median(r["on"] for r in rs)), fmt(statistics.median(r["off"] for r in rs)),
+              f"{o:+.1%}", " ".join(f"{r['ratio']:+.1%}" for r in rs), "≤ 10 %: " + verdict(ok))
     t.p()
 
     # W6
@@ -419,11 +441,12 @@ def render(results, w6runs, memory, reps, env):
             "but not running, per job (its two steps), from the moment it is ready (its arrival; its sleep's end); "
             "achieved = share of the arrival window (first to last arrival) in which job code ran on the loop; in brackets "
             "after ρ, the load this seed's schedule really offers. M/D/1 mean wait = ρ·S/(2(1−ρ)), ρ per loop. "
-            "Disturbed jobs: their 400 µs of spinning took over 500 µs of wall time (the OS or a GC took the CPU "
+            "Idle while ready: time the loop ran no job although one was ready, per step (waking up, handing over: what "
+            "the runtime adds beside queueing). Disturbed jobs: their 400 µs of spinning took over 500 µs of wall time (the OS or a GC took the CPU "
             "away mid-step): the share of the run the machine's noise reached.")
         t.p()
         t.head("ρ offered", "runtime", "achieved util.", "wait p50 (ms)", "wait p99 (ms)", "wait max (ms)",
-               "wait mean (ms)", "M/D/1 mean (ms)", "latency p99 (ms)", "disturbed jobs")
+               "wait mean (ms)", "M/D/1 mean (ms)", "latency p99 (ms)", "idle while ready (µs/step)", "disturbed jobs")
         levels = [f"rho{r:.2f}" for r in LEVELS] + [f"group{GROUP_RHO:.2f}"]
         for lv in levels:
             for rt in ("taskloop", "asyncio", "vthreads"):
@@ -437,7 +460,8 @@ def render(results, w6runs, memory, reps, env):
                       f"{fmt(c['wait_p50_ms'][0])} [{c['wait_p50_ms'][1]}]",
                       f"{fmt(c['wait_p99_ms'][0])} [{c['wait_p99_ms'][1]}]",
                       f"{fmt(c['wait_max_ms'][0])}", f"{fmt(c['wait_mean_ms'][0])}", fmt(c["md1_ms"][0]),
-                      f"{fmt(c['lat_p99_ms'][0])} [{c['lat_p99_ms'][1]}]", f"{c['disturbed'][0]:.1%}")
+                      f"{fmt(c['lat_p99_ms'][0])} [{c['lat_p99_ms'][1]}]", fmt(c["idle_ready_us"][0]),
+                      f"{c['disturbed'][0]:.1%}")
         t.p()
         t.p("Taskloop's own meters (LoopSnapshot.utilizationSince, lag().since(), same window) beside the truth the "
             "jobs measured (utilization: the jobs' on-loop time ÷ window; lag: the jobs' ready→running delays).")
@@ -493,9 +517,8 @@ def render(results, w6runs, memory, reps, env):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3, help="repetitions of every run (default 3); medians are reported")
-    ap.add_argument("--only", help="comma-separated subset of: w1 w2 w3 w4 w5 w6 group")
+    ap.add_argument("--only", help="comma-separated subset of: w1 w2 w3 overhead w4 w5 w6 group")
     ap.add_argument("--timeout", type=int, default=300, help="seconds one run may take before the comparison fails")
-    ap.add_argument("--no-memory", action="store_true", help="skip W4's memory runs")
     ap.add_argument("--quiet-wait", type=float, default=0, metavar="S",
                     help="before each run, wait up to S seconds for the rest of the machine to use under 0.25 cores "
                          "(default 0: don't wait; on a shared machine this trades wall time for less noise)")
@@ -518,7 +541,7 @@ def main():
            + f" ({java})",
            "python": f"Python {platform.python_version()} ({sys.executable})"}
     sys.stderr.write(f"# {env['machine']}\n# {env['java']}\n# {env['python']}\n# raw results: {log_path}\n")
-    results, w6runs, memory = {}, {}, {}
+    results, w6runs = {}, {}
     with open(log_path, "w") as log:
         logs = os.path.join(OUT, f"logs-{stamp}")
         os.makedirs(logs, exist_ok=True)
@@ -532,6 +555,14 @@ def main():
                 for runtime, workload, extra in runs[shift:] + runs[:shift]:
                     name = f"r{rep + 1}-{group}-{workload}-{runtime}"
                     lines, took = r.run(runtime, workload, extra, name)
+                    if runtime == "taskloop-both":
+                        key = OVERHEAD_KEYS[workload]
+                        on = statistics.median(x[key] for x in lines if x["measure"])
+                        off = statistics.median(x[key] for x in lines if not x["measure"])
+                        results.setdefault(("overhead", workload), []).append({"on": on, "off": off, "ratio": on / off - 1})
+                        sys.stderr.write(f"  {runtime:12s} {workload:10s} {took:6.1f}s  on {fmt(on)}, off {fmt(off)}: "
+                                         f"{on / off - 1:+.1%}, other_cores {fmt(lines[0]['other_cores'])}\n")
+                        continue
                     for d in lines:
                         if workload == "w6":
                             m = w6_metrics(d, levels[d["level"]][2])
@@ -547,11 +578,6 @@ def main():
                                               and k not in ("iteration", "tasks", "yields", "round_trips", "gathers",
                                                             "children", "other_yields", "wall_ns", "all_asleep_ns"))
                         sys.stderr.write(f"  {runtime:12s} {workload:10s} {took:6.1f}s  {brief}\n")
-        if not a.no_memory and (only is None or "w4" in only):
-            for runtime in ("taskloop", "asyncio", "vthreads"):
-                lines, took = r.run(runtime, "w4-memory", [], f"w4-memory-{runtime}")
-                memory.setdefault(runtime, []).extend(lines)
-                sys.stderr.write(f"  {runtime:12s} w4-memory  {took:6.1f}s  bytes/task {fmt(lines[0]['bytes_per_task'])}\n")
     cpu1 = cpu_counters()
     delta = [b - c for b, c in zip(cpu1, cpu0)]
     steal = delta[7] / sum(delta) if len(delta) > 7 and sum(delta) else 0.0
@@ -563,7 +589,7 @@ def main():
                       f"{len(fs)} runs over 0.25)") if fs else "?"
     if a.quiet_wait > 0:
         env["foreign"] += f"; --quiet-wait {a.quiet_wait:g}: {r.waited:.0f} s spent waiting for quiet"
-    table = render(results, w6runs, memory, a.reps, env)
+    table = render(results, w6runs, a.reps, env)
     wall = time.monotonic() - started
     table += f"\n\nWall time of the whole comparison: {wall / 60:.1f} min ({a.reps} repetitions). Raw results: {os.path.relpath(log_path, ROOT)}\n"
     with open(os.path.join(OUT, "compare.md"), "w") as f:

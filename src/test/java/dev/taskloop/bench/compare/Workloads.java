@@ -12,17 +12,19 @@ import java.util.Map;
  *
  * <pre>
  * java -cp target/classes:target/test-classes dev.taskloop.bench.compare.Workloads \
- *      RUNTIME WORKLOAD [--measure on|off] [--iterations N] [--warmup-scale F] [--schedule FILE] [--levels a,b] [--lead-ms MS]
+ *      RUNTIME WORKLOAD [--measure on|off|both] [--iterations N] [--scale F] [--warmup-scale F]
+ *      [--schedule FILE] [--levels a,b] [--lead-ms MS]
  *
- * RUNTIME   taskloop | vthreads
+ * RUNTIME   taskloop | vthreads   (--measure both: taskloop with measuring on and off, alternately)
  * WORKLOAD  w1 | w2 | w3-alone | w3-crowded | w4 | w4-memory | w5 | w6
  * </pre>
  *
  * Before the measured iterations, one warm-up iteration runs at {@code --warmup-scale} of the
  * counts (default 0.1; 0 for none), so the JIT has compiled the paths; W6's warm-up is the
- * {@code warmup} level of the schedule. {@code w4-memory} is W4 once, in a JVM of its own, measuring
- * the heap held per sleeping task (heap after full GCs while every task sleeps, minus before)
- * instead of time, since forcing those GCs would disturb the timing.
+ * {@code warmup} level of the schedule. {@code w4-memory} is W4 in a JVM of its own, after its
+ * warm-up, measuring the heap held per sleeping task (heap after full GCs while every task sleeps,
+ * minus before) instead of time, since forcing those GCs would disturb the timing. (Without the
+ * warm-up the first tasks park interpreted frames, which are larger, and the figure wanders.)
  */
 public final class Workloads {
 
@@ -45,13 +47,15 @@ public final class Workloads {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: Workloads taskloop|vthreads w1|w2|w3-alone|w3-crowded|w4|w4-memory|w5|w6 [--measure on|off] "
-                    + "[--iterations N] [--warmup-scale F] [--schedule FILE] [--levels a,b] [--lead-ms MS]");
+            System.err.println("usage: Workloads taskloop|vthreads w1|w2|w3-alone|w3-crowded|w4|w4-memory|w5|w6 [--measure on|off|both] "
+                    + "[--iterations N] [--scale F] [--warmup-scale F] [--schedule FILE] [--levels a,b] [--lead-ms MS]");
             System.exit(2);
         }
         String runtime = args[0];
         String workload = args[1];
         boolean measure = true;
+        boolean both = false;
+        double scale = 1.0;
         int iterations = 1;
         double warmup = 0.1;
         Path schedule = null;
@@ -60,7 +64,11 @@ public final class Workloads {
         for (int i = 2; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
-                case "--measure" -> measure = v.equals("on") || v.equals("true");
+                case "--measure" -> {
+                    both = v.equals("both");
+                    measure = v.equals("on") || v.equals("true");
+                }
+                case "--scale" -> scale = Double.parseDouble(v);
                 case "--iterations" -> iterations = Integer.parseInt(v);
                 case "--warmup-scale" -> warmup = Double.parseDouble(v);
                 case "--schedule" -> schedule = Path.of(v);
@@ -68,6 +76,10 @@ public final class Workloads {
                 case "--lead-ms" -> leadNanos = Long.parseLong(v) * 1_000_000L;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (both) {
+            overhead(workload, iterations, warmup, scale);
+            return;
         }
         Runner runner = switch (runtime) {
             case "taskloop" -> new TaskloopRunner(measure);
@@ -96,14 +108,42 @@ public final class Workloads {
                 return;
             }
             if (workload.equals("w4-memory")) {
-                emit(base, 0, runOnce(runner, "w4", 1.0, true)); // one full run, first in its JVM
+                if (warmup > 0) {
+                    runOnce(runner, "w4", warmup, false); // compiled frames: a parked interpreted stack is larger
+                }
+                emit(base, 0, runOnce(runner, "w4", 1.0, true));
                 return;
             }
             if (warmup > 0) {
                 runOnce(runner, workload, warmup, false);
             }
             for (int it = 0; it < iterations; it++) {
-                emit(base, it, runOnce(runner, workload, 1.0, false));
+                emit(base, it, runOnce(runner, workload, scale, false));
+            }
+        }
+    }
+
+    /**
+     * {@code --measure both}: the cost of measuring. Two loops in this JVM, one with time accounting
+     * and the watchdog on, one with both off; the workload runs on them alternately ({@code on off},
+     * then {@code off on}...), {@code pairs} times each, so that both see the same JIT, heap and
+     * carrier threads. Separate JVMs differ more from one another than the two settings do.
+     */
+    private static void overhead(String workload, int pairs, double warmup, double scale) throws Exception {
+        try (Runner on = new TaskloopRunner(true); Runner off = new TaskloopRunner(false)) {
+            if (warmup > 0) {
+                runOnce(on, workload, warmup, false);
+                runOnce(off, workload, warmup, false);
+            }
+            for (int p = 0; p < pairs; p++) {
+                for (boolean measured : p % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    Map<String, Object> base = new LinkedHashMap<>();
+                    base.put("runtime", "taskloop");
+                    base.put("workload", workload);
+                    base.put("measure", measured);
+                    base.put("pair", p);
+                    emit(base, p, runOnce(measured ? on : off, workload, scale, false));
+                }
             }
         }
     }
