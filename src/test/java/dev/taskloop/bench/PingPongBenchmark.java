@@ -2,6 +2,7 @@ package dev.taskloop.bench;
 
 import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.queue.Queue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -10,9 +11,13 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 /**
- * Ping-pong through the baton: two tasks on one loop, each calling {@link Async#yieldNow()}
- * {@value #ROUND_TRIPS} times and nothing else, while their parent sleeps in {@code join}; so
- * the baton goes A, B, A, B... Score: ns per round trip (both tasks ran once: two hand-offs).
+ * Two tasks on one loop pass the baton back and forth while their parent sleeps in {@code join};
+ * score: ns per round trip (each task ran once: two hand-offs).
+ * <ul>
+ *   <li>{@code queuePingPong}: W2 of the benchmark issue: a token goes there and back through two
+ *       bounded {@link Queue}s of capacity 1 (the waits are the queues' {@code get}s).</li>
+ *   <li>{@code yieldPingPong}: the bare hand-off: each task calls {@link Async#yieldNow()}.</li>
+ * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -22,7 +27,34 @@ public class PingPongBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
-    public int pingPong(LoopState s) {
+    public int queuePingPong(LoopState s) {
+        Queue<Integer> there = Queue.fifo("there", 1);
+        Queue<Integer> back = Queue.fifo("back", 1);
+        int[] returned = new int[1];
+        s.runInTask(() -> {
+            Task<Void> ping = Async.spawn("ping", () -> {
+                for (int i = 0; i < ROUND_TRIPS; i++) {
+                    there.put(i);
+                    if (back.get() != i) {
+                        throw new IllegalStateException("token " + i + " came back wrong");
+                    }
+                    returned[0]++;
+                }
+            });
+            Task<Void> pong = Async.spawn("pong", () -> {
+                for (int i = 0; i < ROUND_TRIPS; i++) {
+                    back.put(there.get());
+                }
+            });
+            ping.join();
+            pong.join();
+        });
+        return Checks.expect("round trips", ROUND_TRIPS, returned[0]);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public int yieldPingPong(LoopState s) {
         int[] steps = new int[1];
         s.runInTask(() -> {
             Task<Void> ping = Async.spawn("ping", () -> {

@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
  * per child task (its spawn, its one step, its end, and the join).
  *
  * <ul>
- *   <li>{@code spawnJoin200k}: N = {@value #TASKS}, the workload that {@code bench/asyncio_core.py}
- *       runs. All 200,000 tasks are alive at once (the spawning step alone holds the baton for a
+ *   <li>{@code spawnJoin200k}: N = {@value #TASKS}, W1 of {@code bench/compare.sh} (which runs it
+ *       side by side with {@code bench/asyncio_workloads.py}). All 200,000 tasks are alive at once (the spawning step alone holds the baton for a
  *       few hundred ms, which the watchdog reports as a slow step), so young-generation GC
  *       copying them is part of the score.</li>
  *   <li>{@code spawnJoin10k}: N = {@value #FEW_TASKS}, the loop's per-task cost with little GC.</li>
