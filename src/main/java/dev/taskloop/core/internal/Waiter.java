@@ -13,8 +13,8 @@ import dev.taskloop.core.spi.Awaiting;
  * <pre>{@code
  * Waiter w = Waiter.begin(Awaiting.of("lock", name, now));   // throws if already cancelled
  * waiters.add(w);
- * Object v = w.await();                                       // releases the baton
- * if (v == Waiter.CANCELLED) { waiters.remove(w); throw w.cancellation(); }
+ * Object v = w.awaitIn(waiters, guard);                      // releases the baton; on cancellation
+ *                                                             // leaves waiters (under guard) and throws
  * }</pre>
  *
  * Thread-safety: {@link #begin} and {@link #await} are called by the waiting task; {@link #wake}
@@ -70,6 +70,25 @@ public final class Waiter {
     /** Releases the baton until woken; returns the waker's value, or {@link #CANCELLED}. */
     public Object await() {
         return task.suspend(task.loop.ticker.read());
+    }
+
+    /**
+     * {@link #await} for a waiter kept in {@code waiters} under {@code guard}: when a cancellation ends
+     * the wait, removes it from there (holding the guard) and throws the cancellation; otherwise
+     * returns the waker's value.
+     */
+    public Object awaitIn(java.util.Collection<?> waiters, java.util.concurrent.locks.Lock guard) {
+        Object v = await();
+        if (v == CANCELLED) {
+            guard.lock();
+            try {
+                waiters.remove(this);
+            } finally {
+                guard.unlock();
+            }
+            throw cancellation();
+        }
+        return v;
     }
 
     /** The exception to throw after {@link #await} returned {@link #CANCELLED}. */

@@ -209,16 +209,7 @@ public final class Queue<E> {
         } finally {
             guard.unlock();
         }
-        Object v = w.await();
-        if (v == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                getters.remove(w);
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        Object v = w.awaitIn(getters, guard);
         if (v == SHUT_DOWN) {
             throw shutDown("get", null);
         }
@@ -242,15 +233,7 @@ public final class Queue<E> {
         } finally {
             guard.unlock();
         }
-        if (w.await() == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                joiners.remove(w);
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        w.awaitIn(joiners, guard);
     }
 
     // ------------------------------------------------------------------ the non-waiting operations

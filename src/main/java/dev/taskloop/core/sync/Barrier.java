@@ -90,16 +90,7 @@ public final class Barrier {
         } finally {
             guard.unlock();
         }
-        Object v = w.await();
-        if (v == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                waiters.remove(w);
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        Object v = w.awaitIn(waiters, guard);
         if (v == BROKEN) {
             throw broken("was broken while this task waited");
         }

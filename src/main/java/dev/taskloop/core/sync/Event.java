@@ -95,15 +95,7 @@ public final class Event {
         } finally {
             guard.unlock();
         }
-        if (w.await() == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                waiters.remove(w);
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        w.awaitIn(waiters, guard);
     }
 
     /** How many tasks wait now. */

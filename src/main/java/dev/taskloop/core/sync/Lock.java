@@ -99,15 +99,7 @@ public final class Lock {
         } finally {
             guard.unlock();
         }
-        if (w.await() == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                waiters.remove(w);
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        w.awaitIn(waiters, guard);
         // release() made us the owner before it woke us.
     }
 

@@ -85,15 +85,7 @@ public sealed class Semaphore permits BoundedSemaphore {
         } finally {
             guard.unlock();
         }
-        if (w.await() == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                waiters.remove(w);
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        w.awaitIn(waiters, guard);
     }
 
     /** Takes a free permit without waiting; returns whether it did. Any thread. */
