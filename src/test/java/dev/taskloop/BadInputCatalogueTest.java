@@ -1,5 +1,6 @@
 package dev.taskloop;
 
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -376,15 +376,9 @@ class BadInputCatalogueTest {
         return s.toLowerCase(Locale.ROOT).replace("-", "");
     }
 
+    /** The cancelled task ends at its await point, on the loop's thread. */
     private static void awaitDone(TaskloopEndpoint e, String name) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.task(name).task() != null && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(5); // the cancelled task ends at its await point, on the loop's thread
-            } catch (InterruptedException ie) {
-                throw new IllegalStateException(ie);
-            }
-        }
+        Awaitility.await(name + " ended").atMost(Duration.ofSeconds(10)).until(() -> e.task(name).task() == null);
     }
 
     // ------------------------------------------------------------------ fixtures

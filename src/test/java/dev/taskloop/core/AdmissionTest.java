@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -170,23 +171,18 @@ class AdmissionTest {
                     }
                 });
             }
-            assertThat(awaitOverloaded(loop, true)).as("overloaded under load").isTrue();
+            awaitOverloaded(loop, true, "overloaded under load");
             assertThatThrownBy(() -> loop.spawn("rejected", () -> { }))
                     .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("lag p99 over its SLO of 5 ms");
             stop.complete(null);
-            assertThat(awaitOverloaded(loop, false)).as("recovered once the load stopped").isTrue();
+            awaitOverloaded(loop, false, "recovered once the load stopped");
             loop.spawn("admitted", () -> { }).join();
         }
     }
 
-    private static boolean awaitOverloaded(EventLoop loop, boolean expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (loop.snapshot().admission().overloaded() == expected) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(20); // the watchdog updates the flag every quarter second; poll it
-        }
-        return false;
+    /** The watchdog updates the flag every quarter second: poll it, bounded. */
+    private static void awaitOverloaded(EventLoop loop, boolean expected, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> loop.snapshot().admission().overloaded() == expected);
     }
 }

@@ -1,5 +1,6 @@
 package dev.taskloop.soak;
 
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
@@ -580,12 +581,9 @@ class FaultSoakTest {
         return used;
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited %s for: %s", timeout, what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(10); // polling state that other threads change
-        }
+    /** Polls state that other threads change, bounded. */
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 
     private static double mb(long bytes) {

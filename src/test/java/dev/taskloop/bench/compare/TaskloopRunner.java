@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -237,7 +238,7 @@ final class TaskloopRunner implements Runner {
         int n = arrivals.length;
         int loops = ls.size();
         Schedule.Jobs jobs = new Schedule.Jobs(n);
-        AtomicInteger started = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(n);
         AtomicInteger startedLate = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         CompletableFuture<Void> all = new CompletableFuture<>();
@@ -254,7 +255,7 @@ final class TaskloopRunner implements Runner {
                         if (arrival - now <= 0) {
                             startedLate.incrementAndGet();
                         }
-                        started.incrementAndGet();
+                        started.countDown();
                         Async.sleep(Duration.ofNanos(Math.max(0, arrival - now))); // ready at its arrival
                         long r1 = System.nanoTime();
                         Schedule.spinUntil(r1 + Schedule.SPIN_NANOS);
@@ -271,9 +272,7 @@ final class TaskloopRunner implements Runner {
                 }
             }).join();
         }
-        while (started.get() < n) {
-            Thread.sleep(1);
-        }
+        started.await();
         List<LoopSnapshot> before = ls.stream().map(EventLoop::snapshot).toList();
         boolean leadTooShort = startedLate.get() > 0 || System.nanoTime() - t0 >= 0;
         all.get(10, TimeUnit.MINUTES);

@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -146,7 +147,7 @@ final class ThreadRunner implements Runner {
     public Map<String, Object> sleepers(int n, long sleepNanos, boolean memory) throws Exception {
         Duration d = Duration.ofNanos(sleepNanos);
         long[] late = new long[n];
-        AtomicInteger started = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(n);
         AtomicInteger woke = new AtomicInteger();
         long[] r = new long[3];
         inThread(() -> {
@@ -157,7 +158,7 @@ final class ThreadRunner implements Runner {
                 int k = i;
                 ts.add(Thread.ofVirtual().start(() -> {
                     long s = System.nanoTime();
-                    started.incrementAndGet();
+                    started.countDown();
                     try {
                         Thread.sleep(d);
                     } catch (InterruptedException e) {
@@ -167,9 +168,7 @@ final class ThreadRunner implements Runner {
                     woke.incrementAndGet();
                 }));
             }
-            while (started.get() < n) {
-                Thread.sleep(1);
-            }
+            started.await();
             r[1] = System.nanoTime() - t0;
             if (memory) {
                 r[2] = Runner.heapAfterGc() - before;
@@ -236,7 +235,7 @@ final class ThreadRunner implements Runner {
             batons[k] = new ReentrantLock(true);
         }
         Schedule.Jobs jobs = new Schedule.Jobs(n);
-        AtomicInteger started = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(n);
         AtomicInteger startedLate = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         CompletableFuture<Void> all = new CompletableFuture<>();
@@ -251,7 +250,7 @@ final class ThreadRunner implements Runner {
                     if (arrival - now <= 0) {
                         startedLate.incrementAndGet();
                     }
-                    started.incrementAndGet();
+                    started.countDown();
                     Thread.sleep(Duration.ofNanos(Math.max(0, arrival - now)));
                     baton.lock();
                     long r1;
@@ -283,9 +282,7 @@ final class ThreadRunner implements Runner {
                 }
             });
         }
-        while (started.get() < n) {
-            Thread.sleep(1);
-        }
+        started.await();
         boolean leadTooShort = startedLate.get() > 0 || System.nanoTime() - t0 >= 0;
         all.get(10, TimeUnit.MINUTES);
         if (leadTooShort) {
