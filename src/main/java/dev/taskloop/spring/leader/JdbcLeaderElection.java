@@ -26,7 +26,6 @@ import org.springframework.integration.support.leader.LockRegistryLeaderInitiato
 import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * Leader election on the application's relational database ({@code taskloop.leader.backend=jdbc}):
@@ -135,7 +134,7 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
             checkTable();
             DefaultLockRepository repository = new DefaultLockRepository(dataSource);
             repository.setPrefix(tablePrefix);
-            repository.setTransactionManager(new DataSourceTransactionManager(dataSource));
+            repository.setTransactionManager(new LockTransactions(dataSource, timings.renewDeadline()));
             repository.afterPropertiesSet();
             repository.afterSingletonsInstantiated();
             JdbcLockRegistry r = new JdbcLockRegistry(repository, timings.leaseDuration());
