@@ -180,7 +180,7 @@ binding does (case, dashes and underscores ignored).
     "endpoint" (dict
       "health" (dict "probes" (dict "enabled" true))
       "taskloop" (dict "access" .Values.actuator.taskloopAccess)))
-  "taskloop" (dict "shutdown" (dict "timeout" .Values.shutdown.taskloopTimeout "drain-timeout" (toString .Values.shutdown.drainTimeout)))
+  "taskloop" (dict "shutdown" (dict "timeout" .Values.shutdown.taskloopTimeout "drain-timeout" (toString .Values.shutdown.drainTimeout) "exit-zero-on-sigterm" true))
 -}}
 {{- with .Values.leaderElection.backend -}}
 {{- $leader := dict "backend" . -}}

@@ -1,0 +1,604 @@
+#!/usr/bin/env python3
+"""Taskloop side by side with Python asyncio and plain virtual threads, on the same workloads.
+
+Runs every workload (W1..W6, the overhead pairs, the loop group) on every runtime, each run in a
+fresh process, interleaved (runtime order rotates from one repetition to the next), --reps
+times; then prints one table of medians and ratios, with the spread of the repetitions, and
+which of issue 7's targets hold. Stdlib only. Usually started by src/benchmarks/compare/compare.sh, which
+compiles first:
+
+  src/benchmarks/compare/compare.sh                 # the whole comparison, 3 repetitions (about 7 minutes on 2 cores)
+  src/benchmarks/compare/compare.sh --reps 5        # more repetitions
+  src/benchmarks/compare/compare.sh --only w1,w2    # a subset (w1 w2 w3 w4 w5 w6 group)
+
+Runtimes:
+  taskloop   dev.taskloop.bench.compare.Workloads, one EventLoop, measure(true).watchdog(true)
+             (the default); "taskloop-off" is the same with both off (the overhead pairs only)
+  asyncio    src/benchmarks/compare/asyncio_workloads.py on this python3 (stdlib asyncio, default event loop)
+  vthreads   the same Java program on plain virtual threads, no loop (a fair lock as W6's baton)
+
+Each program checks its own result (counts) and prints JSON lines; the raw lines of a whole
+comparison are kept in target/bench/compare-<time>.jsonl and the table in target/bench/compare.md.
+"""
+
+import argparse
+import glob
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+# The benchmarks module (src/benchmarks); its compiled classes and the core's are the class path.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLASSES = [os.path.join(ROOT, "target", "classes"), os.path.join(ROOT, "..", "taskloop-core", "target", "classes")]
+OUT = os.path.join(ROOT, "target", "bench")
+MAIN = "dev.taskloop.bench.compare.Workloads"
+
+SERVICE_NS = 400_000            # W6: two 200 us spins per job
+LEVELS = [0.3, 0.5, 0.7, 0.9, 0.97]
+GROUP_RHO, GROUP_LOOPS = 1.6, 2
+SEED = 7                        # the issue's number; any fixed seed will do
+LEVEL_SECONDS = 2.0             # arrivals per level: a Poisson process this long
+WARMUP = ("warmup", 0.7, 1, 0.5)
+
+TARGETS_NOTE = "targets: issue 7, Taskloop single loop with measurement on, this machine kind (2 cores)"
+
+
+# ---------------------------------------------------------------- environment
+
+def java_major(java):
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30).stderr
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    m = re.search(r'version "(\d+)', out)
+    return int(m.group(1)) if m else 0
+
+
+def find_java():
+    """A JDK 25+: $TASKLOOP_JAVA, $JAVA_HOME, Maven's discovered toolchains, /usr/lib/jvm, PATH."""
+    cands = []
+    if os.environ.get("TASKLOOP_JAVA"):
+        cands.append(os.environ["TASKLOOP_JAVA"])
+    if os.environ.get("JAVA_HOME"):
+        cands.append(os.path.join(os.environ["JAVA_HOME"], "bin", "java"))
+    cache = os.path.expanduser("~/.m2/discovered-jdk-toolchains-cache.xml")
+    if os.path.exists(cache):
+        with open(cache) as f:
+            cands += [os.path.join(h, "bin", "java") for h in re.findall(r"<jdkHome>(.*?)</jdkHome>", f.read())]
+    cands += sorted(glob.glob("/usr/lib/jvm/*/bin/java"), reverse=True)
+    if shutil.which("java"):
+        cands.append(shutil.which("java"))
+    for c in cands:
+        if os.path.exists(c) and java_major(c) >= 25:
+            return c
+    raise SystemExit("no JDK 25 found: set TASKLOOP_JAVA=/path/to/jdk-25/bin/java")
+
+
+def cpu_counters():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return v  # user nice system idle iowait irq softirq steal ...
+
+
+def busy_seconds():
+    """CPU seconds the whole machine spent busy (steal included: it is taken from us too)."""
+    v = cpu_counters()
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def children_seconds():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def machine():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.0f} GB RAM"
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), {mem}, {platform.system()} {platform.release()}"
+
+
+# ---------------------------------------------------------------- the W6 schedule
+
+def write_schedule(path):
+    """Poisson arrivals, fixed seed: one file every runtime reads. Returns {level: (rho, loops, arrivals)}."""
+    rng = random.Random(SEED)
+    runs = [WARMUP] + [(f"rho{r:.2f}", r, 1, LEVEL_SECONDS) for r in LEVELS] \
+        + [(f"group{GROUP_RHO:.2f}", GROUP_RHO, GROUP_LOOPS, LEVEL_SECONDS)]
+    levels = {}
+    with open(path, "w") as f:
+        f.write(f"# W6 schedule: Poisson arrivals, random.Random({SEED}), service {SERVICE_NS} ns per job "
+                f"(spin 200 us, sleep 5 ms, spin 200 us), {LEVEL_SECONDS} s per level\n")
+        f.write("# level rho loops arrival_ns   (job i of a level runs on loop i % loops)\n")
+        for name, rho, loops, seconds in runs:
+            rate = rho / (SERVICE_NS / 1e9)  # jobs per second, all loops together
+            t, arrivals = 0.0, []
+            while True:
+                t += rng.expovariate(rate)
+                if t >= seconds:
+                    break
+                arrivals.append(round(t * 1e9))
+            for a in arrivals:
+                f.write(f"{name} {rho} {loops} {a}\n")
+            levels[name] = (rho, loops, arrivals)
+    return levels
+
+
+# ---------------------------------------------------------------- running
+
+class Runner:
+    def __init__(self, java, log, timeout, logs):
+        self.java = java
+        self.logs = logs
+        self.cp = os.pathsep.join(CLASSES)
+        self.log = log
+        self.timeout = timeout
+        self.loads = []
+        self.foreign = []
+        self.quiet_wait = 0
+        self.waited = 0.0
+
+    def command(self, runtime, workload, extra, name):
+        if runtime == "asyncio":
+            return [sys.executable, os.path.join(ROOT, "compare", "asyncio_workloads.py"), workload] + extra
+        java_runtime, measure = {"taskloop-off": ("taskloop", "off"),
+                                 "taskloop-both": ("taskloop", "both")}.get(runtime, (runtime, "on"))
+        # GC and safepoint pauses go to a log per run, to tell a stall of the runtime from one of the JVM
+        gc_log = os.path.join(self.logs, name + ".gc.log")
+        return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime", "-cp", self.cp, MAIN, java_runtime, workload] + \
+            (["--measure", measure] if java_runtime == "taskloop" else []) + extra
+
+    def wait_quiet(self):
+        """With --quiet-wait: wait (up to that long) until the rest of the machine uses under 0.25 cores."""
+        if self.quiet_wait <= 0:
+            return
+        give_up = time.monotonic() + self.quiet_wait
+        while True:
+            b0, c0, t = busy_seconds(), children_seconds(), time.monotonic()
+            time.sleep(1.0)
+            other = max(0.0, (busy_seconds() - b0) - (children_seconds() - c0)) / (time.monotonic() - t)
+            if other < 0.25 or time.monotonic() > give_up:
+                self.waited += 1.0
+                return
+            self.waited += 1.0
+
+    def run(self, runtime, workload, extra, name):
+        self.wait_quiet()
+        cmd = self.command(runtime, workload, extra, name)
+        self.loads.append(os.getloadavg()[0])
+        b0, c0 = busy_seconds(), children_seconds()
+        t = time.monotonic()
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout, cwd=ROOT)
+        took = time.monotonic() - t
+        # CPU the rest of the machine used meanwhile, in cores: the noise this run saw
+        foreign = max(0.0, (busy_seconds() - b0) - (children_seconds() - c0)) / took
+        self.foreign.append(foreign)
+        with open(os.path.join(self.logs, name + ".err"), "w") as f:
+            f.write(p.stderr)
+        if p.returncode != 0:
+            sys.stderr.write(p.stdout[-2000:] + p.stderr[-4000:])
+            raise SystemExit(f"FAILED ({p.returncode}): {' '.join(cmd)}")
+        lines = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
+        if not lines:
+            raise SystemExit(f"no result from: {' '.join(cmd)}\n{p.stderr[-2000:]}")
+        for x in lines:
+            x["runtime"] = runtime
+            x["other_cores"] = foreign
+            self.log.write(json.dumps(x) + "\n")
+        self.log.flush()
+        return lines, took
+
+
+def pct(sorted_values, q):
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
+
+
+def w4_metrics(d):
+    late = sorted(d["lateness_ns"])
+    return {"wall_s": d["wall_ns"] / 1e9, "late_p50_ms": pct(late, 0.5) / 1e6, "late_p99_ms": pct(late, 0.99) / 1e6,
+            "late_max_ms": late[-1] / 1e6}
+
+
+PAUSE_NS = 5_000_000
+OVERHEAD_KEYS = {"w2": "ns_per_round_trip", "w3-alone": "ns_per_yield", "w3-crowded": "ns_per_yield"}
+
+
+def w6_metrics(d, arrivals):
+    """Everything the table shows for one W6 run, from the runtime's raw step timestamps, computed the
+    same way for every runtime."""
+    n, loops, rho = d["jobs"], d["loops"], d["rho"]
+    if n != len(arrivals) or len(d["r1_ns"]) != n:
+        raise SystemExit(f"W6 {d['level']}: {n} jobs reported, the schedule has {len(arrivals)}")
+    r1, e1, r2, e2 = d["r1_ns"], d["e1_ns"], d["r2_ns"], d["e2_ns"]
+    w1 = [r1[i] - arrivals[i] for i in range(n)]           # step 1 ready at the job's arrival
+    w2 = [r2[i] - (e1[i] + PAUSE_NS) for i in range(n)]    # step 2 ready when its 5 ms sleep ends
+    busy = [(e1[i] - r1[i]) + (e2[i] - r2[i]) for i in range(n)]
+    for i in range(n):
+        if not (0 <= e1[i] - r1[i] and 0 <= e2[i] - r2[i] and e1[i] + PAUSE_NS <= r2[i] + 1000 and arrivals[i] <= r1[i] + 1000):
+            raise SystemExit(f"W6 {d['level']} ({d['runtime']}): job {i} has impossible times {r1[i]} {e1[i]} {r2[i]} {e2[i]}")
+    wait = sorted(a + b for a, b in zip(w1, w2))
+    lat = sorted(e2[i] - arrivals[i] for i in range(n))
+    m = {"wait_p50_ms": pct(wait, 0.5) / 1e6, "wait_p99_ms": pct(wait, 0.99) / 1e6, "wait_max_ms": wait[-1] / 1e6,
+         "wait_mean_ms": sum(wait) / n / 1e6, "lat_p99_ms": pct(lat, 0.99) / 1e6}
+    # achieved: the share of the arrival window (first to last arrival, per loop) in which job code ran on
+    # the loop. A runtime that keeps up delivers the offered load; one that falls behind is saturated,
+    # and the overhead it adds per job shows as useful work it could not do.
+    achieved = []
+    for k in range(loops):
+        idx = range(k, n, loops)
+        a0, a1 = arrivals[k], max(arrivals[i] for i in idx)
+        on = 0
+        for i in idx:
+            for r, e in ((r1[i], e1[i]), (r2[i], e2[i])):
+                on += max(0, min(e, a1) - max(r, a0))
+        achieved.append(on / (a1 - a0))
+    m["achieved"] = sum(achieved) / loops
+    # dispatch: time the loop ran no job step although one was ready, per step. Queueing behind other jobs
+    # is not in it: this is what the runtime adds (waking up, handing over, its own bookkeeping).
+    idle = 0
+    for k in range(loops):
+        idx = range(k, n, loops)
+        ev = []
+        for i in idx:
+            ev += [(arrivals[i], 1, 0), (r1[i], -1, 1), (e1[i], 0, -1),
+                   (e1[i] + PAUSE_NS, 1, 0), (r2[i], -1, 1), (e2[i], 0, -1)]
+        ev.sort()
+        ready = running = 0
+        last = None
+        for t, dw, dr in ev:
+            if last is not None and ready > 0 and running == 0:
+                idle += t - last
+            ready += dw
+            running += dr
+            last = t
+    m["idle_ready_us"] = idle / (2 * n) / 1e3
+    m["offered"] = sum(1 for _ in arrivals) * SERVICE_NS / (max(arrivals) - arrivals[0]) / loops
+    # noise: jobs whose 2 x 200 us of spinning took over 500 us of wall time (the OS or a GC took the CPU)
+    m["disturbed"] = sum(1 for b in busy if b > 1.25 * SERVICE_NS) / n
+    m["other_cores"] = d.get("other_cores", 0.0)
+    per_loop_rho = rho / loops
+    m["md1_ms"] = per_loop_rho * SERVICE_NS / (2 * (1 - per_loop_rho)) / 1e6 if per_loop_rho < 1 else float("inf")
+    if "meters" in d:  # Taskloop's own meters over the same window, beside the truth the jobs measured
+        util_meter, util_truth, lag_mean_m, lag_mean_t, lag_p99_m, lag_p99_t, counts = [], [], [], [], [], [], []
+        for k, mm in enumerate(d["meters"]):
+            idx = range(k, n, loops)
+            steps = sorted([w1[i] for i in idx] + [w2[i] for i in idx])
+            util_meter.append(mm["utilization"])
+            util_truth.append(sum(busy[i] for i in idx) / mm["window_ns"])
+            lag_mean_m.append(mm["lag_mean_ns"])
+            lag_mean_t.append(sum(steps) / len(steps))
+            lag_p99_m.append(mm["lag_p99_ns"])
+            lag_p99_t.append(pct(steps, 0.99))
+            counts.append((mm["lag_count"], len(steps)))
+        m["meter_util"] = sum(util_meter) / loops
+        m["truth_util"] = sum(util_truth) / loops
+        m["util_err"] = m["meter_util"] / m["truth_util"] - 1
+        m["lag_mean_us"] = sum(lag_mean_m) / loops / 1e3
+        m["truth_mean_us"] = sum(lag_mean_t) / loops / 1e3
+        m["lag_mean_err"] = m["lag_mean_us"] / m["truth_mean_us"] - 1
+        m["lag_p99_us"] = sum(lag_p99_m) / loops / 1e3
+        m["truth_p99_us"] = sum(lag_p99_t) / loops / 1e3
+        m["lag_p99_err"] = m["lag_p99_us"] / m["truth_p99_us"] - 1
+        m["lag_samples"] = sum(c for c, _ in counts)
+        m["truth_samples"] = sum(t for _, t in counts)
+    return m
+
+
+# ---------------------------------------------------------------- the plan
+
+def plan(only, schedule_file):
+    """[(group, [(runtime, workload, extra args)])]; runtimes of a group are interleaved."""
+    w6 = ["--schedule", schedule_file, "--levels", ",".join(f"rho{r:.2f}" for r in LEVELS)]
+    group = ["--schedule", schedule_file, "--levels", f"group{GROUP_RHO:.2f}"]
+    p = [
+        ("w1", [(rt, "w1", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w2", [(rt, "w2", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w3", [(rt, "w3-alone", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w3", [(rt, "w3-crowded", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        # measuring on versus off, alternately in one JVM (see Workloads.overhead)
+        ("overhead", [("taskloop-both", "w2", ["--iterations", "7"]),
+                      ("taskloop-both", "w3-alone", ["--iterations", "9"]),
+                      ("taskloop-both", "w3-crowded", ["--iterations", "5", "--scale", "0.2"])]),
+        ("w4", [(rt, "w4", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w4", [(rt, "w4-memory", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w5", [(rt, "w5", []) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("w6", [(rt, "w6", w6) for rt in ("taskloop", "asyncio", "vthreads")]),
+        ("group", [(rt, "w6", group) for rt in ("taskloop", "asyncio", "vthreads")]),
+    ]
+    return [(g, runs) for g, runs in p if only is None or g in only]
+
+
+# ---------------------------------------------------------------- the table
+
+def fmt(v, digits=3):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, float) and math.isinf(v):
+        return "∞"
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.{max(0, digits - 1 - int(math.floor(math.log10(a))))}f}" if a >= 0.001 else f"{v:.2g}"
+
+
+def summary(values):
+    """median, and the spread of the repetitions as min–max."""
+    vs = [v for v in values if v is not None]
+    if not vs:
+        return None, ""
+    med = statistics.median(vs)
+    return med, (f"{fmt(min(vs))}–{fmt(max(vs))}" if len(vs) > 1 else "")
+
+
+class Table:
+    def __init__(self):
+        self.lines = []
+
+    def p(self, s=""):
+        self.lines.append(s)
+
+    def row(self, *cells):
+        self.p("| " + " | ".join(cells) + " |")
+
+    def head(self, *cells):
+        self.row(*cells)
+        self.p("|" + "|".join("---" for _ in cells) + "|")
+
+
+def verdict(ok, miss=""):
+    return "**holds**" if ok else f"**missed** {miss}".rstrip()
+
+
+def render(results, w6runs, reps, env):
+    t = Table()
+    t.p(f"Machine: {env['machine']}. {env['java']}; {env['python']}.")
+    t.p(f"Median of {reps} repetitions, each run a fresh process, runtimes interleaved; [min–max] of the repetitions. "
+        f"Noise: other processes used {env['foreign']} of the 2 cores during the runs (load average {env['load']}; "
+        f"CPU steal {env['steal']}).")
+    t.p()
+
+    def get(rt, wl, key):
+        return [r.get(key) for r in results.get((rt, wl), [])]
+
+    def med(rt, wl, key):
+        return summary(get(rt, wl, key))
+
+    targets = []
+
+    t.head("Workload", "Taskloop", "asyncio", "virtual threads", "Taskloop ÷ asyncio", "Taskloop ÷ VT", "Target")
+    rows = [
+        ("W1 spawn+join 200,000 (ns/task)", "w1", "ns_per_task", 1500, "≤ 1,500"),
+        ("W2 ping-pong, 2 queues of 1 (ns/round trip)", "w2", "ns_per_round_trip", 2000, "≤ 2,000"),
+        ("W3 yield alone (ns/yield)", "w3-alone", "ns_per_yield", 100, "≤ 100"),
+        ("W3 yield + 10 others (ns/yield of the one task)", "w3-crowded", "ns_per_yield", 1000, "≤ 1,000"),
+        ("W3 yield + 10 others (ns/switch, any task)", "w3-crowded", "ns_per_switch", None, ""),
+        ("W4 100,000 sleep 1 s: wall (s)", "w4", "wall_s", None, ""),
+        ("W4 bytes per sleeping task", "w4-memory", "bytes_per_task", 2048, "≤ 2 KB"),
+        ("W4 timer lateness p50 (ms)", "w4", "late_p50_ms", None, ""),
+        ("W4 timer lateness p99 (ms)", "w4", "late_p99_ms", 20, "≤ 20"),
+        ("W5 gather 1,000 × sleep 1 ms (ms/gather)", "w5", "ms_per_gather", 3, "≤ 3"),
+    ]
+    for label, wl, key, limit, target in rows:
+        cells = [med(rt, wl, key) for rt in ("taskloop", "asyncio", "vthreads")]
+        (tl, tls), (py, pys), (vt, vts) = cells
+        ratio_py = tl / py if tl and py else None
+        ratio_vt = tl / vt if tl and vt else None
+        tcell = ""
+        if limit is not None and tl is not None:
+            ok = tl <= limit
+            tcell = f"{target}: " + verdict(ok, f"by {tl / limit - 1:.0%}")
+            targets.append((label, target, fmt(tl), ok, "" if ok else f"{tl / limit:.2f}× the target"))
+        t.row(label, f"{fmt(tl)} [{tls}]", f"{fmt(py)} [{pys}]", f"{fmt(vt)} [{vts}]",
+              fmt(ratio_py), fmt(ratio_vt), tcell)
+    t.p()
+
+    # overhead: measuring on versus off, alternately in one JVM per repetition
+    t.p("Measurement overhead: Taskloop with time accounting + watchdog on versus both off, two loops in one JVM "
+        "running the workload alternately (on, off, off, on...); per repetition the median of each, then the median "
+        "over repetitions (W3 with 10 others at 200,000 yields per run here).")
+    t.p()
+    t.head("Workload", "on", "off", "on ÷ off − 1", "per repetition", "Target")
+    for label, wl in [("W2 ping-pong (ns/round trip)", "w2"), ("W3 yield alone (ns/yield)", "w3-alone"),
+                      ("W3 yield + 10 others (ns/yield)", "w3-crowded")]:
+        rs = results.get(("overhead", wl), [])
+        if not rs:
+            continue
+        o = statistics.median(r["ratio"] for r in rs)
+        ok = o <= 0.10
+        targets.append((f"overhead {label}", "≤ 10 %", f"{o:+.1%}", ok, "" if ok else f"{o:.0%}"))
+        t.row(label, fmt(statistics.median(r["on"] for r in rs)), fmt(statistics.median(r["off"] for r in rs)),
+              f"{o:+.1%}", " ".join(f"{r['ratio']:+.1%}" for r in rs), "≤ 10 %: " + verdict(ok))
+    t.p()
+
+    # W6
+    if w6runs:
+        t.p(f"W6 saturation: open-loop Poisson arrivals (seed {SEED}, {LEVEL_SECONDS:g} s per level, the same file for "
+            "every runtime) of jobs that spin 200 µs, sleep 5 ms, spin 200 µs (S = 400 µs on the loop). Waiting = ready "
+            "but not running, per job (its two steps), from the moment it is ready (its arrival; its sleep's end); "
+            "achieved = share of the arrival window (first to last arrival) in which job code ran on the loop; in brackets "
+            "after ρ, the load this seed's schedule really offers. M/D/1 mean wait = ρ·S/(2(1−ρ)), ρ per loop. "
+            "Idle while ready: time the loop ran no job although one was ready, per step (waking up, handing over: what "
+            "the runtime adds beside queueing). Disturbed jobs: their 400 µs of spinning took over 500 µs of wall time (the OS or a GC took the CPU "
+            "away mid-step): the share of the run the machine's noise reached.")
+        t.p()
+        t.head("ρ offered", "runtime", "achieved util.", "wait p50 (ms)", "wait p99 (ms)", "wait max (ms)",
+               "wait mean (ms)", "M/D/1 mean (ms)", "latency p99 (ms)", "idle while ready (µs/step)", "disturbed jobs")
+        levels = [f"rho{r:.2f}" for r in LEVELS] + [f"group{GROUP_RHO:.2f}"]
+        for lv in levels:
+            for rt in ("taskloop", "asyncio", "vthreads"):
+                ms = w6runs.get((rt, lv), [])
+                if not ms:
+                    continue
+                c = {k: summary([m[k] for m in ms]) for k in ms[0]}
+                label = lv.replace("rho", "").replace("group", "") + f" ({c['offered'][0]:.3f})" \
+                    + (f" on {GROUP_LOOPS} loops" if lv.startswith("group") else "")
+                t.row(label, rt, f"{fmt(c['achieved'][0])} [{c['achieved'][1]}]",
+                      f"{fmt(c['wait_p50_ms'][0])} [{c['wait_p50_ms'][1]}]",
+                      f"{fmt(c['wait_p99_ms'][0])} [{c['wait_p99_ms'][1]}]",
+                      f"{fmt(c['wait_max_ms'][0])}", f"{fmt(c['wait_mean_ms'][0])}", fmt(c["md1_ms"][0]),
+                      f"{fmt(c['lat_p99_ms'][0])} [{c['lat_p99_ms'][1]}]", fmt(c["idle_ready_us"][0]),
+                      f"{c['disturbed'][0]:.1%}")
+        t.p()
+        t.p("Taskloop's own meters (LoopSnapshot.utilizationSince, lag().since(), same window) beside the truth the "
+            "jobs measured (utilization: the jobs' on-loop time ÷ window; lag: the jobs' ready→running delays).")
+        t.p()
+        t.head("ρ offered", "util. meter", "util. truth", "error", "lag mean meter (µs)", "lag mean truth (µs)", "error",
+               "lag p99 meter (µs)", "lag p99 truth (µs)", "error", "lag samples meter / truth")
+        worst_util, worst_lag = 0.0, 0.0
+        for lv in levels:
+            ms = w6runs.get(("taskloop", lv), [])
+            if not ms or "util_err" not in ms[0]:
+                continue
+            c = {k: summary([m[k] for m in ms])[0] for k in ms[0]}
+            worst_util = max(worst_util, abs(c["util_err"]))
+            worst_lag = max(worst_lag, abs(c["lag_mean_err"]), abs(c["lag_p99_err"]))
+            label = lv.replace("rho", "").replace("group", "") + (f" on {GROUP_LOOPS} loops" if lv.startswith("group") else "")
+            t.row(label, fmt(c["meter_util"]), fmt(c["truth_util"]), f"{c['util_err']:+.1%}",
+                  fmt(c["lag_mean_us"]), fmt(c["truth_mean_us"]), f"{c['lag_mean_err']:+.1%}",
+                  fmt(c["lag_p99_us"]), fmt(c["truth_p99_us"]), f"{c['lag_p99_err']:+.1%}",
+                  f"{c['lag_samples']:,.0f} / {c['truth_samples']:,.0f}")
+        t.p()
+        tl97 = [m["achieved"] for m in w6runs.get(("taskloop", "rho0.97"), [])]
+        py97 = [m["achieved"] for m in w6runs.get(("asyncio", "rho0.97"), [])]
+        if tl97:
+            a = statistics.median(tl97)
+            ok = a >= 0.95
+            targets.append(("W6 achieved utilization at ρ = 0.97", "≥ 0.95", fmt(a) + (f" (asyncio {fmt(statistics.median(py97))})" if py97 else ""),
+                            ok, "" if ok else f"by {0.95 - a:.3f}"))
+        tl9 = [m["wait_p99_ms"] for m in w6runs.get(("taskloop", "rho0.90"), [])]
+        py9 = [m["wait_p99_ms"] for m in w6runs.get(("asyncio", "rho0.90"), [])]
+        if tl9 and py9:
+            pairs = [a / b for a, b in zip(tl9, py9)]
+            r = statistics.median(pairs)
+            ok = r <= 0.2
+            targets.append(("W6 p99 wait at ρ = 0.9, Taskloop ÷ asyncio (same repetition)", "≤ 0.2",
+                            f"{fmt(r)} ({fmt(statistics.median(tl9))} vs {fmt(statistics.median(py9))} ms; pairs "
+                            + " ".join(fmt(x) for x in pairs) + ")", ok, "" if ok else f"{r / 0.2:.1f}× the target"))
+        if worst_util or worst_lag:
+            targets.append(("W6 utilization meter vs truth (worst level)", "within 5 %", f"{worst_util:.1%}",
+                            worst_util <= 0.05, "" if worst_util <= 0.05 else f"{worst_util / 0.05:.1f}× the tolerance"))
+            targets.append(("W6 lag meter (mean, p99) vs truth (worst level)", "within 5 %", f"{worst_lag:.1%}",
+                            worst_lag <= 0.05, "" if worst_lag <= 0.05 else f"{worst_lag / 0.05:.1f}× the tolerance"))
+
+    t.p(f"Targets ({TARGETS_NOTE}):")
+    t.p()
+    t.head("Target", "wanted", "measured (median)", "verdict")
+    for label, want, got, ok, miss in targets:
+        t.row(label, want, got, verdict(ok, miss))
+    return "\n".join(t.lines)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reps", type=int, default=3, help="repetitions of every run (default 3); medians are reported")
+    ap.add_argument("--only", help="comma-separated subset of: w1 w2 w3 overhead w4 w5 w6 group")
+    ap.add_argument("--timeout", type=int, default=300, help="seconds one run may take before the comparison fails")
+    ap.add_argument("--quiet-wait", type=float, default=0, metavar="S",
+                    help="before each run, wait up to S seconds for the rest of the machine to use under 0.25 cores "
+                         "(default 0: don't wait; on a shared machine this trades wall time for less noise)")
+    a = ap.parse_args()
+    only = set(a.only.split(",")) if a.only else None
+
+    os.makedirs(OUT, exist_ok=True)
+    for d in CLASSES:
+        if not os.path.isdir(d):
+            raise SystemExit(f"{os.path.normpath(d)} is missing: run src/benchmarks/compare/compare.sh (it compiles first)")
+    java = find_java()
+    schedule_file = os.path.join(OUT, "w6-schedule.txt")
+    levels = write_schedule(schedule_file)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    log_path = os.path.join(OUT, f"compare-{stamp}.jsonl")
+    started = time.monotonic()
+    cpu0 = cpu_counters()
+    env = {"machine": machine(),
+           "java": subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0].strip()
+           + f" ({java})",
+           "python": f"Python {platform.python_version()} ({sys.executable})"}
+    sys.stderr.write(f"# {env['machine']}\n# {env['java']}\n# {env['python']}\n# raw results: {log_path}\n")
+    results, w6runs = {}, {}
+    with open(log_path, "w") as log:
+        logs = os.path.join(OUT, f"logs-{stamp}")
+        os.makedirs(logs, exist_ok=True)
+        r = Runner(java, log, a.timeout, logs)
+        r.quiet_wait = a.quiet_wait
+        steps = plan(only, schedule_file)
+        for rep in range(a.reps):
+            sys.stderr.write(f"# repetition {rep + 1}/{a.reps}, load {os.getloadavg()[0]:.2f}\n")
+            for group, runs in steps:
+                shift = rep % len(runs)
+                for runtime, workload, extra in runs[shift:] + runs[:shift]:
+                    name = f"r{rep + 1}-{group}-{workload}-{runtime}"
+                    lines, took = r.run(runtime, workload, extra, name)
+                    if runtime == "taskloop-both":
+                        key = OVERHEAD_KEYS[workload]
+                        on = statistics.median(x[key] for x in lines if x["measure"])
+                        off = statistics.median(x[key] for x in lines if not x["measure"])
+                        results.setdefault(("overhead", workload), []).append({"on": on, "off": off, "ratio": on / off - 1})
+                        sys.stderr.write(f"  {runtime:12s} {workload:10s} {took:6.1f}s  on {fmt(on)}, off {fmt(off)}: "
+                                         f"{on / off - 1:+.1%}, other_cores {fmt(lines[0]['other_cores'])}\n")
+                        continue
+                    for d in lines:
+                        if workload == "w6":
+                            m = w6_metrics(d, levels[d["level"]][2])
+                            w6runs.setdefault((runtime, d["level"]), []).append(m)
+                            brief = f"{d['level']} achieved {m['achieved']:.3f} wait p99 {m['wait_p99_ms']:.2f} ms"
+                        else:
+                            m = dict(d)
+                            if workload == "w4":
+                                m.update(w4_metrics(d))
+                            results.setdefault((runtime, workload), []).append(m)
+                            brief = ", ".join(f"{k} {fmt(v)}" for k, v in m.items()
+                                              if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                              and k not in ("iteration", "tasks", "yields", "round_trips", "gathers",
+                                                            "children", "other_yields", "wall_ns", "all_asleep_ns"))
+                        sys.stderr.write(f"  {runtime:12s} {workload:10s} {took:6.1f}s  {brief}\n")
+    cpu1 = cpu_counters()
+    delta = [b - c for b, c in zip(cpu1, cpu0)]
+    steal = delta[7] / sum(delta) if len(delta) > 7 and sum(delta) else 0.0
+    loads = r.loads
+    env["load"] = f"median {statistics.median(loads):.2f}, min {min(loads):.2f}, max {max(loads):.2f}" if loads else "?"
+    env["steal"] = f"{steal:.1%}"
+    fs = r.foreign
+    env["foreign"] = (f"median {statistics.median(fs):.2f} cores (max {max(fs):.2f}; {sum(1 for f in fs if f > 0.25)} of "
+                      f"{len(fs)} runs over 0.25)") if fs else "?"
+    if a.quiet_wait > 0:
+        env["foreign"] += f"; --quiet-wait {a.quiet_wait:g}: {r.waited:.0f} s spent waiting for quiet"
+    table = render(results, w6runs, a.reps, env)
+    wall = time.monotonic() - started
+    table += f"\n\nWall time of the whole comparison: {wall / 60:.1f} min ({a.reps} repetitions). Raw results: {os.path.relpath(log_path, ROOT)}\n"
+    with open(os.path.join(OUT, "compare.md"), "w") as f:
+        f.write(table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
