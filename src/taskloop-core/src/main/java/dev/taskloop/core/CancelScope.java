@@ -72,8 +72,13 @@ public interface CancelScope {
         cancel("cancel scope cancelled");
     }
 
-    /** {@link #cancel()} with the reason that {@link CancelledException} will carry. */
-    void cancel(String reason);
+    /** {@link #cancel()} with the reason that {@link CancelledException} will carry (an {@linkplain CancelReason#application application} reason). */
+    default void cancel(String reason) {
+        cancel(CancelReason.application(reason));
+    }
+
+    /** {@link #cancel()} with a reason and its origin; the first reason given is kept. */
+    void cancel(CancelReason reason);
 
     /** Whether {@link #cancel()} was called (or the deadline of a {@link Timeout} passed). */
     boolean isCancelled();

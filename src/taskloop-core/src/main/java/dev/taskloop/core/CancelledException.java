@@ -18,6 +18,7 @@ import java.util.concurrent.CancellationException;
 public class CancelledException extends CancellationException {
 
     private final transient CancelScope scope;
+    private final transient CancelReason reason;
 
     /**
      * @param message what was cancelled and why
@@ -25,8 +26,28 @@ public class CancelledException extends CancellationException {
      *     of another task (from {@code join()})
      */
     public CancelledException(String message, CancelScope scope) {
+        this(message, scope, null);
+    }
+
+    /**
+     * @param message what was cancelled and why
+     * @param scope the scope whose cancellation this is, or {@code null} when it reports the end
+     *     of another task (from {@code join()})
+     * @param reason the reason given to the cancellation, or {@code null} if unknown
+     */
+    public CancelledException(String message, CancelScope scope, CancelReason reason) {
         super(message);
         this.scope = scope;
+        this.reason = reason;
+    }
+
+    /**
+     * The reason given to the cancellation (who asked, and what they said): of the cancelled scope,
+     * or, from {@code join()}, of the joined task's cancellation. {@code null} if unknown (an
+     * exception made by application code).
+     */
+    public CancelReason reason() {
+        return reason;
     }
 
     /**

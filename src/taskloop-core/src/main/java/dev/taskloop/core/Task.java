@@ -153,8 +153,16 @@ public interface Task<T> {
         return cancel("cancelled");
     }
 
-    /** {@link #cancel()} with the reason that {@link CancelledException} and snapshots will show. */
-    boolean cancel(String reason);
+    /** {@link #cancel()} with the reason that {@link CancelledException} and snapshots will show (an {@linkplain CancelReason#application application} reason). */
+    default boolean cancel(String reason) {
+        return cancel(CancelReason.application(reason));
+    }
+
+    /**
+     * {@link #cancel()} with a reason and its origin, which {@link CancelledException#reason()} and
+     * snapshots carry. A task cancelled several times keeps the first reason.
+     */
+    boolean cancel(CancelReason reason);
 
     /**
      * Registers a callback run on the loop (as by {@link EventLoop#callSoon}) once the task has

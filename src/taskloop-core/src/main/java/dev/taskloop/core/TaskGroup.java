@@ -83,7 +83,12 @@ public interface TaskGroup {
     Task<Void> spawn(String name, AsyncRunnable<?> body);
 
     /** Cancels the body and every child (the group then ends normally, unless a child failed). */
-    void cancel(String reason);
+    default void cancel(String reason) {
+        cancel(CancelReason.application(reason));
+    }
+
+    /** {@link #cancel(String)} with a reason and its origin. */
+    void cancel(CancelReason reason);
 
     /** The children that have not ended yet. */
     Collection<Task<?>> tasks();

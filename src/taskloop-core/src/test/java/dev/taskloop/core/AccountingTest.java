@@ -95,7 +95,7 @@ class AccountingTest {
         test.runCurrent();
         TaskSnapshot done = sleeper.snapshot();
         assertThat(done.state()).isEqualTo(Task.State.CANCELLED);
-        assertThat(done.cancelReason()).contains("operator");
+        assertThat(done.cancelReason().message()).contains("operator");
         assertThat(done.asleepNanos()).isEqualTo(4_000 * MS);
     }
 

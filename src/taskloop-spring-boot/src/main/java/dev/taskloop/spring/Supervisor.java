@@ -1,6 +1,7 @@
 package dev.taskloop.spring;
 
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -127,13 +128,13 @@ public final class Supervisor {
     // ------------------------------------------------------------------ a singleton
 
     /** The cancellation reason of a singleton whose replica lost its election. */
-    static String lostReason(String election) {
-        return "this replica lost the leadership of election '" + election + "'";
+    static CancelReason lostReason(String election) {
+        return CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of election '" + election + "'");
     }
 
     /** The cancellation reason of a singleton whose replica resigns its election because it stops. */
-    static String resignReason(String election) {
-        return "this replica resigns the leadership of election '" + election + "': the application is stopping";
+    static CancelReason resignReason(String election) {
+        return CancelReason.of(CancelOrigins.LEADERSHIP, "this replica resigns the leadership of election '" + election + "': the application is stopping");
     }
 
     private static void followLeadership(Leadership.Seat seat, List<SupervisedTask> units, String name,
@@ -174,7 +175,7 @@ public final class Supervisor {
     }
 
     /** Cancels a leadership term's supervision and waits until it (and its finally blocks) ended. */
-    private static void stopTerm(Task<?> term, String reason) {
+    private static void stopTerm(Task<?> term, CancelReason reason) {
         term.cancel(reason);
         Async.gatherSettled(List.of(term));
     }
@@ -391,8 +392,8 @@ public final class Supervisor {
                 for (int j : restart) {
                     children.get(j).status(SupervisedTask.Status.BACKING_OFF);
                     if (running[j] != null) {
-                        running[j].cancel("supervised group '" + group.name() + "' restarts it with task '" + st.name()
-                                + "' (" + group.strategy() + ")");
+                        running[j].cancel(CancelReason.of(CancelOrigins.SUPERVISOR, "supervised group '" + group.name()
+                                + "' restarts it with task '" + st.name() + "' (" + group.strategy() + ")"));
                         toStop.add(running[j]);
                         running[j] = null;
                     }
@@ -434,7 +435,7 @@ public final class Supervisor {
         List<Task<?>> live = new ArrayList<>();
         for (int j = 0; j < running.length; j++) {
             if (running[j] != null) {
-                running[j].cancel("its supervised group stopped");
+                running[j].cancel(CancelReason.of(CancelOrigins.SUPERVISOR, "its supervised group stopped"));
                 live.add(running[j]);
                 children.get(j).status(SupervisedTask.Status.STOPPED);
                 running[j] = null;

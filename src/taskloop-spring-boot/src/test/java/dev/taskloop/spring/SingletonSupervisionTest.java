@@ -3,6 +3,7 @@ package dev.taskloop.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.actuate.EndCause;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.TestLoop;
@@ -77,8 +78,9 @@ class SingletonSupervisionTest {
 
         assertThat(events).containsExactly("report started (attempt 1)", "report finally");
         assertThat(firstTerm.state()).isEqualTo(Task.State.CANCELLED);
-        assertThat(firstTerm.snapshot().cancelReason()).isEqualTo("this replica lost the leadership of election 'report'");
-        assertThat(EndCause.of(firstTerm.snapshot())).isEqualTo(EndCause.LEADERSHIP);
+        assertThat(firstTerm.snapshot().cancelReason())
+                .isEqualTo(CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of election 'report'"));
+        assertThat(EndCause.of(firstTerm.snapshot())).isEqualTo("leadership");
         assertThat(st.status()).isEqualTo(SupervisedTask.Status.STANDBY);
         assertThat(st.restarts()).as("a lost term is no restart").isZero();
 
@@ -179,9 +181,9 @@ class SingletonSupervisionTest {
         assertThat(events).containsExactly("report started (attempt 1)", "report finally");
         assertThat(election.calls).containsExactly("start report", "stop report");
         assertThat(st.status()).isEqualTo(SupervisedTask.Status.STOPPED);
-        assertThat(st.task().snapshot().cancelReason())
-                .isEqualTo("this replica resigns the leadership of election 'report': the application is stopping");
-        assertThat(EndCause.of(st.task().snapshot())).isEqualTo(EndCause.LEADERSHIP);
+        assertThat(st.task().snapshot().cancelReason()).isEqualTo(CancelReason.of(CancelOrigins.LEADERSHIP,
+                "this replica resigns the leadership of election 'report': the application is stopping"));
+        assertThat(EndCause.of(st.task().snapshot())).isEqualTo("leadership");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.taskloop.core.internal;
 
 import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.AsyncRunnable;
+import dev.taskloop.core.CancelOrigin;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.TaskGroup;
@@ -72,10 +74,12 @@ public final class Group implements TaskGroup {
             me.consumed(c); // our own abort reached the body: the failures will be raised instead
         } else if (bodyError instanceof CancellationException c) {
             propagate = c;
-            abort("the body of task group '" + name + "' was cancelled");
+            // Cancelled by something else than the group (it rethrew a joined task's cancellation, say): its origin, if it has one.
+            CancelOrigin origin = c instanceof CancelledException ce && ce.reason() != null ? ce.reason().origin() : CancelOrigin.APPLICATION;
+            abort(CancelReason.of(origin, "the body of task group '" + name + "' was cancelled"));
         } else if (bodyError != null) {
             errors.add(bodyError);
-            abort("the body of task group '" + name + "' failed: " + bodyError);
+            abort(CancelReason.of(CancelOrigin.SIBLING_FAILURE, "the body of task group '" + name + "' failed: " + bodyError));
         }
         me.waitUntil(new TaskImpl.WaitSite("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
         scope.exit(me, false);
@@ -90,7 +94,7 @@ public final class Group implements TaskGroup {
         return value;
     }
 
-    private void abort(String reason) {
+    private void abort(CancelReason reason) {
         aborting = true;
         scope.cancelNow(reason);
     }
@@ -102,7 +106,7 @@ public final class Group implements TaskGroup {
             Throwable f = child.failure();
             errors.add(f);
             if (!aborting) {
-                abort("task '" + child.name() + "' failed: " + f);
+                abort(CancelReason.of(CancelOrigin.SIBLING_FAILURE, "task '" + child.name() + "' failed: " + f));
             }
         }
         if (children.isEmpty()) {
@@ -127,7 +131,7 @@ public final class Group implements TaskGroup {
                     + "', the loop that runs task group '" + this.name + "'");
         }
         if (!loop.admit(name)) {
-            return TaskImpl.shed(loop, name, "shed by admission control of event loop '" + loop.name + "': " + loop.admissionReason());
+            return TaskImpl.shed(loop, name, loop.shedReason());
         }
         TaskImpl<T> t = new TaskImpl<>(loop, name, body, this);
         children.add(t);
@@ -145,7 +149,7 @@ public final class Group implements TaskGroup {
     }
 
     @Override
-    public void cancel(String reason) {
+    public void cancel(CancelReason reason) {
         scope.cancel(reason);
     }
 

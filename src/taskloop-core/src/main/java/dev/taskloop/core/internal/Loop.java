@@ -3,6 +3,8 @@ package dev.taskloop.core.internal;
 import dev.taskloop.core.Admission;
 import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.AsyncRunnable;
+import dev.taskloop.core.CancelOrigin;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Handle;
 import dev.taskloop.core.Task;
@@ -160,7 +162,7 @@ public final class Loop implements EventLoop {
                     + "or spawn into a TaskGroup of a running task");
         }
         if (!admit(name)) {
-            return TaskImpl.shed(this, name, "shed by admission control of event loop '" + this.name + "': " + admission.reason());
+            return TaskImpl.shed(this, name, shedReason());
         }
         if (state != OPEN) {
             admission.released();
@@ -177,9 +179,9 @@ public final class Loop implements EventLoop {
         return admission.admit(taskName);
     }
 
-    /** Why admission control would not admit a task now. */
-    String admissionReason() {
-        return admission.reason();
+    /** The cancellation of a task that admission control sheds now. */
+    CancelReason shedReason() {
+        return CancelReason.of(CancelOrigin.ADMISSION, "shed by admission control of event loop '" + name + "': " + admission.reason());
     }
 
     @Override
@@ -292,9 +294,10 @@ public final class Loop implements EventLoop {
             return stragglers;
         }
         try {
+            CancelReason reason = CancelReason.of(CancelOrigin.SHUTDOWN, "event loop '" + name + "' is shutting down");
             enqueueCallback(new CallbackHandle(() -> {
                 for (TaskImpl<?> t : tasks.values()) {
-                    t.cancelNow("event loop '" + name + "' is shutting down");
+                    t.cancelNow(reason);
                 }
             }, true, Long.MIN_VALUE));
             if (!awaitAllEnded(timeoutNanos)) {

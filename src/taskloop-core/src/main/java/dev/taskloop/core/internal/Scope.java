@@ -1,6 +1,7 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.CancelledException;
 import java.lang.invoke.MethodHandles;
@@ -23,7 +24,7 @@ public class Scope implements CancelScope {
 
     static {
         try {
-            REASON = MethodHandles.lookup().findVarHandle(Scope.class, "reason", String.class);
+            REASON = MethodHandles.lookup().findVarHandle(Scope.class, "reason", CancelReason.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -38,7 +39,7 @@ public class Scope implements CancelScope {
     private Scope firstChild;
     private Scope nextSibling;
     private Scope prevSibling;
-    private volatile String reason;
+    private volatile CancelReason reason;
     int state = NEW;
     private volatile boolean cancelledCaught;
 
@@ -143,7 +144,7 @@ public class Scope implements CancelScope {
     }
 
     @Override
-    public void cancel(String reason) {
+    public void cancel(CancelReason reason) {
         Objects.requireNonNull(reason, "reason");
         if (!REASON.compareAndSet(this, null, reason)) {
             return;
@@ -160,7 +161,7 @@ public class Scope implements CancelScope {
     }
 
     /** Cancels from the loop's baton holder. */
-    void cancelNow(String reason) {
+    void cancelNow(CancelReason reason) {
         if (REASON.compareAndSet(this, null, reason) && state == ENTERED) {
             wakeAffected(this, true);
         }
@@ -189,12 +190,12 @@ public class Scope implements CancelScope {
     CancelledException deliver(TaskImpl<?> t) {
         CancelledException e = new CancelledException(
                 (kind == null && task == t ? kind() + " was cancelled: " : "task '" + t.name() + "' cancelled by " + kind() + ": ")
-                        + reason, this);
+                        + reason.message(), this, reason);
         t.delivered(e);
         return e;
     }
 
-    String reason() {
+    CancelReason reason() {
         return reason;
     }
 
@@ -239,6 +240,6 @@ public class Scope implements CancelScope {
 
     @Override
     public String toString() {
-        return kind() + (reason != null ? " (cancelled: " + reason + ")" : "");
+        return kind() + (reason != null ? " (cancelled: " + reason.message() + ")" : "");
     }
 }

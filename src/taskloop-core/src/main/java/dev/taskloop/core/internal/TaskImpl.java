@@ -1,6 +1,8 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.CancelOrigin;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -72,7 +74,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     private volatile State state = State.READY;
     private T result;
     private Throwable failure;
-    private volatile String endReason;
+    private volatile CancelReason endReason;
     final long spawnedAt;
     private volatile long endedAt = -1;
 
@@ -112,9 +114,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** A task that admission control dropped: already {@code CANCELLED}, never registered, never run. */
-    static <T> TaskImpl<T> shed(Loop loop, String name, String reason) {
+    static <T> TaskImpl<T> shed(Loop loop, String name, CancelReason reason) {
         TaskImpl<T> t = new TaskImpl<>(loop, name, () -> null, null);
-        CancelledException c = new CancelledException(reason, null);
+        CancelledException c = new CancelledException(reason.message(), null, reason);
         t.failure = c;
         t.endReason = reason;
         t.endedAt = t.spawnedAt;
@@ -195,9 +197,11 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             s = State.COMPLETED;
         } else if (error instanceof CancellationException) {
             failure = error;
-            // The reason given to cancel(), as while the cancellation was pending; the message for other cancellations.
-            endReason = error instanceof CancelledException ce && ce.scope() instanceof Scope sc && sc.reason() != null
-                    ? sc.reason() : error.getMessage();
+            // The reason given to cancel(), as while the cancellation was pending; the one a rethrown cancellation
+            // carries (a joined task's); the application's for others (a CancellationException of its own).
+            endReason = error instanceof CancelledException ce && ce.scope() instanceof Scope sc && sc.reason() != null ? sc.reason()
+                    : error instanceof CancelledException ce && ce.reason() != null ? ce.reason()
+                    : CancelReason.application(String.valueOf(error.getMessage()));
             s = State.CANCELLED;
         } else {
             failure = error;
@@ -552,7 +556,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
         if (propagateCancel && !target.isDone()) {
             // asyncio: cancelling the awaiter cancels the awaited task, and the awaiter waits for it to end.
-            target.cancel("the task joining it ('" + name() + "') was cancelled");
+            target.cancel(CancelReason.of(CancelOrigin.JOINER_CANCELLED, "the task joining it ('" + name() + "') was cancelled"));
             Signal s = new Signal(this);
             Consumer<TaskImpl<?>> l2 = d -> s.fire();
             target.addCompletionListener(l2);
@@ -609,7 +613,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             }
             case CANCELLED -> {
                 markObserved();
-                throw new CancelledException("task '" + name() + "' (id " + id + ") was cancelled: " + endReason, null);
+                throw new CancelledException("task '" + name() + "' (id " + id + ") was cancelled: " + endReason.message(), null, endReason);
             }
             default -> throw new IllegalStateException("task '" + name() + "' (id " + id + ") has not ended yet (state "
                     + state + "); join() it to wait for its result");
@@ -673,7 +677,8 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     @Override
-    public boolean cancel(String reason) {
+    public boolean cancel(CancelReason reason) {
+        java.util.Objects.requireNonNull(reason, "reason");
         if (isDone()) {
             return false;
         }
@@ -682,7 +687,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** Cancels from the loop's baton holder. */
-    void cancelNow(String reason) {
+    void cancelNow(CancelReason reason) {
         root.cancelNow(reason);
     }
 
@@ -765,7 +770,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
                 }
             }
         }
-        String reason = endReason;
+        CancelReason reason = endReason;
         boolean cancelRequested = s == State.CANCELLED;
         if (!s.isDone()) {
             Scope r = Scope.responsible(root);
@@ -872,7 +877,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            task.cancel("its CompletableFuture view was cancelled");
+            task.cancel(CancelReason.application("its CompletableFuture view was cancelled"));
             return super.cancel(mayInterruptIfRunning);
         }
 

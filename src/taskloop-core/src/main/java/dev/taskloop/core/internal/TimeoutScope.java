@@ -1,5 +1,7 @@
 package dev.taskloop.core.internal;
 
+import dev.taskloop.core.CancelOrigin;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Timeout;
 import dev.taskloop.core.TimeoutExpiredException;
@@ -8,6 +10,8 @@ import java.util.OptionalLong;
 
 /** {@link Timeout}: a scope with a deadline timer whose own expiry becomes {@link TimeoutExpiredException}. */
 public final class TimeoutScope extends Scope implements Timeout {
+
+    private static final CancelReason DEADLINE_PASSED = CancelReason.of(CancelOrigin.TIMEOUT, "the deadline passed");
 
     /** A delay until entered (if {@code !absolute}), then the deadline. */
     private long value;
@@ -51,7 +55,7 @@ public final class TimeoutScope extends Scope implements Timeout {
 
     private void expire() {
         expired = true;
-        cancelNow("the deadline passed");
+        cancelNow(DEADLINE_PASSED);
     }
 
     @Override

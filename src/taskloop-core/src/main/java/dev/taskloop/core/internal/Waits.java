@@ -1,5 +1,7 @@
 package dev.taskloop.core.internal;
 
+import dev.taskloop.core.CancelOrigin;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -74,7 +76,7 @@ public final class Waits {
         /** The owner was cancelled: cancel every task, wait (not cancellably) until all have ended, throw. */
         RuntimeException cancelAllAndThrow(TaskImpl<?> owner, String kind) {
             for (TaskImpl<?> t : tasks) {
-                t.cancel(kind + " in task '" + owner.name() + "' was cancelled");
+                t.cancel(CancelReason.of(CancelOrigin.JOINER_CANCELLED, kind + " in task '" + owner.name() + "' was cancelled"));
             }
             owner.waitUntil(what(kind, owner), false, () -> remaining.get() == 0, signal);
             return owner.cancellation();

@@ -1,5 +1,6 @@
 package dev.taskloop.core.spi;
 
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
 
 /**
@@ -19,13 +20,13 @@ import dev.taskloop.core.Task;
  * @param steps how many times it got the baton
  * @param awaiting what it waits on now, or {@code null} unless {@code ASLEEP}
  * @param cancelRequested whether cancellation was requested
- * @param cancelReason the reason given to the cancellation that ended it or is pending, or {@code null}
+ * @param cancelReason the reason (origin and message) of the cancellation that ended it or is pending, or {@code null}
  * @param failure what it threw if {@code FAILED}, else {@code null}
  * @param spawnedAt loop time it was spawned
  * @param endedAt loop time it ended, or {@code -1}
  */
 public record TaskSnapshot(long id, String name, String loop, String group, Task.State state,
                            long awakeNanos, long asleepNanos, long waitingNanos, long steps, Awaiting awaiting,
-                           boolean cancelRequested, String cancelReason, Throwable failure,
+                           boolean cancelRequested, CancelReason cancelReason, Throwable failure,
                            long spawnedAt, long endedAt) {
 }

@@ -1,5 +1,7 @@
 package dev.taskloop.core.stream;
 
+import dev.taskloop.core.CancelOrigin;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.EventLoop;
@@ -222,7 +224,7 @@ final class GeneratorStream<T> extends AbstractStream<T> {
         }
         try {
             if (t != null && !t.isDone()) {
-                t.cancel("stream '" + name + "' was closed by its consumer");
+                t.cancel(CancelReason.of(CancelOrigin.STREAM_CLOSED, "stream '" + name + "' was closed by its consumer"));
                 Task<?> me = Task.current();
                 if (me == null) {
                     try {
@@ -269,7 +271,7 @@ final class GeneratorStream<T> extends AbstractStream<T> {
             guard.unlock();
         }
         if (t != null) {
-            t.cancel("stream '" + name + "' was closed because " + why);
+            t.cancel(CancelReason.of(CancelOrigin.STREAM_CLOSED, "stream '" + name + "' was closed because " + why));
         }
         for (AsyncStream<?> c : children) {
             closeWithoutWaiting(c, why);

@@ -1,6 +1,8 @@
 package dev.taskloop.actuate.endpoint;
 
 import dev.taskloop.actuate.EndCause;
+import dev.taskloop.core.CancelReason;
+import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -178,8 +180,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
             return new CancelDescriptor(CancelOutcome.ALREADY_ENDED, task, target != null ? target.id() : f.ended != null ? f.ended.task().id() : null,
                     state, "task '" + task + "' is not running (" + state + "); there is nothing to cancel");
         }
-        String reason = "cancelled by " + (principal == null ? "an operator" : "operator '" + principal.getName() + "'")
-                + EndCause.OPERATOR_REASON_SUFFIX;
+        CancelReason reason = CancelReason.of(CancelOrigins.OPERATOR, "cancelled by "
+                + (principal == null ? "an operator" : "operator '" + principal.getName() + "'") + " through the Actuator endpoint 'taskloop'");
         if (!target.cancel(reason)) {
             return new CancelDescriptor(CancelOutcome.ALREADY_ENDED, task, target.id(), target.state().name(),
                     "the task ended before it could be cancelled");
@@ -579,15 +581,17 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param awaiting what it waits on now, or {@code null}
      * @param cancelRequested whether it has been asked to stop
      * @param cancelReason why, or {@code null}
+     * @param cancelOrigin who asked ({@code operator}, {@code timeout}, {@code shutdown}...), or {@code null}
      * @param declared its supervision when it runs a declared task, else {@code null} (ad-hoc task)
      */
     public record TaskDescriptor(long id, String name, String loop, String group, String state, double awakeMs, double asleepMs,
                                  double waitingMs, long steps, double ageMs, AwaitingDescriptor awaiting, boolean cancelRequested,
-                                 String cancelReason, SupervisionDescriptor declared) {
+                                 String cancelReason, String cancelOrigin, SupervisionDescriptor declared) {
         static TaskDescriptor of(TaskSnapshot s, long now, SupervisedTask st) {
             return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), ms(s.awakeNanos()), ms(s.asleepNanos()),
                     ms(s.waitingNanos()), s.steps(), ms(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
-                    s.cancelRequested(), s.cancelReason(), SupervisionDescriptor.of(st));
+                    s.cancelRequested(), s.cancelReason() == null ? null : s.cancelReason().message(),
+                    s.cancelReason() == null ? null : s.cancelReason().origin().label(), SupervisionDescriptor.of(st));
         }
     }
 
@@ -599,9 +603,10 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param loop its loop
      * @param group its {@code TaskGroup}, or {@code null}
      * @param outcome {@code COMPLETED}, {@code FAILED} or {@code CANCELLED}
-     * @param cause why: {@code completed}, {@code failed}, or for a cancellation who cancelled it:
-     *     {@code operator}, {@code timeout}, {@code sibling-failure}, {@code shutdown}, {@code supervisor},
-     *     {@code joiner-cancelled}, {@code application}
+     * @param cause why: {@code completed}, {@code failed}, or for a cancellation the label of its
+     *     {@linkplain dev.taskloop.core.CancelOrigin origin}, who cancelled it: {@code operator}, {@code timeout},
+     *     {@code sibling-failure}, {@code shutdown}, {@code supervisor}, {@code leadership}, {@code joiner-cancelled},
+     *     {@code stream-closed}, {@code admission}, {@code application}, or an application's own
      * @param reason the cancellation's reason, or {@code null}
      * @param failure what it threw, or {@code null}
      * @param endedAt when it ended (wall clock), or {@code null} if unknown
@@ -618,9 +623,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         }
 
         static EndedDescriptor of(TaskSnapshot s, Instant endedAt) {
-            EndCause cause = EndCause.of(s);
-            return new EndedDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), cause == null ? null : cause.label(),
-                    s.state() == Task.State.CANCELLED ? s.cancelReason() : null,
+            return new EndedDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), EndCause.of(s),
+                    s.state() == Task.State.CANCELLED && s.cancelReason() != null ? s.cancelReason().message() : null,
                     s.state() == Task.State.FAILED ? FailureDescriptor.of(s.failure()) : null, endedAt, ms(s.awakeNanos()),
                     ms(s.asleepNanos()), ms(s.waitingNanos()), s.endedAt() < 0 ? 0 : ms(s.endedAt() - s.spawnedAt()));
         }

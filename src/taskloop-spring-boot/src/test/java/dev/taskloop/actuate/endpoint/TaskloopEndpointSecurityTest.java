@@ -3,8 +3,10 @@ package dev.taskloop.actuate.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
+import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.SupervisedTask;
 import dev.taskloop.spring.annotation.BackgroundTask;
@@ -133,7 +135,8 @@ class TaskloopEndpointSecurityTest {
 
         assertThat(send("DELETE", "/actuator/taskloop/victim", "alice", "alice-secret").statusCode()).as("cancel, operator").isEqualTo(204);
         assertThat(attempt.toCompletableFuture()).failsWithin(Duration.ofSeconds(10));
-        assertThat(attempt.snapshot().cancelReason()).isEqualTo("cancelled by operator 'alice' through the Actuator endpoint 'taskloop'");
+        assertThat(attempt.snapshot().cancelReason())
+                .isEqualTo(CancelReason.of(CancelOrigins.OPERATOR, "cancelled by operator 'alice' through the Actuator endpoint 'taskloop'"));
         HttpResponse<String> again = send("DELETE", "/actuator/taskloop/victim", "alice", "alice-secret");
         assertThat(again.statusCode()).as("cancel again, operator: %s", again.body()).isEqualTo(409);
 

@@ -9,6 +9,7 @@ import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDescriptor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDetailDescriptor;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -16,6 +17,7 @@ import dev.taskloop.core.spi.Awaiting;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.SupervisedTask;
 import dev.taskloop.spring.annotation.BackgroundTask;
@@ -262,8 +264,8 @@ class TaskloopEndpointTest {
             Task<?> t = loop.spawn("victim", () -> Async.sleep(Duration.ofDays(1)));
             assertThat(endpoint(context).cancel(Long.toString(t.id()), SecurityContext.NONE).outcome()).isEqualTo(CancelOutcome.CANCELLED);
             assertThat(t.toCompletableFuture()).failsWithin(Duration.ofSeconds(10));
-            assertThat(t.snapshot().cancelReason()).isEqualTo(
-                    "cancelled by an operator through the Actuator endpoint 'taskloop'");
+            assertThat(t.snapshot().cancelReason()).isEqualTo(CancelReason.of(CancelOrigins.OPERATOR,
+                    "cancelled by an operator through the Actuator endpoint 'taskloop'"));
             assertThat(endpoint(context).cancel("ghost", ALICE).outcome()).isEqualTo(CancelOutcome.UNKNOWN);
         });
     }

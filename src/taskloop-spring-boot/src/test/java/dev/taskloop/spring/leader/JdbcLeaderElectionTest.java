@@ -3,6 +3,8 @@ package dev.taskloop.spring.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskloop.core.CancelReason;
+import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.SupervisedTask;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -139,7 +141,8 @@ class JdbcLeaderElectionTest {
         assertThat(timeline.story()).containsExactly("replica-a started", "replica-a finally", "replica-b started");
         assertThat(timeline.maxRunning()).isEqualTo(1);
         assertThat(a.report().status()).isEqualTo(SupervisedTask.Status.STANDBY);
-        assertThat(a.report().task().snapshot().cancelReason()).isEqualTo("this replica lost the leadership of election 'report'");
+        assertThat(a.report().task().snapshot().cancelReason())
+                .isEqualTo(CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of election 'report'"));
     }
 
     @Test
