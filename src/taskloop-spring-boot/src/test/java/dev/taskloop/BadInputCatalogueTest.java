@@ -118,6 +118,7 @@ class BadInputCatalogueTest {
         rows.add(property("taskloop.shutdown.drain-timeout", "1h", "must be shorter than spring.lifecycle.timeout-per-shutdown-phase")
                 .shows("PT1H"));
         rows.add(property("taskloop.shutdown.exit-zero-on-sigterm", "yes-please", "true or false"));
+        rows.add(property("taskloop.keep-alive", "forever", "true or false"));
         rows.add(property("taskloop.health.stuck-threshold", "0s", "must be a positive duration").shows("PT0S"));
         rows.add(property("taskloop.health.stuck-threshold", "5 parsecs", "a duration such as 250ms, 5s, 2m or PT1M"));
         rows.add(property("taskloop.health.lag-threshold", "-5ms", "must be a positive duration").shows("PT-0.005S"));

@@ -9,6 +9,7 @@ import dev.taskloop.spring.SigtermExit;
 import dev.taskloop.spring.Supervisor;
 import dev.taskloop.spring.TaskloopLifecycle;
 import dev.taskloop.spring.leader.Leadership;
+import dev.taskloop.spring.support.KeepAlive;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,12 @@ class DeclaredTasksConfiguration {
     @Bean
     SmartLifecycle taskloopDrainLifecycle(TaskloopLifecycle taskloopLifecycle) {
         return taskloopLifecycle.drainLifecycle();
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "taskloop.keep-alive", matchIfMissing = true)
+    static KeepAlive taskloopKeepAlive(DeclaredTasks taskloopDeclaredTasks) {
+        return new KeepAlive(() -> !taskloopDeclaredTasks.tasks().isEmpty() || !taskloopDeclaredTasks.groups().isEmpty());
     }
 
     @Bean

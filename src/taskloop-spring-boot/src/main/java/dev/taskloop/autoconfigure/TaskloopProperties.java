@@ -40,6 +40,12 @@ public class TaskloopProperties implements Validator {
     /** Whether the loops account awake, asleep and waiting time, lag and utilization. */
     private boolean measure = true;
 
+    /**
+     * Whether a non-daemon thread keeps the JVM alive while the application's declared tasks run (their
+     * virtual threads do not), so that a worker without a web server runs until it is stopped.
+     */
+    private boolean keepAlive = true;
+
     private final Shutdown shutdown = new Shutdown();
 
     private final Health health = new Health();
@@ -48,6 +54,14 @@ public class TaskloopProperties implements Validator {
 
     private final Leader leader = new Leader();
     private final Admission admission = new Admission();
+
+    public boolean isKeepAlive() {
+        return keepAlive;
+    }
+
+    public void setKeepAlive(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+    }
 
     public boolean isEnabled() {
         return enabled;

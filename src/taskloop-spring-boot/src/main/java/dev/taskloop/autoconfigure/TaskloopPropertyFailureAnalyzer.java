@@ -28,7 +28,7 @@ class TaskloopPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
 
     /** Properties that Taskloop's conditions read, where a conversion failure does not name its property. */
     private static final List<String> CONDITION_PROPERTIES = List.of("taskloop.enabled", "management.endpoint.taskloop.access",
-            "management.health.taskloop.enabled", "taskloop.shutdown.exit-zero-on-sigterm");
+            "management.health.taskloop.enabled", "taskloop.shutdown.exit-zero-on-sigterm", "taskloop.keep-alive");
 
     private final Environment environment;
 

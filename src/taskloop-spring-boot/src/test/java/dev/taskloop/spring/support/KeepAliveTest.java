@@ -1,0 +1,59 @@
+package dev.taskloop.spring.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
+import dev.taskloop.core.Async;
+import dev.taskloop.spring.annotation.BackgroundTask;
+import java.time.Duration;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** While declared tasks run, one non-daemon thread keeps the JVM alive; it goes with the context, and never exists without declared tasks. */
+class KeepAliveTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class));
+
+    static class Worker {
+        @BackgroundTask(name = "worker")
+        void work() {
+            Async.sleep(Duration.ofDays(1));
+        }
+    }
+
+    private static Optional<Thread> keepAliveThread() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("taskloop-keep-alive") && t.isAlive()).findFirst();
+    }
+
+    @Test
+    void anApplicationWithADeclaredTaskHoldsOneNonDaemonThreadUntilItsContextCloses() {
+        runner.withBean(Worker.class).run(context -> {
+            assertThat(context).hasSingleBean(KeepAlive.class);
+            assertThat(context.getBean(KeepAlive.class).isRunning()).isTrue();
+            assertThat(keepAliveThread()).get().satisfies(t -> assertThat(t.isDaemon()).as("daemon").isFalse());
+            assertThat(context.getBean(KeepAlive.class).isPauseable()).isFalse();
+        });
+        Awaitility.await("the keep-alive thread ends with the context").atMost(Duration.ofSeconds(10))
+                .until(() -> keepAliveThread().isEmpty());
+    }
+
+    @Test
+    void anApplicationWithoutDeclaredTasksHoldsNothing() {
+        runner.run(context -> {
+            assertThat(context.getBean(KeepAlive.class).isRunning()).isFalse();
+            assertThat(keepAliveThread()).isEmpty();
+        });
+    }
+
+    @Test
+    void keepAliveCanBeSwitchedOff() {
+        runner.withBean(Worker.class).withPropertyValues("taskloop.keep-alive=false").run(context -> {
+            assertThat(context).doesNotHaveBean(KeepAlive.class);
+            assertThat(keepAliveThread()).isEmpty();
+        });
+    }
+}
