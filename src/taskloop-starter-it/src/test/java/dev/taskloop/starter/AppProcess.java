@@ -48,7 +48,11 @@ final class AppProcess implements AutoCloseable {
     /** Waits (bounded) until a line containing {@code text} has been printed; fails with the log otherwise. */
     void awaitLine(String text, Duration timeout) {
         Awaitility.await("a line containing '" + text + "'").atMost(timeout).pollInterval(Duration.ofMillis(50))
-                .failFast("the application exited with " + (process.isAlive() ? "" : process.exitValue()) + ":\n" + log(), () -> !process.isAlive())
+                .failFast(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("the application exited with " + process.exitValue() + " before printing '" + text + "':\n" + log());
+                    }
+                })
                 .until(() -> output.stream().anyMatch(l -> l.contains(text)));
     }
 
