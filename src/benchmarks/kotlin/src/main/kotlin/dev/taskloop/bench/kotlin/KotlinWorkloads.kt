@@ -88,7 +88,7 @@ private fun heapAfterGc(): Long {
 
 // ---------------------------------------------------------------- W1 .. W5
 
-private fun spawnJoin(n: Int): Map<String, Any?> = runBlocking {
+internal fun spawnJoin(n: Int): Map<String, Any?> = runBlocking {
     var ran = 0
     val t0 = now()
     val children = ArrayList<Job>(n)
@@ -99,7 +99,7 @@ private fun spawnJoin(n: Int): Map<String, Any?> = runBlocking {
     mapOf("ns_per_task" to ns.toDouble() / n, "tasks" to n)
 }
 
-private fun pingPong(n: Int): Map<String, Any?> = runBlocking {
+internal fun pingPong(n: Int): Map<String, Any?> = runBlocking {
     val there = Channel<Int>(1)
     val back = Channel<Int>(1)
     var returned = 0
@@ -122,7 +122,7 @@ private fun pingPong(n: Int): Map<String, Any?> = runBlocking {
     mapOf("ns_per_round_trip" to ns.toDouble() / n, "round_trips" to n)
 }
 
-private fun yieldAlone(n: Int): Map<String, Any?> = runBlocking {
+internal fun yieldAlone(n: Int): Map<String, Any?> = runBlocking {
     var yields = 0
     val t0 = now()
     repeat(n) {
@@ -134,7 +134,7 @@ private fun yieldAlone(n: Int): Map<String, Any?> = runBlocking {
     mapOf("ns_per_yield" to ns.toDouble() / n, "yields" to n)
 }
 
-private fun yieldCrowded(n: Int, others: Int): Map<String, Any?> = runBlocking {
+internal fun yieldCrowded(n: Int, others: Int): Map<String, Any?> = runBlocking {
     var yields = 0
     var otherYields = 0L
     var done = false
@@ -169,7 +169,7 @@ private fun yieldCrowded(n: Int, others: Int): Map<String, Any?> = runBlocking {
         "yields" to n, "other_yields" to window[1])
 }
 
-private fun sleepers(n: Int, sleepNanos: Long, memory: Boolean): Map<String, Any?> = runBlocking {
+internal fun sleepers(n: Int, sleepNanos: Long, memory: Boolean): Map<String, Any?> = runBlocking {
     val d = sleepNanos.nanoseconds
     val late = LongArray(n)
     var started = 0
@@ -201,7 +201,7 @@ private fun sleepers(n: Int, sleepNanos: Long, memory: Boolean): Map<String, Any
     m
 }
 
-private fun fanOut(gathers: Int, children: Int, sleepNanos: Long): Map<String, Any?> = runBlocking {
+internal fun fanOut(gathers: Int, children: Int, sleepNanos: Long): Map<String, Any?> = runBlocking {
     val d = sleepNanos.nanoseconds
     var done = 0
     val per = LongArray(gathers)
@@ -222,10 +222,10 @@ private fun fanOut(gathers: Int, children: Int, sleepNanos: Long): Map<String, A
 
 // ---------------------------------------------------------------- W6
 
-private class Level(val name: String, val rho: Double, val loops: Int, val arrivals: LongArray)
+internal class Level(val name: String, val rho: Double, val loops: Int, val arrivals: LongArray)
 
 /** The schedule file src/benchmarks/compare/compare.py wrote: `level rho loops arrival_ns`, one job a line. */
-private fun readSchedule(file: Path): Map<String, Level> {
+internal fun readSchedule(file: Path): Map<String, Level> {
     val heads = LinkedHashMap<String, List<String>>()
     val arrivals = LinkedHashMap<String, MutableList<Long>>()
     for (raw in Files.readAllLines(file)) {
@@ -318,7 +318,7 @@ private fun saturation(level: Level, leadNanos: Long): Map<String, Any?> {
 }
 
 /** A W6 run, repeated with a doubled lead (up to 4 times) while the lead was too short. */
-private fun saturationWithLead(level: Level, lead: Long): Map<String, Any?> {
+internal fun saturationWithLead(level: Level, lead: Long): Map<String, Any?> {
     var leadNanos = lead
     for (attempt in 1..4) {
         try {
