@@ -3,7 +3,8 @@
 
 The same program as src/benchmarks/src/main/java/dev/taskloop/bench/compare/Workloads.java: same workloads,
 same counts, same arguments, same result checks, and one JSON line per measured iteration with
-the same fields. src/benchmarks/compare/compare.py runs both, interleaved, and prints the table.
+the same fields, as are the Kotlin (src/benchmarks/kotlin) and Node (node_workloads.mjs) twins.
+src/benchmarks/compare/compare.py runs them all, interleaved, and prints the table.
 
   python3 src/benchmarks/compare/asyncio_workloads.py WORKLOAD [--iterations N] [--warmup-scale F]
                                      [--schedule FILE --levels a,b] [--lead-ms MS]

@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * The Java side of {@code src/benchmarks/compare/compare.py}: runs one workload in this JVM on one runtime and
- * prints one JSON line per measured iteration. {@code src/benchmarks/compare/asyncio_workloads.py} is the same
- * program for Python asyncio; the two take the same arguments and print the same fields.
+ * prints one JSON line per measured iteration. {@code src/benchmarks/compare/asyncio_workloads.py} (Python asyncio),
+ * {@code src/benchmarks/kotlin}'s {@code KotlinWorkloads.kt} (kotlinx.coroutines) and
+ * {@code src/benchmarks/compare/node_workloads.mjs} (Node.js) are the same program on the other runtimes; all take
+ * the same arguments, run the same self-checks and print the same fields.
  *
  * <pre>
  * java -cp src/benchmarks/target/classes:src/taskloop-core/target/classes dev.taskloop.bench.compare.Workloads \
