@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Checks;
 import dev.taskloop.core.internal.TaskImpl;
 import dev.taskloop.core.internal.Waits;
@@ -72,10 +73,7 @@ public final class Async {
 
     /** {@link #offload(AsyncCallable)} for blocking work without a result. */
     public static <E extends Exception> void offload(AsyncRunnable<E> work) throws E {
-        offload(() -> {
-            work.run();
-            return null;
-        });
+        offload(Bodies.callable(work));
     }
 
     /** Spawns a task on the caller's loop; see {@link EventLoop#spawn(String, AsyncCallable)}. */

@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Scope;
 
 /**
@@ -61,10 +62,7 @@ public interface CancelScope {
 
     /** {@link #call} for a body without a result. */
     default <E extends Exception> void run(AsyncRunnable<E> body) throws E {
-        call(() -> {
-            body.run();
-            return null;
-        });
+        call(Bodies.callable(body));
     }
 
     /** Cancels the scope; see the class documentation. Idempotent. */

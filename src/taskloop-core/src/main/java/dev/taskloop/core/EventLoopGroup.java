@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Uninterruptibly;
 import dev.taskloop.core.spi.LoopGroupSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Duration;
@@ -195,19 +196,8 @@ public final class EventLoopGroup implements AutoCloseable {
         for (EventLoop l : loops) {
             ts.add(Thread.ofVirtual().name("close-" + l.name()).start(l::close));
         }
-        boolean interrupted = false;
         for (Thread t : ts) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            Uninterruptibly.await(t::join);
         }
     }
 

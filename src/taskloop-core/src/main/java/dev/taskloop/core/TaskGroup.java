@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Group;
 import java.util.Collection;
 
@@ -66,10 +67,7 @@ public interface TaskGroup {
 
     /** {@link #call} for a body without a result. */
     default void run(AsyncRunnable<?> body) {
-        call(() -> {
-            body.run();
-            return null;
-        });
+        call(Bodies.callable(body));
     }
 
     /**

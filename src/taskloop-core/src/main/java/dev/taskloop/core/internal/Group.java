@@ -142,10 +142,7 @@ public final class Group implements TaskGroup {
     @Override
     public Task<Void> spawn(String name, AsyncRunnable<?> body) {
         Objects.requireNonNull(body, "body");
-        return spawn(name, () -> {
-            body.run();
-            return null;
-        });
+        return spawn(name, Bodies.callable(body));
     }
 
     @Override

@@ -187,10 +187,7 @@ public final class Loop implements EventLoop {
     @Override
     public Task<Void> spawn(String name, AsyncRunnable<?> body) {
         Objects.requireNonNull(body, "body");
-        return spawn(name, () -> {
-            body.run();
-            return null;
-        });
+        return spawn(name, Bodies.callable(body));
     }
 
     @Override
@@ -290,7 +287,7 @@ public final class Loop implements EventLoop {
             admission.wakeAll();
         }
         if (!first) {
-            awaitUninterruptibly(closed);
+            Uninterruptibly.await(closed::await);
             return stragglers;
         }
         try {
@@ -369,21 +366,6 @@ public final class Loop implements EventLoop {
             return true;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -86,18 +86,7 @@ final class GeneratorStream<T> extends AbstractStream<T> {
         } finally {
             guard.unlock();
         }
-        Object v = w.await();
-        if (v == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                if (consumerWaiter == w) {
-                    consumerWaiter = null;
-                }
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        Object v = awaitOrLeave(w);
         if (v == END || v instanceof Failure) {
             guard.lock();
             try {
@@ -188,17 +177,30 @@ final class GeneratorStream<T> extends AbstractStream<T> {
         } finally {
             guard.unlock();
         }
-        if (pw.await() == Waiter.CANCELLED) {
+        awaitOrLeave(pw);
+    }
+
+    /**
+     * Waits on {@code w}, the waiter of one side; if a cancellation ends the wait, the side forgets
+     * {@code w} (unless the other side already took it away) and the cancellation is thrown.
+     */
+    private Object awaitOrLeave(Waiter w) {
+        Object v = w.await();
+        if (v == Waiter.CANCELLED) {
             guard.lock();
             try {
-                if (producerWaiter == pw) {
+                if (consumerWaiter == w) {
+                    consumerWaiter = null;
+                }
+                if (producerWaiter == w) {
                     producerWaiter = null;
                 }
             } finally {
                 guard.unlock();
             }
-            throw pw.cancellation();
+            throw w.cancellation();
         }
+        return v;
     }
 
     // ------------------------------------------------------------------ closing
