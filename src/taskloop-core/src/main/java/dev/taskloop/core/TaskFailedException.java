@@ -1,5 +1,7 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.spi.Describe;
+
 /**
  * Thrown by {@link Task#join()} (and {@link Task#result()}, {@link Async#gather}) when the task
  * ended with an exception; {@link #getCause()} is that exception, unchanged. Wrapping keeps the
@@ -10,7 +12,7 @@ public class TaskFailedException extends RuntimeException {
     private final transient Task<?> task;
 
     public TaskFailedException(Task<?> task, Throwable cause) {
-        super("task '" + task.name() + "' (id " + task.id() + ") failed: " + cause, cause);
+        super(Describe.task(task) + " failed: " + cause, cause);
         this.task = task;
     }
 

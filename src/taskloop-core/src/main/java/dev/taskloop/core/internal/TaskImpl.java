@@ -9,6 +9,7 @@ import dev.taskloop.core.Task;
 import dev.taskloop.core.TaskFailedException;
 import dev.taskloop.core.TimeoutExpiredException;
 import dev.taskloop.core.spi.Awaiting;
+import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -346,7 +347,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private void reportSwallowed(String scopeKind) {
         undelivered = null;
-        Loop.LOG.log(System.Logger.Level.WARNING, () -> "task '" + name() + "' (id " + id + ") caught the cancellation of "
+        Loop.LOG.log(System.Logger.Level.WARNING, () -> Describe.task(this) + " caught the cancellation of "
                 + scopeKind + " and carried on: cancellation is level-triggered, so let CancelledException propagate"
                 + " (use a shielded CancelScope for cleanup that must await)");
         TaskSnapshot s = snapshot();
@@ -509,7 +510,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         }
         require("Task.join()");
         if (me == this) {
-            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever; join it from another task, or have it return its result");
+            throw new IllegalStateException(Describe.task(this) + " cannot join itself: it would wait forever; join it from another task, or have it return its result");
         }
         if (!isDone()) {
             me.awaitTask(this, true, timeoutNanos);
@@ -521,7 +522,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     public <V> V joinShielded(Task<V> task) {
         TaskImpl<V> target = (TaskImpl<V>) task;
         if (target == this) {
-            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever; join it from another task, or have it return its result");
+            throw new IllegalStateException(Describe.task(this) + " cannot join itself: it would wait forever; join it from another task, or have it return its result");
         }
         if (!target.isDone()) {
             awaitTask(target, false, -1);
@@ -613,9 +614,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             }
             case CANCELLED -> {
                 markObserved();
-                throw new CancelledException("task '" + name() + "' (id " + id + ") was cancelled: " + endReason.message(), null, endReason);
+                throw new CancelledException(Describe.task(this) + " was cancelled: " + endReason.message(), null, endReason);
             }
-            default -> throw new IllegalStateException("task '" + name() + "' (id " + id + ") has not ended yet (state "
+            default -> throw new IllegalStateException(Describe.task(this) + " has not ended yet (state "
                     + state + "); join() it to wait for its result");
         };
     }
@@ -861,7 +862,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             if (observed) {
                 return;
             }
-            Loop.LOG.log(System.Logger.Level.ERROR, "task '" + snapshot.name() + "' (id " + snapshot.id() + ") on event loop '"
+            Loop.LOG.log(System.Logger.Level.ERROR, Describe.task(snapshot) + " on event loop '"
                     + snapshot.loop() + "' failed and nobody retrieved its exception (join, result, a TaskGroup...)", failure);
             loop.notifyListeners(l -> l.unobservedFailure(snapshot, failure));
         }

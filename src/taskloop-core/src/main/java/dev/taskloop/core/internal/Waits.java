@@ -3,6 +3,7 @@ package dev.taskloop.core.internal;
 import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.Describe;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,8 +39,7 @@ public final class Waits {
             for (Task<?> t : tasks) {
                 TaskImpl<?> ti = (TaskImpl<?>) t;
                 if (ti == owner) {
-                    throw new IllegalStateException("task '" + owner.name() + "' (id " + owner.id()
-                            + ") cannot wait for itself: it would wait forever");
+                    throw new IllegalStateException(Describe.task(owner) + " cannot wait for itself: it would wait forever");
                 }
                 ts.add(ti);
             }

@@ -21,6 +21,6 @@ public record Awaiting(String kind, String target, long holderId, String holderN
     @Override
     public String toString() {
         return kind + (target.isEmpty() ? "" : " " + target)
-                + (holderId >= 0 ? " held by task '" + holderName + "' (id " + holderId + ")" : "");
+                + (holderId >= 0 ? " held by " + Describe.task(holderName, holderId) : "");
     }
 }

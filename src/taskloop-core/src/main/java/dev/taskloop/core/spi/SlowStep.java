@@ -27,8 +27,8 @@ public record SlowStep(String loop, long taskId, String taskName, Duration heldF
 
     /** A one-line description for logs. */
     public String describe() {
-        return (ongoing ? "loop '" + loop + "' is stuck: task '" : "loop '" + loop + "' had a slow step: task '")
-                + taskName + "' (id " + taskId + ") " + (ongoing ? "has held" : "held") + " the baton for "
+        return (ongoing ? "loop '" + loop + "' is stuck: " : "loop '" + loop + "' had a slow step: ")
+                + Describe.task(taskName, taskId) + " " + (ongoing ? "has held" : "held") + " the baton for "
                 + heldFor.toMillis() + " ms (threshold " + threshold.toMillis() + " ms)"
                 + (blocked ? ", blocked in a non-Taskloop wait" : "")
                 + (ongoing && !blocked ? " computing" : "")

@@ -8,6 +8,7 @@ import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Primitives;
 import dev.taskloop.core.internal.Waiter;
+import dev.taskloop.core.spi.Describe;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -159,9 +160,9 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     private void emit(T value) {
         Task<?> me = Task.current();
         if (me == null || me != task) {
-            throw new IllegalStateException("emit() of stream '" + name + "' must be called by its producer task"
-                    + (task == null ? "" : " '" + task.name() + "' (id " + task.id() + ")") + ", but was called by "
-                    + (me == null ? "thread '" + Thread.currentThread().getName() + "'" : "task '" + me.name() + "' (id " + me.id() + ")"));
+            throw new IllegalStateException("emit() of stream '" + name + "' must be called by its producer "
+                    + (task == null ? "task" : Describe.task(task)) + ", but was called by "
+                    + (me == null ? "thread '" + Thread.currentThread().getName() + "'" : Describe.task(me)));
         }
         Waiter.checkpoint("AsyncStream emit()");
         Waiter pw;

@@ -4,6 +4,7 @@ import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Waiter;
+import dev.taskloop.core.spi.Describe;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -179,7 +180,7 @@ public final class Condition {
         Task<?> o = lock.owner();
         if (me == null || o != me) {
             throw new IllegalStateException("condition '" + name + "': " + op + " requires its lock '" + lock.name()
-                    + "' to be held by the caller, but " + (o == null ? "it is not locked" : "it is held by " + Names.task(o))
+                    + "' to be held by the caller, but " + (o == null ? "it is not locked" : "it is held by " + Describe.task(o))
                     + " and the caller is " + Names.caller(me) + "; acquire() it first");
         }
     }

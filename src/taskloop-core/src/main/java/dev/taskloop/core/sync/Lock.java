@@ -5,6 +5,7 @@ import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Primitives;
 import dev.taskloop.core.internal.Waiter;
+import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
@@ -143,7 +144,7 @@ public final class Lock {
                         + " cannot release it: release() must follow a successful acquire() by the same task");
             }
             if (o != me) {
-                throw new IllegalStateException("lock '" + name + "' is held by " + Names.task(o) + ", so "
+                throw new IllegalStateException("lock '" + name + "' is held by " + Describe.task(o) + ", so "
                         + Names.caller(me) + " cannot release it: only the task that acquired a Lock may release it");
             }
             Primitives.unwatch(o, abandonWatch);
@@ -215,7 +216,7 @@ public final class Lock {
     }
 
     private IllegalStateException reentry(Task<?> me, String op) {
-        return new IllegalStateException("lock '" + name + "' is already held by " + Names.task(me)
+        return new IllegalStateException("lock '" + name + "' is already held by " + Describe.task(me)
                 + ", which called " + op + " again: a Lock is not reentrant, so this would wait forever");
     }
 
@@ -240,7 +241,7 @@ public final class Lock {
             guard.unlock();
         }
         TaskSnapshot s = t.snapshot();
-        Primitives.log().log(System.Logger.Level.ERROR, () -> Names.task(t) + " on event loop '" + t.loop().name()
+        Primitives.log().log(System.Logger.Level.ERROR, () -> Describe.task(t) + " on event loop '" + t.loop().name()
                 + "' ended (" + s.state() + ") while holding lock '" + name + "'; the lock stays locked and the "
                 + n + " task(s) waiting for it will wait until cancelled: release a Lock in a finally block, or use withLock()");
         Primitives.report(t.loop(), l -> l.lockAbandoned(s, name, n));
@@ -249,6 +250,6 @@ public final class Lock {
     @Override
     public String toString() {
         Task<?> o = owner;
-        return "Lock[" + name + (o == null ? ", unlocked" : ", held by " + Names.task(o)) + "]";
+        return "Lock[" + name + (o == null ? ", unlocked" : ", held by " + Describe.task(o)) + "]";
     }
 }

@@ -1,10 +1,11 @@
 package dev.taskloop.core.sync;
 
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.Describe;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Default names and the phrases error messages share. */
+/** Default names, and how error messages name the caller. */
 final class Names {
     private static final ConcurrentHashMap<String, AtomicLong> COUNTERS = new ConcurrentHashMap<>();
 
@@ -19,14 +20,9 @@ final class Names {
         return kind + "-" + COUNTERS.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }
 
-    /** {@code task 'x' (id 3)}. */
-    static String task(Task<?> t) {
-        return "task '" + t.name() + "' (id " + t.id() + ")";
-    }
-
     /** The caller: a task, or a thread that is not one. */
     static String caller(Task<?> current) {
-        return current != null ? task(current)
+        return current != null ? Describe.task(current)
                 : "thread '" + Thread.currentThread().getName() + "', which is not a Taskloop task,";
     }
 }

@@ -5,6 +5,7 @@ import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Checks;
 import dev.taskloop.core.internal.Loop;
+import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Duration;
@@ -161,7 +162,7 @@ public final class TestLoop implements AutoCloseable {
                     .filter(t -> t.state() == Task.State.RUNNING || t.state() == Task.State.READY
                             || (t.snapshot().awaiting() != null && "offload".equals(t.snapshot().awaiting().kind())))
                     .sorted(Comparator.comparingLong(Task::id))
-                    .map(t -> "\n  task '" + t.name() + "' (id " + t.id() + ", " + t.state() + ")"
+                    .map(t -> "\n  " + Describe.task(t) + ", " + t.state()
                             + Arrays.stream(t.stackTrace()).map(e -> "\n      at " + e).collect(Collectors.joining()))
                     .collect(Collectors.joining());
             throw new AssertionError("event loop '" + loop.name() + "' did not become quiescent within "
