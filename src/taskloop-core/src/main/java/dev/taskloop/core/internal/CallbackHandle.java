@@ -4,7 +4,7 @@ import dev.taskloop.core.Handle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A callback: a timer while it waits for its deadline, then an entry of the ready queue. */
-final class CallbackHandle extends Timer implements Handle {
+final class CallbackHandle extends Timer implements Handle, Baton.Entry {
     private static final int PENDING = 0;
     private static final int STARTED = 1;
     private static final int CANCELLED = 2;
@@ -22,9 +22,9 @@ final class CallbackHandle extends Timer implements Handle {
     }
 
     @Override
-    void fire(Loop loop, long now) {
+    void fire(Baton baton, long now) {
         if (state.get() == PENDING) {
-            loop.enqueueCallbackLocked(this, deadline);
+            baton.enqueueCallbackLocked(this, deadline);
         }
     }
 

@@ -103,7 +103,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     private volatile FailureRecord failureRecord;
 
     TaskImpl(Loop loop, String name, AsyncCallable<T, ?> body, Group group) {
-        super(loop);
+        super(loop, loop.baton);
         this.id = IDS.incrementAndGet();
         this.givenName = name == null || name.isBlank() ? null : name;
         this.group = group;
@@ -209,7 +209,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             s = State.FAILED;
         }
         long now = loop.ticker.read();
-        loop.endStep(this, now); // before the final snapshot, so that it includes the last step
+        baton.endStep(this, now); // before the final snapshot, so that it includes the last step
         endedAt = now;
         awaiting = null;
         if (root.parent != null) {
@@ -245,7 +245,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             }
         }
         Thread.interrupted();
-        loop.handOff(this, now);
+        baton.handOff(this, now);
         // A finished task may be referenced for long (a handle, a gather list): let its thread and body go.
         thread = null;
         body = null;
@@ -254,7 +254,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     // ------------------------------------------------------------------ accounting hooks (loop, under its lock)
 
     void becameReady(long readyAt) {
-        if (loop.measure) {
+        if (loop.accounting.measure) {
             asleepNanos += Math.max(0, readyAt - parkedAt);
         }
         state = State.READY;
@@ -288,13 +288,13 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             return false;
         }
         wakeValue = value;
-        loop.makeReady(this, readyAt);
+        baton.makeReady(this, readyAt);
         return true;
     }
 
     /** Releases the baton until the current wait is woken; returns the waker's value. */
     Object suspend(long now) {
-        loop.suspend(this, now);
+        baton.suspend(this, now);
         awaiting = null;
         return wakeValue;
     }
@@ -399,22 +399,22 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         w.ticket = t;
         w.value = WOKEN;
         if (w.deadline != Long.MAX_VALUE) {
-            loop.addTimer(w);
+            baton.addTimer(w);
         }
         if (suspend(now) == CANCEL) {
-            loop.removeTimer(w);
+            baton.removeTimer(w);
             throw cancellation();
         }
     }
 
     public void yieldNow() {
         checkCancelled();
-        if (!loop.othersReady()) {
+        if (!baton.othersReady()) {
             return;
         }
         long now = loop.ticker.read();
         parkedAt = now;
-        loop.yieldBaton(this, now);
+        baton.yieldBaton(this, now);
     }
 
     public <V> V await(CompletionStage<V> stage) {
@@ -456,9 +456,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         awaiting = new WaitSite("offload", work.getClass(), now);
         parkedAt = now;
         state = State.ASLEEP;
-        loop.offloads.incrementAndGet();
+        loop.accounting.offloads.incrementAndGet();
         offloadState = OFFLOADING;
-        loop.handOff(this, now);
+        baton.handOff(this, now);
         V value = null;
         Throwable error = null;
         try {
@@ -473,8 +473,8 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             offloadState = 0;
         }
         Thread.interrupted();
-        loop.makeReady(this, loop.ticker.read());
-        loop.offloads.decrementAndGet();
+        baton.makeReady(this, loop.ticker.read());
+        loop.accounting.offloads.decrementAndGet();
         awaitBaton();
         awaiting = null;
         Scope r = Scope.responsible(scope);
@@ -542,11 +542,11 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             w.deadline = Checks.deadline(now, timeoutNanos);
             w.ticket = t;
             w.value = TIMEOUT;
-            loop.addTimer(w);
+            baton.addTimer(w);
         }
         Object v = suspend(now);
         if (w != null && v != TIMEOUT) {
-            loop.removeTimer(w);
+            baton.removeTimer(w);
         }
         if (v == WOKEN) {
             return;
@@ -761,7 +761,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         long awake = awakeNanos;
         long asleep = asleepNanos;
         long waiting = waitingNanos;
-        if (!s.isDone() && loop.measure) {
+        if (!s.isDone() && loop.accounting.measure) {
             long now = loop.ticker.read();
             switch (s) {
                 case RUNNING -> awake += Math.max(0, now - stepStart);

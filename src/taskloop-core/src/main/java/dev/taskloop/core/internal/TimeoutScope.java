@@ -19,7 +19,7 @@ public final class TimeoutScope extends Scope implements Timeout {
     private volatile boolean expired;
     private final Timer timer = new Timer() {
         @Override
-        void fire(Loop loop, long now) {
+        void fire(Baton baton, long now) {
             expire();
         }
     };
@@ -49,7 +49,7 @@ public final class TimeoutScope extends Scope implements Timeout {
             expire();
         } else {
             timer.deadline = value;
-            loop.addTimer(timer);
+            loop.baton.addTimer(timer);
         }
     }
 
@@ -61,7 +61,7 @@ public final class TimeoutScope extends Scope implements Timeout {
     @Override
     void onExit() {
         if (timer.isScheduled()) {
-            loop.removeTimer(timer);
+            loop.baton.removeTimer(timer);
         }
     }
 
@@ -87,7 +87,7 @@ public final class TimeoutScope extends Scope implements Timeout {
             return;
         }
         if (timer.isScheduled()) {
-            loop.removeTimer(timer);
+            loop.baton.removeTimer(timer);
         }
         value = deadline;
         arm(loop.ticker.read());

@@ -11,7 +11,7 @@ final class WakeTimer extends Timer {
     }
 
     @Override
-    void fire(Loop loop, long now) {
+    void fire(Baton baton, long now) {
         task.wake(ticket, value, deadline);
     }
 }

@@ -4,7 +4,7 @@ import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Checks;
-import dev.taskloop.core.internal.Loop;
+import dev.taskloop.core.internal.TestHooks;
 import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.TaskSnapshot;
@@ -39,13 +39,15 @@ import java.util.stream.Collectors;
 public final class TestLoop implements AutoCloseable {
 
     private final ManualTicker ticker;
-    private final Loop loop;
+    private final EventLoop loop;
+    private final TestHooks hooks;
     private final long start;
     private long quiescenceTimeoutNanos = Duration.ofSeconds(10).toNanos();
 
-    private TestLoop(ManualTicker ticker, Loop loop) {
+    private TestLoop(ManualTicker ticker, EventLoop loop) {
         this.ticker = ticker;
         this.loop = loop;
+        this.hooks = TestHooks.of(loop);
         this.start = ticker.read();
     }
 
@@ -60,7 +62,7 @@ public final class TestLoop implements AutoCloseable {
      */
     public static TestLoop create(EventLoop.Builder builder) {
         ManualTicker ticker = new ManualTicker();
-        return new TestLoop(ticker, (Loop) builder.ticker(ticker).build());
+        return new TestLoop(ticker, builder.ticker(ticker).build());
     }
 
     /** Adds a listener to the loop. */
@@ -109,7 +111,7 @@ public final class TestLoop implements AutoCloseable {
         long target = Checks.deadline(ticker.read(), Checks.saturatedNanos(Checks.nonNegative("advanceTimeBy", delta)));
         awaitQuiescence();
         long next;
-        while ((next = loop.nextTimerDeadline()) <= target) {
+        while ((next = hooks.nextTimerDeadline()) <= target) {
             stepTo(next);
         }
         stepTo(target);
@@ -119,7 +121,7 @@ public final class TestLoop implements AutoCloseable {
     public void advanceUntilIdle() {
         awaitQuiescence();
         long next;
-        while ((next = loop.nextTimerDeadline()) != Long.MAX_VALUE) {
+        while ((next = hooks.nextTimerDeadline()) != Long.MAX_VALUE) {
             stepTo(next);
         }
     }
@@ -135,7 +137,7 @@ public final class TestLoop implements AutoCloseable {
         Task<T> task = loop.spawn("main", main);
         awaitQuiescence();
         while (!task.isDone()) {
-            long next = loop.nextTimerDeadline();
+            long next = hooks.nextTimerDeadline();
             if (next == Long.MAX_VALUE) {
                 throw new AssertionError("task 'main' waits for something no timer will bring (deadlock?); "
                         + describeTasks(loop.tasks().stream().map(Task::snapshot).toList().toArray(TaskSnapshot[]::new)));
@@ -147,7 +149,7 @@ public final class TestLoop implements AutoCloseable {
 
     private void stepTo(long time) {
         ticker.advanceTo(time);
-        loop.poke();
+        hooks.poke();
         awaitQuiescence();
     }
 
@@ -157,7 +159,7 @@ public final class TestLoop implements AutoCloseable {
      * @throws AssertionError with the tasks that never parked, and their stacks, if it is not
      */
     public void awaitQuiescence() {
-        if (!loop.awaitQuiescent(quiescenceTimeoutNanos)) {
+        if (!hooks.awaitQuiescent(quiescenceTimeoutNanos)) {
             String busy = loop.tasks().stream()
                     .filter(t -> t.state() == Task.State.RUNNING || t.state() == Task.State.READY
                             || (t.snapshot().awaiting() != null && "offload".equals(t.snapshot().awaiting().kind())))
