@@ -1,7 +1,9 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.AwaitPoints;
 import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Checks;
+import dev.taskloop.core.internal.Joining;
 import dev.taskloop.core.internal.TaskImpl;
 import dev.taskloop.core.internal.Waits;
 import java.time.Duration;
@@ -32,7 +34,7 @@ public final class Async {
      */
     public static void sleep(Duration delay) {
         long nanos = Checks.saturatedNanos(Checks.nonNegative("sleep delay", delay));
-        TaskImpl.require("Async.sleep()").sleep(nanos);
+        AwaitPoints.sleep(TaskImpl.require("Async.sleep()"), nanos);
     }
 
     /**
@@ -40,7 +42,7 @@ public final class Async {
      * {@code sleep(0)}); returns at once when no other task is ready. A cancellation checkpoint.
      */
     public static void yieldNow() {
-        TaskImpl.require("Async.yieldNow()").yieldNow();
+        AwaitPoints.yieldNow(TaskImpl.require("Async.yieldNow()"));
     }
 
     /**
@@ -52,7 +54,7 @@ public final class Async {
      * @throws java.util.concurrent.CancellationException if the stage was cancelled
      */
     public static <T> T await(CompletionStage<T> stage) {
-        return TaskImpl.require("Async.await()").await(stage);
+        return AwaitPoints.await(TaskImpl.require("Async.await()"), stage);
     }
 
     /**
@@ -68,7 +70,7 @@ public final class Async {
      * @throws E what {@code work} threw, unchanged
      */
     public static <T, E extends Exception> T offload(AsyncCallable<T, E> work) throws E {
-        return TaskImpl.require("Async.offload()").offload(work);
+        return AwaitPoints.offload(TaskImpl.require("Async.offload()"), work);
     }
 
     /** {@link #offload(AsyncCallable)} for blocking work without a result. */
@@ -139,7 +141,7 @@ public final class Async {
      * {@link CancelledException} and {@code task} keeps running.
      */
     public static <T> T shield(Task<T> task) {
-        return TaskImpl.require("Async.shield()").joinShielded(task);
+        return Joining.shielded(TaskImpl.require("Async.shield()"), task);
     }
 
     /**

@@ -81,7 +81,7 @@ public final class Group implements TaskGroup {
             errors.add(bodyError);
             abort(CancelReason.of(CancelOrigin.SIBLING_FAILURE, "the body of task group '" + name + "' failed: " + bodyError));
         }
-        me.waitUntil(new TaskImpl.WaitSite("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
+        AwaitPoints.waitUntil(me, new WaitSite("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
         scope.exit(me, false);
         state = DONE;
         if (!errors.isEmpty()) {

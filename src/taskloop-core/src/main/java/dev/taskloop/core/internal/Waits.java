@@ -70,7 +70,7 @@ public final class Waits {
         }
 
         Object what(String kind, TaskImpl<?> owner) {
-            return new TaskImpl.WaitSite(kind, tasks.size() + " task(s)", owner.loop.ticker.read());
+            return new WaitSite(kind, tasks.size() + " task(s)", owner.loop.ticker.read());
         }
 
         /** The owner was cancelled: cancel every task, wait (not cancellably) until all have ended, throw. */
@@ -78,7 +78,7 @@ public final class Waits {
             for (TaskImpl<?> t : tasks) {
                 t.cancel(CancelReason.of(CancelOrigin.JOINER_CANCELLED, kind + " in task '" + owner.name() + "' was cancelled"));
             }
-            owner.waitUntil(what(kind, owner), false, () -> remaining.get() == 0, signal);
+            AwaitPoints.waitUntil(owner, what(kind, owner), false, () -> remaining.get() == 0, signal);
             return owner.cancellation();
         }
     }
@@ -86,7 +86,7 @@ public final class Waits {
     public static <T> List<T> gather(TaskImpl<?> me, List<? extends Task<? extends T>> tasks) {
         Tracker tr = new Tracker(me, tasks);
         try {
-            if (me.waitUntil(tr.what("gather", me), true, () -> tr.remaining.get() == 0 || tr.firstBad.get() != null, tr.signal)) {
+            if (AwaitPoints.waitUntil(me, tr.what("gather", me), true, () -> tr.remaining.get() == 0 || tr.firstBad.get() != null, tr.signal)) {
                 throw tr.cancelAllAndThrow(me, "gather");
             }
         } finally {
@@ -106,7 +106,7 @@ public final class Waits {
     public static void settle(TaskImpl<?> me, List<? extends Task<?>> tasks) {
         Tracker tr = new Tracker(me, tasks);
         try {
-            if (me.waitUntil(tr.what("gather", me), true, () -> tr.remaining.get() == 0, tr.signal)) {
+            if (AwaitPoints.waitUntil(me, tr.what("gather", me), true, () -> tr.remaining.get() == 0, tr.signal)) {
                 throw tr.cancelAllAndThrow(me, "gatherSettled");
             }
         } finally {
@@ -124,7 +124,7 @@ public final class Waits {
         }
         Tracker tr = new Tracker(me, tasks);
         try {
-            if (me.waitUntil(tr.what("waitFirst", me), true, () -> tr.firstDone.get() != null, tr.signal)) {
+            if (AwaitPoints.waitUntil(me, tr.what("waitFirst", me), true, () -> tr.firstDone.get() != null, tr.signal)) {
                 throw me.cancellation();
             }
         } finally {
@@ -155,7 +155,7 @@ public final class Waits {
                     throw new IllegalStateException("asCompleted() iterators belong to the task that created them ('"
                             + owner.name() + "'), but task '" + me.name() + "' used one");
                 }
-                if (me.waitUntil(tr.what("asCompleted", me), true, () -> !tr.done.isEmpty(), tr.signal)) {
+                if (AwaitPoints.waitUntil(me, tr.what("asCompleted", me), true, () -> !tr.done.isEmpty(), tr.signal)) {
                     tr.unsubscribe();
                     throw me.cancellation();
                 }
