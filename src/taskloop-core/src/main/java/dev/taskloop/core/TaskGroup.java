@@ -30,9 +30,17 @@ import java.util.Collection;
  *
  * <h2>States</h2>
  * <pre>
- *   NEW --run()/call()--> OPEN --body ends--> CLOSING (waits for children) --> DONE
- *                           \--child fails--> ABORTING (siblings cancelled) --/
+ *   NEW --run()/call()--> OPEN --body returns--> CLOSING --last child ended--> DONE
+ *                           |                       |                          ^
+ *                           | a child fails,        | a child fails            |
+ *                           | or the body throws    |                          |
+ *                           v                       v                          |
+ *                         ABORTING (body and children cancelled) --------------+
+ *                                   body ended, last child ended
  * </pre>
+ * {@code CLOSING} waits for the children; so does {@code ABORTING}, after cancelling them and the
+ * body. A body that throws a cancellation (of an enclosing scope) aborts the group too, and the
+ * cancellation continues once the children have ended; {@link #cancel} cancels without aborting.
  * {@link #spawn} is allowed while {@code OPEN} or {@code CLOSING}, from the body and from the
  * children; it throws {@link IllegalStateException} in {@code NEW}, {@code ABORTING} and
  * {@code DONE}.

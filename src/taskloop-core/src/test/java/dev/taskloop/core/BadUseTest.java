@@ -283,6 +283,29 @@ class BadUseTest {
     }
 
     @Test
+    void spawningIntoATaskGroupThatIsAbortingAfterAFailureFailsFastNamingTheGroup() {
+        TaskGroup group = TaskGroup.create("fetchers");
+        AtomicBoolean ran = new AtomicBoolean();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Throwable groupFailure = inTask(() -> catchThrowable(() -> group.run(() -> {
+            group.spawn("failing", () -> {
+                throw new IllegalStateException("boom");
+            });
+            try {
+                Async.sleep(AN_HOUR); // the child's failure aborts the group and cancels the body here
+            } finally {
+                thrown.set(catchThrowable(() -> group.spawn("late", () -> ran.set(true))));
+            }
+        })));
+
+        assertThat(groupFailure).isInstanceOf(TaskGroupException.class).hasMessageContaining("boom");
+        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("task group 'fetchers'")
+                .hasMessageContaining("after a failure");
+        assertThat(ran).isFalse();
+    }
+
+    @Test
     void spawningIntoATaskGroupBeforeItRunsFailsFastSayingWhereToSpawn() {
         TaskGroup group = TaskGroup.create("fetchers");
         Throwable thrown = inTask(() -> catchThrowable(() -> group.spawn("early", () -> { })));

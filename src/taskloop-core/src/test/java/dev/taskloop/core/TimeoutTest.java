@@ -67,6 +67,26 @@ class TimeoutTest {
     }
 
     @Test
+    void aBodyThatEndsByAnotherCauseAfterTheDeadlinePassedIsNoTimeoutButTheTimeoutHasExpired() {
+        test.run(() -> {
+            Timeout t = Timeout.after(Duration.ofMillis(10));
+            IllegalStateException own = new IllegalStateException("the body's own failure");
+            assertThatThrownBy(() -> t.run(() -> {
+                try {
+                    sleepMs(1000);
+                } catch (CancelledException deadline) {
+                    throw own; // EXPIRING, then the body ends by its own failure: EXPIRED, and no TimeoutExpiredException
+                }
+            })).isSameAs(own);
+            assertThat(t.expired()).isTrue();
+            assertThat(test.currentTime()).isEqualTo(Duration.ofMillis(10));
+            assertThatThrownBy(() -> t.rescheduleAfter(Duration.ofMillis(5))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already expired");
+            return null;
+        });
+    }
+
+    @Test
     void anAbsoluteTimeoutExpiresAtItsDeadline() {
         test.run(() -> {
             long deadline = test.loop().time() + 25 * MS;

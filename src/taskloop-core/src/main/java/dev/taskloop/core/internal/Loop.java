@@ -35,7 +35,7 @@ import java.util.function.LongConsumer;
  *
  * <h2>States</h2>
  * <pre>
- *   new Loop(...) --> OPEN --shutdown()/close()--> CLOSING --every task ended, or the timeout--> CLOSED
+ *   build() --> OPEN --close()/shutdown()--> CLOSING --tasks ended or timeout--> CLOSED
  * </pre>
  * <table>
  *   <caption>Loop states</caption>

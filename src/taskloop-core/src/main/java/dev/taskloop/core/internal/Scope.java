@@ -13,12 +13,41 @@ import java.util.Objects;
  * spawned in, if any); scopes a task enters hang below its innermost one. A scope is cancelled when
  * its {@code reason} is set; an await point throws if {@link #responsible} finds a cancelled scope
  * between it and the nearest shield. Links are changed only by the baton holder.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   NEW --enter()--> ENTERED --exit()--> EXITED
+ *                       |
+ *                       +--a timeout's deadline passes--> EXPIRING --exit()--> EXPIRED      (TimeoutScope only)
+ * </pre>
+ * <table>
+ *   <caption>Scope states</caption>
+ *   <tr><th>{@link State}</th><th>the body</th><th>{@code cancel()}</th></tr>
+ *   <tr><td>{@code NEW}</td><td>not started</td><td>only records the reason: the body starts
+ *       cancelled</td></tr>
+ *   <tr><td>{@code ENTERED}</td><td>runs inside the scope, in one task; a task's own scope is
+ *       created entered and stays so</td><td>wakes the tasks parked inside, not behind shields</td></tr>
+ *   <tr><td>{@code EXPIRING}</td><td>runs; a {@link TimeoutScope}'s deadline passed and its own
+ *       cancellation is under way</td><td>as {@code ENTERED}</td></tr>
+ *   <tr><td>{@code EXPIRED}</td><td>left after expiring; the edge threw {@code TimeoutExpiredException}
+ *       if the timeout's own cancellation ended the body</td><td>does nothing</td></tr>
+ *   <tr><td>{@code EXITED}</td><td>left without expiring</td><td>does nothing</td></tr>
+ * </table>
+ * This is the diagram {@link CancelScope} publishes, and with {@code EXPIRING} and {@code EXPIRED}
+ * the one {@link dev.taskloop.core.Timeout} publishes. The state is written by the baton holder and
+ * volatile, so that {@link TimeoutScope#expired()} may be asked from any thread.
  */
 public class Scope implements CancelScope {
 
-    static final int NEW = 0;
-    static final int ENTERED = 1;
-    static final int EXITED = 2;
+    /** A scope's lifecycle; see the class documentation. */
+    enum State {
+        NEW, ENTERED, EXPIRING, EXPIRED, EXITED;
+
+        /** Whether the body runs inside the scope now. */
+        boolean inside() {
+            return this == ENTERED || this == EXPIRING;
+        }
+    }
 
     private static final VarHandle REASON;
 
@@ -40,7 +69,7 @@ public class Scope implements CancelScope {
     private Scope nextSibling;
     private Scope prevSibling;
     private volatile CancelReason reason;
-    int state = NEW;
+    volatile State state;
     private volatile boolean cancelledCaught;
 
     public Scope(boolean shield) {
@@ -48,16 +77,20 @@ public class Scope implements CancelScope {
     }
 
     Scope(boolean shield, String kind) {
+        this(shield, kind, State.NEW);
+    }
+
+    private Scope(boolean shield, String kind, State initial) {
         this.shield = shield;
         this.kind = kind;
+        this.state = initial;
     }
 
     static Scope forTask(TaskImpl<?> t, Scope parent) {
-        Scope s = new Scope(false, null); // named lazily: see kind()
+        Scope s = new Scope(false, null, State.ENTERED); // named lazily: see kind()
         s.task = t;
         s.loop = t.loop;
         s.parent = parent;
-        s.state = ENTERED;
         if (parent != null) {
             parent.link(s);
         }
@@ -107,8 +140,9 @@ public class Scope implements CancelScope {
     }
 
     void enter(TaskImpl<?> me) {
-        if (state != NEW) {
-            throw new IllegalStateException("this " + kind() + " was already " + (state == ENTERED ? "entered" : "used")
+        State st = state;
+        if (st != State.NEW) {
+            throw new IllegalStateException("this " + kind() + " was already " + (st.inside() ? "entered" : "used")
                     + "; a scope is entered once: create a new one for each use");
         }
         task = me;
@@ -116,7 +150,7 @@ public class Scope implements CancelScope {
         loop = me.loop; // volatile: pairs with cancel(), which sets the reason and then reads the loop
         parent.link(this);
         me.scope = this;
-        state = ENTERED;
+        state = State.ENTERED;
         onEnter(me);
     }
 
@@ -126,7 +160,7 @@ public class Scope implements CancelScope {
         }
         me.scope = parent;
         parent.unlink(this);
-        state = EXITED;
+        state = state == State.EXPIRING ? State.EXPIRED : State.EXITED;
         onExit();
         if (normal) {
             me.checkSwallowed(this);
@@ -162,7 +196,7 @@ public class Scope implements CancelScope {
 
     /** Cancels from the loop's baton holder. */
     void cancelNow(CancelReason reason) {
-        if (REASON.compareAndSet(this, null, reason) && state == ENTERED) {
+        if (REASON.compareAndSet(this, null, reason) && state.inside()) {
             wakeAffected(this, true);
         }
     }
