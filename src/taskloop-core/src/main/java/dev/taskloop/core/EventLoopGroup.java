@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Several {@link EventLoop}s side by side, one baton each, to use more than one core (Netty's and
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread; {@link #close()} not from a task of the group.
+ *
+ * @since 0.1.0
  */
 public final class EventLoopGroup implements AutoCloseable {
 
@@ -53,7 +56,7 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     /** A group of {@code size} loops with default settings, named {@code <name>-0} ... */
-    public static EventLoopGroup create(String name, int size) {
+    public static EventLoopGroup create(@Nullable String name, int size) {
         return create(name, size, EventLoop.builder());
     }
 
@@ -63,7 +66,7 @@ public final class EventLoopGroup implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code size} is less than 1
      */
-    public static EventLoopGroup create(String name, int size, EventLoop.Builder settings) {
+    public static EventLoopGroup create(@Nullable String name, int size, EventLoop.Builder settings) {
         Objects.requireNonNull(settings, "settings");
         String n = name == null || name.isBlank() ? "group-" + IDS.incrementAndGet() : name;
         if (size < 1) {
@@ -133,17 +136,17 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     /** Spawns a task on the next loop, round-robin; see {@link EventLoop#spawn(String, AsyncCallable)}. */
-    public <T> Task<T> spawn(String name, AsyncCallable<T, ?> body) {
+    public <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body) {
         return next().spawn(name, body);
     }
 
     /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
-    public Task<Void> spawn(String name, AsyncRunnable<?> body) {
+    public Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
         return next().spawn(name, body);
     }
 
     /** The loop of the calling task if it belongs to this group, else {@code null}. */
-    public EventLoop currentLoop() {
+    public @Nullable EventLoop currentLoop() {
         Task<?> t = Task.current();
         return t != null && loops.contains(t.loop()) ? t.loop() : null;
     }

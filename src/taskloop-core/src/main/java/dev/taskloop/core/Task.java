@@ -5,6 +5,7 @@ import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A unit of concurrent work on an {@link EventLoop}: asyncio's {@code Task}, running on its own
@@ -60,10 +61,15 @@ import java.util.function.Consumer;
  * plain blocking wait elsewhere; it must not be called from a loop callback.
  *
  * @param <T> the result type
+ * @since 0.1.0
  */
-public interface Task<T> {
+public interface Task<T extends @Nullable Object> {
 
-    /** The lifecycle states; see the class documentation for the transitions. */
+    /**
+     * The lifecycle states; see the class documentation for the transitions.
+     *
+     * @since 0.1.0
+     */
     enum State {
         READY, RUNNING, ASLEEP, COMPLETED, FAILED, CANCELLED;
 
@@ -78,7 +84,7 @@ public interface Task<T> {
      * task (asyncio's {@code current_task()}). Bound with a {@link ScopedValue}, so it is cheap and
      * also visible to code that the task calls.
      */
-    static Task<?> current() {
+    static @Nullable Task<?> current() {
         return TaskImpl.current();
     }
 
@@ -140,7 +146,7 @@ public interface Task<T> {
      * @throws IllegalStateException if the task has not ended yet
      * @throws CancelledException if it was cancelled (as asyncio does)
      */
-    Throwable exception();
+    @Nullable Throwable exception();
 
     /**
      * Requests cancellation: the task's next await point (or the current one, if it is asleep)

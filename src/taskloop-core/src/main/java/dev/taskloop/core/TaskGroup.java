@@ -3,6 +3,7 @@ package dev.taskloop.core;
 import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Group;
 import java.util.Collection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code TaskGroup}: structured concurrency. Tasks spawned in a group belong to it, and
@@ -47,6 +48,8 @@ import java.util.Collection;
  *
  * <h2>Thread-safety</h2>
  * Use a group from tasks of the loop that runs it; {@link #cancel} from anywhere.
+ *
+ * @since 0.1.0
  */
 public interface TaskGroup {
 
@@ -56,7 +59,7 @@ public interface TaskGroup {
     }
 
     /** A new group; the name shows in snapshots, reports and {@link TaskGroupException}. */
-    static TaskGroup create(String name) {
+    static TaskGroup create(@Nullable String name) {
         return new Group(name);
     }
 
@@ -71,7 +74,7 @@ public interface TaskGroup {
      * @throws CancelledException if an enclosing scope was cancelled
      * @throws IllegalStateException if the caller is not a task, or the group was used before
      */
-    <T> T call(AsyncCallable<T, ?> body);
+    <T extends @Nullable Object> T call(AsyncCallable<T, ?> body);
 
     /** {@link #call} for a body without a result. */
     default void run(AsyncRunnable<?> body) {
@@ -83,10 +86,10 @@ public interface TaskGroup {
      *
      * @throws IllegalStateException if the group is not running, or is aborting after a failure
      */
-    <T> Task<T> spawn(String name, AsyncCallable<T, ?> body);
+    <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body);
 
     /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
-    Task<Void> spawn(String name, AsyncRunnable<?> body);
+    Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body);
 
     /** Cancels the body and every child (the group then ends normally, unless a child failed). */
     default void cancel(String reason) {

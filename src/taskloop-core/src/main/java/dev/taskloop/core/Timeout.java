@@ -35,6 +35,8 @@ import java.util.OptionalLong;
  *   <li>Catching {@link CancelledException} inside the body and carrying on defeats the timeout
  *       until the next await point.</li>
  * </ul>
+ *
+ * @since 0.1.0
  */
 public interface Timeout extends CancelScope {
 

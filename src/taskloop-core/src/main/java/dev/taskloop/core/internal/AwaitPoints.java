@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The await points a task performs on itself ({@code Async.sleep}, {@code yieldNow}, {@code await},
@@ -15,6 +16,8 @@ import java.util.function.BooleanSupplier;
  * build on. Each is called by the task {@code me} while it holds its loop's baton, and uses the
  * task's wait protocol (see {@link TaskImpl}): begin a wait, register what ends it, suspend, learn
  * from the waker's value why it woke.
+ *
+ * @since 0.1.0
  */
 public final class AwaitPoints {
 
@@ -22,7 +25,7 @@ public final class AwaitPoints {
     }
 
     /** What a completion stage ended with, as the waker's value. */
-    private record Outcome(Object value, Throwable error) {
+    private record Outcome(@Nullable Object value, @Nullable Throwable error) {
     }
 
     /** {@code Async.sleep}: {@code nanos} of loop time, {@code 0} for {@link #yieldNow}. */
@@ -58,7 +61,7 @@ public final class AwaitPoints {
     }
 
     /** {@code Async.await}: waits for {@code stage}; cancelling the caller cancels a stage that is a {@link Future}. */
-    public static <V> V await(TaskImpl<?> me, CompletionStage<V> stage) {
+    public static <V extends @Nullable Object> V await(TaskImpl<?> me, CompletionStage<V> stage) {
         me.checkCancelled();
         if (stage instanceof CompletableFuture<V> cf && cf.isDone()) {
             return cf.join();
@@ -94,7 +97,7 @@ public final class AwaitPoints {
      * states of {@link TaskImpl}) and is thrown once the task has the baton back, with what
      * {@code work} threw suppressed.
      */
-    public static <V, E extends Exception> V offload(TaskImpl<?> me, AsyncCallable<V, E> work) throws E {
+    public static <V extends @Nullable Object, E extends Exception> V offload(TaskImpl<?> me, AsyncCallable<V, E> work) throws E {
         me.checkCancelled();
         me.offloadBegins(new WaitSite("offload", work.getClass(), me.loop.ticker.read()));
         V value = null;

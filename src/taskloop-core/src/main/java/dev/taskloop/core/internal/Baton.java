@@ -7,6 +7,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loop's baton: who holds it, the FIFO ready queue of those waiting for it, the timer queue, the
@@ -52,7 +53,7 @@ final class Baton {
     private long timerSeq;
     /** Deadline of the first timer, {@code Long.MAX_VALUE} without one; read without the lock by {@code yieldNow}. */
     private volatile long nextDeadline = Long.MAX_VALUE;
-    volatile Fiber holder;
+    volatile @Nullable Fiber holder;
     private volatile int readyDepth;
     final Driver driver;
     /** What the parked driver waits for: a deadline, MAX (only an unpark), MIN (it is awake). */
@@ -166,7 +167,7 @@ final class Baton {
     }
 
     /** Locked, by the holder {@code self}: fires due timers and gives the baton to the head of the ready queue, or frees it. */
-    private Fiber passLocked(Fiber self, long now) {
+    private @Nullable Fiber passLocked(Fiber self, long now) {
         // The holder stays set while timers fire, so that what they wake is queued, not handed the baton.
         self.hasBaton = false;
         if (!timers.isEmpty()) {

@@ -3,7 +3,11 @@ package dev.taskloop.core.internal;
 import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.AsyncRunnable;
 
-/** The one adapter between the two body types: every {@code AsyncRunnable} overload reaches its {@code AsyncCallable} twin through it. */
+/**
+ * The one adapter between the two body types: every {@code AsyncRunnable} overload reaches its {@code AsyncCallable} twin through it.
+ *
+ * @since 0.1.0
+ */
 public final class Bodies {
 
     private Bodies() {

@@ -3,6 +3,7 @@ package dev.taskloop.core.internal;
 import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.lang.ref.Cleaner;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reports a failure nobody retrieved, when its task is collected (asyncio's "Task exception was
@@ -18,7 +19,7 @@ final class FailureRecord implements Runnable {
     private final TaskSnapshot snapshot;
     private final Throwable failure;
     private volatile boolean observed;
-    private volatile Cleaner.Cleanable cleanable;
+    private volatile Cleaner.@Nullable Cleanable cleanable;
 
     FailureRecord(Loop loop, TaskSnapshot snapshot, Throwable failure) {
         this.loop = loop;

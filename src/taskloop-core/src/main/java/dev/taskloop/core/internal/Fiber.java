@@ -1,6 +1,7 @@
 package dev.taskloop.core.internal;
 
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that can hold a loop's baton: a task, or the loop's driver (which runs callbacks and
@@ -10,7 +11,7 @@ abstract sealed class Fiber implements Baton.Entry permits TaskImpl, Baton.Drive
     final Loop loop;
     /** The loop's baton, which this fiber waits for, holds and hands on. */
     final Baton baton;
-    volatile Thread thread;
+    volatile @Nullable Thread thread;
     /** Written under the loop's lock by whoever hands the baton over; read by the fiber's own thread. */
     volatile boolean hasBaton;
     /** Loop time this fiber became ready (joined the ready queue). Written by the loop. */

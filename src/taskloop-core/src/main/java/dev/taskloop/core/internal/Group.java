@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link TaskGroup}, after CPython's {@code taskgroups.py}, on cancel scopes: the group's scope
@@ -47,6 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </table>
  * This is the diagram {@link TaskGroup} publishes. The state is changed and read by the task that
  * runs the group and by its children, all holding the one baton of the group's loop.
+ *
+ * @since 0.1.0
  */
 public final class Group implements TaskGroup {
 
@@ -57,13 +60,14 @@ public final class Group implements TaskGroup {
 
     private final String name;
     final Scope scope;
-    private Loop loop;
+    /** The loop of the task that runs the group; set when it starts. */
+    private @Nullable Loop loop;
     private State state = State.NEW;
     private final Set<TaskImpl<?>> children = ConcurrentHashMap.newKeySet();
     private final List<Throwable> errors = new ArrayList<>();
-    private Signal exitSignal;
+    private @Nullable Signal exitSignal;
 
-    public Group(String name) {
+    public Group(@Nullable String name) {
         this.name = name == null || name.isBlank() ? "TaskGroup-" + IDS.incrementAndGet() : name;
         this.scope = new Scope(false, "task group '" + this.name + "'");
     }
@@ -74,7 +78,7 @@ public final class Group implements TaskGroup {
     }
 
     @Override
-    public <T> T call(AsyncCallable<T, ?> body) {
+    public <T extends @Nullable Object> T call(AsyncCallable<T, ?> body) {
         Objects.requireNonNull(body, "body");
         TaskImpl<?> me = TaskImpl.require("TaskGroup.call()");
         if (state != State.NEW) {
@@ -140,7 +144,7 @@ public final class Group implements TaskGroup {
     }
 
     @Override
-    public <T> Task<T> spawn(String name, AsyncCallable<T, ?> body) {
+    public <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body) {
         Objects.requireNonNull(body, "body");
         switch (state) {
             case NEW -> throw new IllegalStateException("task group '" + this.name + "' is not running: spawn its tasks inside run() or call()");
@@ -163,7 +167,7 @@ public final class Group implements TaskGroup {
     }
 
     @Override
-    public Task<Void> spawn(String name, AsyncRunnable<?> body) {
+    public Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
         Objects.requireNonNull(body, "body");
         return spawn(name, Bodies.callable(body));
     }

@@ -7,11 +7,14 @@ import dev.taskloop.core.TimeoutExpiredException;
 import dev.taskloop.core.spi.Describe;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waiting for one task to end: {@link Task#join} from a task (an await point; asyncio's
  * {@code await task}, which passes the joiner's cancellation on), {@code Async.shield} (which does
  * not), and {@code join} from a thread that is not a task (a plain blocking wait).
+ *
+ * @since 0.1.0
  */
 public final class Joining {
 
@@ -19,7 +22,7 @@ public final class Joining {
     }
 
     /** {@link Task#join}; {@code timeoutNanos < 0} waits without a limit. */
-    static <T> T join(TaskImpl<T> target, long timeoutNanos) {
+    static <T extends @Nullable Object> T join(TaskImpl<T> target, long timeoutNanos) {
         TaskImpl<?> me = TaskImpl.current();
         if (me == null) {
             return blocking(target, timeoutNanos);
@@ -35,7 +38,7 @@ public final class Joining {
     }
 
     /** {@code Async.shield}: joins without passing a cancellation of the caller on. */
-    public static <V> V shielded(TaskImpl<?> me, Task<V> task) {
+    public static <V extends @Nullable Object> V shielded(TaskImpl<?> me, Task<V> task) {
         TaskImpl<V> target = (TaskImpl<V>) task;
         if (target == me) {
             throw joinsItself(me);
@@ -88,7 +91,7 @@ public final class Joining {
     }
 
     /** {@link Task#join} from a thread that is not a task: parks it until {@code target} has ended. */
-    private static <T> T blocking(TaskImpl<T> target, long timeoutNanos) {
+    private static <T extends @Nullable Object> T blocking(TaskImpl<T> target, long timeoutNanos) {
         Loop cb = Loop.callbackLoop();
         if (cb != null) {
             throw new IllegalStateException("Task.join() was called from a callback of event loop '" + cb.name

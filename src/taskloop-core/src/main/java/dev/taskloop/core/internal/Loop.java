@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link EventLoop}: the loop's API and its lifecycle (its tasks, listeners and things to close).
@@ -54,6 +55,8 @@ import java.util.function.LongConsumer;
  *
  * <p>Thread-safety: every public method may be called from any thread; {@link #shutdown} not from
  * one of the loop's own tasks or callbacks.
+ *
+ * @since 0.1.0
  */
 public final class Loop implements EventLoop {
 
@@ -85,7 +88,7 @@ public final class Loop implements EventLoop {
     /** Tasks removed from {@link #tasks} whose end the listeners have not heard of yet. */
     private final AtomicInteger announcing = new AtomicInteger();
 
-    public Loop(String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
+    public Loop(@Nullable String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
                 boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners) {
         this.name = name == null || name.isBlank() ? "loop-" + LOOP_IDS.incrementAndGet() : name;
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -115,7 +118,7 @@ public final class Loop implements EventLoop {
     }
 
     @Override
-    public <T> Task<T> spawn(String name, AsyncCallable<T, ?> body) {
+    public <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body) {
         Objects.requireNonNull(body, "body");
         State s = state;
         if (s != State.OPEN) {
@@ -138,7 +141,7 @@ public final class Loop implements EventLoop {
     }
 
     /** Admission control for a new task (see {@link Admission}); {@code false}: shed it. */
-    boolean admit(String taskName) {
+    boolean admit(@Nullable String taskName) {
         return admission.admit(taskName);
     }
 
@@ -148,7 +151,7 @@ public final class Loop implements EventLoop {
     }
 
     @Override
-    public Task<Void> spawn(String name, AsyncRunnable<?> body) {
+    public Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
         Objects.requireNonNull(body, "body");
         return spawn(name, Bodies.callable(body));
     }
@@ -358,7 +361,7 @@ public final class Loop implements EventLoop {
     }
 
     /** The loop whose callback is running on this thread, or {@code null}. */
-    static Loop callbackLoop() {
+    static @Nullable Loop callbackLoop() {
         return DRIVER_OF.isBound() ? DRIVER_OF.get() : null;
     }
 

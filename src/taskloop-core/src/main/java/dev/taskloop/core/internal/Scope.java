@@ -7,6 +7,7 @@ import dev.taskloop.core.CancelledException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cancel scope tree. Every task has a root scope (its parent: the scope of the group it was
@@ -36,6 +37,8 @@ import java.util.Objects;
  * This is the diagram {@link CancelScope} publishes, and with {@code EXPIRING} and {@code EXPIRED}
  * the one {@link dev.taskloop.core.Timeout} publishes. The state is written by the baton holder and
  * volatile, so that {@link TimeoutScope#expired()} may be asked from any thread.
+ *
+ * @since 0.1.0
  */
 public class Scope implements CancelScope {
 
@@ -61,14 +64,16 @@ public class Scope implements CancelScope {
 
     private final boolean shield;
     /** How messages name this scope: {@code cancel scope}, {@code task group 'g'}, {@code timeout}; null for a task's own scope. */
-    String kind;
-    volatile TaskImpl<?> task;
-    volatile Scope parent;
-    volatile Loop loop;
-    private Scope firstChild;
-    private Scope nextSibling;
-    private Scope prevSibling;
-    private volatile CancelReason reason;
+    @Nullable String kind;
+    /** The task that entered the scope (for a task's own scope: the task), until it exits. */
+    volatile @Nullable TaskImpl<?> task;
+    volatile @Nullable Scope parent;
+    /** Set on entry; {@code null} before. */
+    volatile @Nullable Loop loop;
+    private @Nullable Scope firstChild;
+    private @Nullable Scope nextSibling;
+    private @Nullable Scope prevSibling;
+    private volatile @Nullable CancelReason reason;
     volatile State state;
     private volatile boolean cancelledCaught;
 
@@ -76,17 +81,17 @@ public class Scope implements CancelScope {
         this(shield, shield ? "shielded cancel scope" : "cancel scope");
     }
 
-    Scope(boolean shield, String kind) {
+    Scope(boolean shield, @Nullable String kind) {
         this(shield, kind, State.NEW);
     }
 
-    private Scope(boolean shield, String kind, State initial) {
+    private Scope(boolean shield, @Nullable String kind, State initial) {
         this.shield = shield;
         this.kind = kind;
         this.state = initial;
     }
 
-    static Scope forTask(TaskImpl<?> t, Scope parent) {
+    static Scope forTask(TaskImpl<?> t, @Nullable Scope parent) {
         Scope s = new Scope(false, null, State.ENTERED); // named lazily: see kind()
         s.task = t;
         s.loop = t.loop;
@@ -98,7 +103,7 @@ public class Scope implements CancelScope {
     }
 
     /** The outermost cancelled scope between {@code s} (inclusive) and the first shield, or {@code null}. */
-    static Scope responsible(Scope s) {
+    static @Nullable Scope responsible(@Nullable Scope s) {
         Scope found = null;
         for (; s != null; s = s.parent) {
             if (s.reason != null) {
@@ -114,7 +119,7 @@ public class Scope implements CancelScope {
     // ------------------------------------------------------------------ CancelScope
 
     @Override
-    public <T, E extends Exception> T call(AsyncCallable<T, E> body) throws E {
+    public <T extends @Nullable Object, E extends Exception> @Nullable T call(AsyncCallable<T, E> body) throws E {
         TaskImpl<?> me = TaskImpl.require("CancelScope.call()");
         enter(me);
         boolean normal = false;
@@ -135,7 +140,7 @@ public class Scope implements CancelScope {
     }
 
     /** What {@link #call} does when this scope's own cancellation reaches its edge: move on. */
-    <T> T ownCancellationCaught(CancelledException c) {
+    <T extends @Nullable Object> @Nullable T ownCancellationCaught(CancelledException c) {
         return null;
     }
 
@@ -229,7 +234,7 @@ public class Scope implements CancelScope {
         return e;
     }
 
-    CancelReason reason() {
+    @Nullable CancelReason reason() {
         return reason;
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Slow-step detection of one loop (wall time, whatever its ticker): a step that held the baton for
@@ -69,7 +70,7 @@ final class SlowSteps {
     }
 
     /** How long {@code holder}, the baton's holder now, has held it (wall time); 0 without one. */
-    long heldForNanos(Fiber holder) {
+    long heldForNanos(@Nullable Fiber holder) {
         return holder == null ? 0 : Math.max(0, System.nanoTime() - stepStartWall);
     }
 
@@ -148,7 +149,7 @@ final class SlowSteps {
      */
     static final class Watchdog {
         private static final CopyOnWriteArrayList<Loop> LOOPS = new CopyOnWriteArrayList<>();
-        private static Thread thread;
+        private static @Nullable Thread thread;
 
         private Watchdog() {
         }

@@ -4,13 +4,14 @@ import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link CompletableFuture} view of a task ({@link Task#toCompletableFuture()}): completed when
  * the task ends, as it ended; cancelling it cancels the task. Its dependent stages are plain
  * futures, so cancelling one of those does not reach the task.
  */
-final class TaskFuture<T> extends CompletableFuture<T> {
+final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T> {
     private final TaskImpl<T> task;
 
     TaskFuture(TaskImpl<T> task) {
@@ -18,7 +19,7 @@ final class TaskFuture<T> extends CompletableFuture<T> {
     }
 
     /** Completes the view from the ended task's outcome. */
-    void settle(Task.State outcome, T result, Throwable failure) {
+    void settle(Task.State outcome, @Nullable T result, @Nullable Throwable failure) {
         switch (outcome) {
             case COMPLETED -> complete(result);
             case FAILED -> completeExceptionally(failure);
@@ -32,7 +33,7 @@ final class TaskFuture<T> extends CompletableFuture<T> {
         return super.cancel(mayInterruptIfRunning);
     }
 
-    private void cancelView(Throwable cause) {
+    private void cancelView(@Nullable Throwable cause) {
         CancellationException c = new CancellationException(cause == null ? "task cancelled" : cause.getMessage());
         if (cause != null) {
             c.initCause(cause);

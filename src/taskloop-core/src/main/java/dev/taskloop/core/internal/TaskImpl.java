@@ -18,6 +18,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The implementation of {@link Task}: its life from spawn to end, its API, its wait protocol and
@@ -66,8 +67,10 @@ import java.util.function.Consumer;
  * thread, a cancellation) calls {@link #wake(long, Object, long)} with that ticket; a CAS lets
  * exactly one of them win, so a task is never made ready twice, and a late waker of an old wait
  * does nothing. The winner's value tells the task why it woke.
+ *
+ * @since 0.1.0
  */
-public final class TaskImpl<T> extends Fiber implements Task<T> {
+public final class TaskImpl<T extends @Nullable Object> extends Fiber implements Task<T> {
 
     static final ScopedValue<TaskImpl<?>> CURRENT = ScopedValue.newInstance();
     private static final AtomicLong IDS = new AtomicLong();
@@ -94,17 +97,19 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private final long id;
     /** The name given at spawn, or {@code null}: the default name is built only when asked for. */
-    private final String givenName;
-    final Group group;
-    private AsyncCallable<T, ?> body;
+    private final @Nullable String givenName;
+    /** The group the task was spawned in, or {@code null} for a task of the loop. */
+    final @Nullable Group group;
+    /** {@code null} once the task has ended, so that a kept handle does not keep the body. */
+    private @Nullable AsyncCallable<T, ?> body;
     final Scope root;
     /** The innermost scope the task is in; only the task itself changes it. */
     Scope scope;
 
     private volatile State state = State.READY;
-    private T result;
-    private Throwable failure;
-    private volatile CancelReason endReason;
+    private @Nullable T result;
+    private @Nullable Throwable failure;
+    private volatile @Nullable CancelReason endReason;
     final long spawnedAt;
     private volatile long endedAt = -1;
 
@@ -116,23 +121,23 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private volatile long ticket;
     private long lastTicket;
-    private Object wakeValue;
+    private @Nullable Object wakeValue;
     private boolean cancellableWait;
     /** What the task waits on: an {@link Awaiting}, or a {@link WaitSite} formatted only when someone looks. */
-    volatile Object awaiting;
-    private WakeTimer timer;
+    volatile @Nullable Object awaiting;
+    private @Nullable WakeTimer timer;
     /** Read and written through {@link #OFFLOAD} (volatile and CAS); a plain store only here, before the task is published. */
     private Offload offload = Offload.NONE;
     /** The last cancellation thrown to this task that no scope edge has stopped yet. */
-    private CancelledException undelivered;
+    private @Nullable CancelledException undelivered;
 
-    private List<Consumer<? super TaskImpl<T>>> completionListeners;
+    private @Nullable List<Consumer<? super TaskImpl<T>>> completionListeners;
     private boolean ended;
-    private TaskFuture<T> future;
+    private @Nullable TaskFuture<T> future;
     private volatile boolean observed;
-    private volatile FailureRecord failureRecord;
+    private volatile @Nullable FailureRecord failureRecord;
 
-    TaskImpl(Loop loop, String name, AsyncCallable<T, ?> body, Group group) {
+    TaskImpl(Loop loop, @Nullable String name, AsyncCallable<T, ?> body, @Nullable Group group) {
         super(loop, loop.baton);
         this.id = IDS.incrementAndGet();
         this.givenName = name == null || name.isBlank() ? null : name;
@@ -145,7 +150,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** A task that admission control dropped: already {@code CANCELLED}, never registered, never run. */
-    static <T> TaskImpl<T> shed(Loop loop, String name, CancelReason reason) {
+    static <T extends @Nullable Object> TaskImpl<T> shed(Loop loop, @Nullable String name, CancelReason reason) {
         TaskImpl<T> t = new TaskImpl<>(loop, name, () -> null, null);
         CancelledException c = new CancelledException(reason.message(), null, reason);
         t.failure = c;
@@ -163,7 +168,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     // ------------------------------------------------------------------ current task
 
     /** The task running on this thread, or {@code null}. */
-    public static TaskImpl<?> current() {
+    public static @Nullable TaskImpl<?> current() {
         return CURRENT.isBound() ? CURRENT.get() : null;
     }
 
@@ -221,7 +226,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         finish(value, error);
     }
 
-    private void finish(T value, Throwable error) {
+    private void finish(@Nullable T value, @Nullable Throwable error) {
         State s;
         if (error == null) {
             result = value;
@@ -313,7 +318,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** Ends the wait {@code t} with {@code value} if nobody else has; any thread. */
-    boolean wake(long t, Object value, long readyAt) {
+    boolean wake(long t, @Nullable Object value, long readyAt) {
         if (!TICKET.compareAndSet(this, t, 0L)) {
             return false;
         }
@@ -323,7 +328,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** Releases the baton until the current wait is woken; returns the waker's value. */
-    Object suspend(long now) {
+    @Nullable Object suspend(long now) {
         baton.suspend(this, now);
         awaiting = null;
         return wakeValue;
@@ -486,7 +491,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     @Override
-    public Throwable exception() {
+    public @Nullable Throwable exception() {
         State s = state;
         if (s == State.FAILED) {
             markObserved();
@@ -504,7 +509,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** What the task threw, for groups; marks it observed. */
-    Throwable failure() {
+    @Nullable Throwable failure() {
         markObserved();
         return failure;
     }
@@ -631,7 +636,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** What the task waits on now, or {@code null}. */
-    Awaiting awaitingNow() {
+    @Nullable Awaiting awaitingNow() {
         Object a = awaiting;
         return a instanceof WaitSite w ? w.toAwaiting() : (Awaiting) a;
     }

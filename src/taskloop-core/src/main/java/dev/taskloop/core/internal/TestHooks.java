@@ -6,6 +6,8 @@ import dev.taskloop.core.EventLoop;
  * What {@link dev.taskloop.core.testing.TestLoop} drives a loop with, kept out of the loop's own
  * surface: waiting for quiescence, the next timer's deadline, and waking the driver after the
  * manual ticker moved. Not for anything else.
+ *
+ * @since 0.1.0
  */
 public final class TestHooks {
 

@@ -7,6 +7,7 @@ import dev.taskloop.core.Timeout;
 import dev.taskloop.core.TimeoutExpiredException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link Timeout}: a scope with a deadline timer whose own expiry becomes {@link TimeoutExpiredException}.
@@ -31,6 +32,8 @@ import java.util.OptionalLong;
  * </table>
  * The deadline passes when its timer fires, and a timer fires only when the baton changes hands: a
  * body that never reaches an await point never expires ({@link Timeout}'s first pitfall).
+ *
+ * @since 0.1.0
  */
 public final class TimeoutScope extends Scope implements Timeout {
 
@@ -88,7 +91,7 @@ public final class TimeoutScope extends Scope implements Timeout {
     }
 
     @Override
-    <T> T ownCancellationCaught(CancelledException c) {
+    <T extends @Nullable Object> @Nullable T ownCancellationCaught(CancelledException c) {
         if (state == State.EXPIRING) {
             throw new TimeoutExpiredException(kind + " expired", c);
         }

@@ -2,6 +2,7 @@ package dev.taskloop.core.internal;
 
 import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Awaiting;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a task waits on, recorded cheaply on the hot path (no string built); turned into an
@@ -11,7 +12,7 @@ import dev.taskloop.core.spi.Awaiting;
  * @param target what it waits on: a duration in nanoseconds ({@code Long}), a task, a class, a name, or {@code null}
  * @param since loop time the wait began
  */
-record WaitSite(String kind, Object target, long since) {
+record WaitSite(String kind, @Nullable Object target, long since) {
 
     Awaiting toAwaiting() {
         String t = switch (target) {

@@ -13,11 +13,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waiting for several tasks: {@code gather}, {@code gatherSettled}, {@code waitFirst},
  * {@code asCompleted}. Each registers one completion listener per task and keeps counters, so
  * waiting for n tasks costs O(n) in all, whatever the order they end in.
+ *
+ * @since 0.1.0
  */
 public final class Waits {
 
@@ -28,8 +31,8 @@ public final class Waits {
     private static final class Tracker implements Consumer<TaskImpl<?>> {
         final List<TaskImpl<?>> tasks;
         final AtomicInteger remaining;
-        final AtomicReference<TaskImpl<?>> firstBad = new AtomicReference<>();
-        final AtomicReference<TaskImpl<?>> firstDone = new AtomicReference<>();
+        final AtomicReference<@Nullable TaskImpl<?>> firstBad = new AtomicReference<>();
+        final AtomicReference<@Nullable TaskImpl<?>> firstDone = new AtomicReference<>();
         final Queue<TaskImpl<?>> done = new ConcurrentLinkedQueue<>();
         final Signal signal;
 
@@ -83,7 +86,7 @@ public final class Waits {
         }
     }
 
-    public static <T> List<T> gather(TaskImpl<?> me, List<? extends Task<? extends T>> tasks) {
+    public static <T extends @Nullable Object> List<T> gather(TaskImpl<?> me, List<? extends Task<? extends T>> tasks) {
         Tracker tr = new Tracker(me, tasks);
         try {
             if (AwaitPoints.waitUntil(me, tr.what("gather", me), true, () -> tr.remaining.get() == 0 || tr.firstBad.get() != null, tr.signal)) {

@@ -12,13 +12,14 @@ import dev.taskloop.core.spi.Describe;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stream whose values come from a producer task: the rendezvous between the consumer's
  * {@link #fetch()} and the producer's {@link #emit}. Guarded by a small lock (the two sides are
  * tasks of one loop, but closing may come from anywhere).
  */
-final class GeneratorStream<T> extends AbstractStream<T> {
+final class GeneratorStream<T extends @Nullable Object> extends AbstractStream<T> {
 
     private static final Object NONE = new Object();
     private static final Object DEMAND = new Object();
@@ -32,19 +33,19 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     private final ReentrantLock guard = new ReentrantLock();
     private final Consumer<Task<?>> consumerEnded = t -> closeWithoutWaiting("its consumer task '" + t.name() + "' ended");
     private final AutoCloseable loopClosed = () -> closeWithoutWaiting("its event loop shut down");
-    private Task<Void> task;
-    private Task<?> consumer;
-    private EventLoop loop;
-    private Waiter consumerWaiter;
-    private Waiter producerWaiter;
+    private @Nullable Task<Void> task;
+    private @Nullable Task<?> consumer;
+    private @Nullable EventLoop loop;
+    private @Nullable Waiter consumerWaiter;
+    private @Nullable Waiter producerWaiter;
     /** A value emitted while the consumer was not waiting (its wait was cancelled); the next fetch takes it. */
-    private Object pending = NONE;
+    private @Nullable Object pending = NONE;
     /** {@link #END} or a {@link Failure} once the producer has ended. */
-    private Object terminal;
+    private @Nullable Object terminal;
     private boolean terminalSeen;
     private volatile boolean closed;
 
-    GeneratorStream(String name, AsyncStream.Producer<T> producer, java.util.List<? extends AsyncStream<?>> children) {
+    GeneratorStream(@Nullable String name, AsyncStream.Producer<T> producer, java.util.@Nullable List<? extends AsyncStream<?>> children) {
         super(name);
         this.producer = java.util.Objects.requireNonNull(producer, "producer");
         this.children = children == null ? java.util.List.of() : children;
@@ -53,7 +54,7 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     // ------------------------------------------------------------------ consumer side
 
     @Override
-    Object fetch() {
+    @Nullable Object fetch() {
         Waiter.checkpoint("AsyncStream iteration");
         Waiter w;
         guard.lock();
@@ -185,7 +186,7 @@ final class GeneratorStream<T> extends AbstractStream<T> {
      * Waits on {@code w}, the waiter of one side; if a cancellation ends the wait, the side forgets
      * {@code w} (unless the other side already took it away) and the cancellation is thrown.
      */
-    private Object awaitOrLeave(Waiter w) {
+    private @Nullable Object awaitOrLeave(Waiter w) {
         Object v = w.await();
         if (v == Waiter.CANCELLED) {
             guard.lock();

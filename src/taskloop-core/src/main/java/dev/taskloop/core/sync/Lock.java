@@ -10,6 +10,7 @@ import dev.taskloop.core.spi.TaskSnapshot;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code Lock}: mutual exclusion between tasks across await points. Code between two
@@ -49,6 +50,8 @@ import java.util.function.Consumer;
  * its state is guarded by a small internal lock that is never held across an await, and waking a
  * waiter of another loop is thread-safe. Every method must be called from a Taskloop task, except
  * {@link #isLocked()}, {@link #owner()} and {@link #toString()}.
+ *
+ * @since 0.1.0
  */
 public final class Lock {
 
@@ -58,7 +61,7 @@ public final class Lock {
     private final ReentrantLock guard = new ReentrantLock();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final Consumer<Task<?>> abandonWatch = this::ownerEnded;
-    private volatile Task<?> owner;
+    private volatile @Nullable Task<?> owner;
 
     /** A lock named {@code Lock-<n>}. */
     public Lock() {
@@ -66,7 +69,7 @@ public final class Lock {
     }
 
     /** A lock with a name, shown in snapshots and errors. */
-    public Lock(String name) {
+    public Lock(@Nullable String name) {
         this.name = Names.orDefault(name, "Lock");
     }
 
@@ -165,7 +168,7 @@ public final class Lock {
     }
 
     /** Runs {@code body} holding the lock (asyncio's {@code async with lock}); releases it however the body ends. */
-    public <T, E extends Exception> T withLock(AsyncCallable<T, E> body) throws E {
+    public <T extends @Nullable Object, E extends Exception> T withLock(AsyncCallable<T, E> body) throws E {
         acquire();
         try {
             return body.call();
@@ -190,7 +193,7 @@ public final class Lock {
     }
 
     /** The task holding the lock, or {@code null}; any thread. */
-    public Task<?> owner() {
+    public @Nullable Task<?> owner() {
         return owner;
     }
 

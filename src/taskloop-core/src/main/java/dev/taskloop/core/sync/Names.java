@@ -4,6 +4,7 @@ import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Describe;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /** Default names, and how error messages name the caller. */
 final class Names {
@@ -13,7 +14,7 @@ final class Names {
     }
 
     /** {@code name} if given, else {@code <kind>-<n>}. */
-    static String orDefault(String name, String kind) {
+    static String orDefault(@Nullable String name, String kind) {
         if (name != null && !name.isBlank()) {
             return name;
         }
@@ -21,7 +22,7 @@ final class Names {
     }
 
     /** The caller: a task, or a thread that is not one. */
-    static String caller(Task<?> current) {
+    static String caller(@Nullable Task<?> current) {
         return current != null ? Describe.task(current)
                 : "thread '" + Thread.currentThread().getName() + "', which is not a Taskloop task,";
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link EventLoop} on a {@link ManualTicker}, driven by the test (kotlinx's
@@ -35,6 +36,8 @@ import java.util.stream.Collectors;
  * <p>The methods are meant for the test's own thread, not for the loop's tasks. Unlike kotlinx's
  * {@code advanceTimeBy}, timers due exactly at the new time have run when {@link #advanceTimeBy}
  * returns.
+ *
+ * @since 0.1.0
  */
 public final class TestLoop implements AutoCloseable {
 
@@ -133,7 +136,7 @@ public final class TestLoop implements AutoCloseable {
      * @throws AssertionError if {@code main} waits for something that no timer will bring (a deadlock)
      * @throws dev.taskloop.core.TaskFailedException if {@code main} failed
      */
-    public <T> T run(AsyncCallable<T, ?> main) {
+    public <T extends @Nullable Object> T run(AsyncCallable<T, ?> main) {
         Task<T> task = loop.spawn("main", main);
         awaitQuiescence();
         while (!task.isDone()) {
