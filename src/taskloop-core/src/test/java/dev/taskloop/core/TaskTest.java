@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,18 +15,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The task handle: outcomes, done callbacks, the future view, and the multi-task waits. */
 class TaskTest {
 
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     private static void sleepMs(long ms) {
         Async.sleep(Duration.ofMillis(ms));

@@ -4,21 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** asyncio's {@code timeout()}: relative and absolute deadlines, reschedule, expired. */
 class TimeoutTest {
 
     private static final long MS = 1_000_000;
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     private static void sleepMs(long ms) {
         Async.sleep(Duration.ofMillis(ms));

@@ -7,21 +7,19 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EventConditionBarrierTest {
 
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     private static void sleepMs(long ms) {
         Async.sleep(Duration.ofMillis(ms));
