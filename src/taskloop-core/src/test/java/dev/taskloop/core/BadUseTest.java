@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.taskloop.core.testing.Blocking;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -66,7 +67,7 @@ class BadUseTest {
                 Arguments.of("Async.sleep()", (ThrowingCallable) () -> Async.sleep(AN_HOUR)),
                 Arguments.of("Async.yieldNow()", (ThrowingCallable) Async::yieldNow),
                 Arguments.of("Async.await()", (ThrowingCallable) () -> Async.await(new CompletableFuture<>())),
-                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Thread.sleep(AN_HOUR))));
+                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Blocking.sleep(AN_HOUR))));
     }
 
     @ParameterizedTest(name = "{0} called outside a task fails fast, saying it needs a task and how to get one")
@@ -192,7 +193,7 @@ class BadUseTest {
                 Arguments.of("Async.sleep()", (ThrowingCallable) () -> Async.sleep(AN_HOUR)),
                 Arguments.of("Async.yieldNow()", (ThrowingCallable) Async::yieldNow),
                 Arguments.of("Async.await()", (ThrowingCallable) () -> Async.await(new CompletableFuture<>())),
-                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Thread.sleep(AN_HOUR))),
+                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Blocking.sleep(AN_HOUR))),
                 Arguments.of("Task.join()", (ThrowingCallable) () -> Task.current().loop().spawn("other", () -> Async.sleep(AN_HOUR)).join()));
     }
 
