@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,10 +28,6 @@ class CancelScopeTest {
             swallowed.add(task.name() + ": " + scope);
         }
     });
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
 
     @Test
     void aCancelledScopeStopsItsBodyAtTheNextAwaitAndTheCodeAfterItGoesOn() {

@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,10 +24,6 @@ class OrderingTest {
     @RegisterExtension
     final TestLoopExtension loops = new TestLoopExtension();
     private final TestLoop test = loops.create();
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
 
     /*
      * async def main():

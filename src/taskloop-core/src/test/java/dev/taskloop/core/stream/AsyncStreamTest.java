@@ -1,5 +1,6 @@
 package dev.taskloop.core.stream;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,10 +28,6 @@ class AsyncStreamTest {
     final TestLoopExtension loops = new TestLoopExtension();
     private final TestLoop test = loops.create();
     private final List<String> trace = new CopyOnWriteArrayList<>();
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
 
     /** Emits 1..n, tracing each emit and its finally. */
     private AsyncStream<Integer> counting(String name, int n) {

@@ -1,5 +1,6 @@
 package dev.taskloop.core.sync;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.core.testing.TestLoopExtension;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +20,6 @@ class EventConditionBarrierTest {
     @RegisterExtension
     final TestLoopExtension loops = new TestLoopExtension();
     private final TestLoop test = loops.create();
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
 
     // ------------------------------------------------------------------ Event
 

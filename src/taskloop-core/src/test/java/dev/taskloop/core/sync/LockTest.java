@@ -1,5 +1,6 @@
 package dev.taskloop.core.sync;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,10 +25,6 @@ class LockTest {
     @RegisterExtension
     final TestLoopExtension loops = new TestLoopExtension();
     private final TestLoop test = loops.create();
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
 
     @Test
     void waitersGetTheLockInTheOrderTheyAsked() {
