@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Checks;
 import dev.taskloop.core.internal.Loop;
 import dev.taskloop.core.spi.LoopListener;
@@ -123,7 +124,10 @@ public interface EventLoop extends AutoCloseable {
     <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body);
 
     /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
-    Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body);
+    default Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
+        Objects.requireNonNull(body, "body");
+        return spawn(name, Bodies.callable(body));
+    }
 
     /** {@link #spawn(String, AsyncCallable)} with the default name {@code Task-<id>}. */
     default <T extends @Nullable Object> Task<T> spawn(AsyncCallable<T, ?> body) {

@@ -3,6 +3,7 @@ package dev.taskloop.core;
 import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Group;
 import java.util.Collection;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -89,7 +90,10 @@ public interface TaskGroup {
     <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body);
 
     /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
-    Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body);
+    default Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
+        Objects.requireNonNull(body, "body");
+        return spawn(name, Bodies.callable(body));
+    }
 
     /** Cancels the body and every child (the group then ends normally, unless a child failed). */
     default void cancel(String reason) {

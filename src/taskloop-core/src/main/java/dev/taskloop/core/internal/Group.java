@@ -1,7 +1,6 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.AsyncCallable;
-import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelledException;
@@ -164,12 +163,6 @@ public final class Group implements TaskGroup {
         children.add(t);
         loop.schedule(t);
         return t;
-    }
-
-    @Override
-    public Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
-        Objects.requireNonNull(body, "body");
-        return spawn(name, Bodies.callable(body));
     }
 
     @Override

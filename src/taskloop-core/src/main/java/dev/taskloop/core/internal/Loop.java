@@ -2,7 +2,6 @@ package dev.taskloop.core.internal;
 
 import dev.taskloop.core.Admission;
 import dev.taskloop.core.AsyncCallable;
-import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
@@ -148,12 +147,6 @@ public final class Loop implements EventLoop {
     /** The cancellation of a task that admission control sheds now. */
     CancelReason shedReason() {
         return CancelReason.of(CancelOrigin.ADMISSION, "shed by admission control of event loop '" + name + "': " + admission.reason());
-    }
-
-    @Override
-    public Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
-        Objects.requireNonNull(body, "body");
-        return spawn(name, Bodies.callable(body));
     }
 
     @Override

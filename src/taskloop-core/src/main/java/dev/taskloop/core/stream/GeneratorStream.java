@@ -214,18 +214,10 @@ final class GeneratorStream<T extends @Nullable Object> extends AbstractStream<T
 
     @Override
     public void close() {
-        Task<Void> t;
-        guard.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            t = task;
-            unregister();
-        } finally {
-            guard.unlock();
+        if (!markClosed(null)) {
+            return;
         }
+        Task<Void> t = task; // no longer changes: fetch() starts no producer once the stream is closed
         try {
             if (t != null && !t.isDone()) {
                 t.cancel(CancelReason.of(CancelOrigin.STREAM_CLOSED, "stream '" + name + "' was closed by its consumer"));
@@ -247,6 +239,30 @@ final class GeneratorStream<T extends @Nullable Object> extends AbstractStream<T
         }
     }
 
+    /**
+     * Marks the stream closed and lets go of its safety nets, once. A safety net closing it says
+     * {@code why}, and a producer failure that nobody saw is logged then.
+     *
+     * @return whether this call closed the stream ({@code false}: it was closed already)
+     */
+    private boolean markClosed(@Nullable String why) {
+        guard.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            unregister();
+            if (why != null && terminal instanceof Failure f && !terminalSeen && !(f.error instanceof CancellationException)) {
+                Primitives.log().log(System.Logger.Level.WARNING, "stream '" + name + "' was closed because " + why
+                        + ", and nobody saw that its producer had failed", f.error);
+            }
+            return true;
+        } finally {
+            guard.unlock();
+        }
+    }
+
     private void awaitEnd(Task<Void> t) {
         try {
             t.join();
@@ -258,22 +274,10 @@ final class GeneratorStream<T extends @Nullable Object> extends AbstractStream<T
     /** Closing for the safety nets (consumer ended, loop shut down): cancel, do not wait. */
     @Override
     void closeWithoutWaiting(String why) {
-        Task<Void> t;
-        guard.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            t = task;
-            unregister();
-            if (terminal instanceof Failure f && !terminalSeen && !(f.error instanceof CancellationException)) {
-                Primitives.log().log(System.Logger.Level.WARNING, "stream '" + name + "' was closed because " + why
-                        + ", and nobody saw that its producer had failed", f.error);
-            }
-        } finally {
-            guard.unlock();
+        if (!markClosed(why)) {
+            return;
         }
+        Task<Void> t = task;
         if (t != null) {
             t.cancel(CancelReason.of(CancelOrigin.STREAM_CLOSED, "stream '" + name + "' was closed because " + why));
         }
