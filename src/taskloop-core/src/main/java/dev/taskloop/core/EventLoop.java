@@ -51,6 +51,17 @@ import org.jspecify.annotations.Nullable;
  * {@code run_coroutine_threadsafe} are the normal case here). {@link #close()} must not be called
  * from one of the loop's own tasks or callbacks: it waits for them.
  *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>A blocking call in a task ({@code Thread.sleep}, JDBC, a {@code synchronized} wait) stalls
+ *       every task of the loop for as long as it blocks; the watchdog reports it, but only
+ *       {@link Async#offload} avoids it.</li>
+ *   <li>Callbacks run on the loop's driver: they must not block, cannot await, and one that throws
+ *       is reported to the listeners while the loop goes on.</li>
+ *   <li>A task still alive when the shutdown timeout passes is interrupted and reported, not
+ *       stopped: one that ignores the interrupt keeps running on its thread after the loop closed.</li>
+ * </ul>
+ *
  * @since 0.1.0
  */
 public interface EventLoop extends AutoCloseable {

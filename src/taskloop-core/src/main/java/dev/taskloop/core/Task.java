@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  *                   v        gets the baton            await point (sleep, join, queue ...)
  *               +-------+ ------------------> +---------+ ------------------> +--------+
  *               | READY |                     | RUNNING |                     | ASLEEP |
- *               +-------+ <------------------ +---------+ <-+                 +--------+
+ *               +-------+ &lt;------------------ +---------+ &lt;-+                 +--------+
  *                   ^       yieldNow()            |         |                      |
- *                   |                             |         +-- (next step) <--+   |
+ *                   |                             |         +-- (next step) &lt;--+   |
  *                   +-------------- what it awaited is done, or it is cancelled ---+
  *                                                 |
  *                     body returns / throws / is cancelled
@@ -59,6 +59,16 @@ import org.jspecify.annotations.Nullable;
  *
  * Only the loop creates tasks (through {@code spawn}); do not implement this interface. All methods may be called from any thread. {@link #join()} is an await point inside a task and a
  * plain blocking wait elsewhere; it must not be called from a loop callback.
+ *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>{@link #cancel()} only requests: a task that never reaches an await point runs on, and one
+ *       that catches {@link CancelledException} and carries on is reported, not stopped.</li>
+ *   <li>A failure nobody retrieved is reported when the task is garbage-collected, which may be
+ *       long after it failed, or never while something still references the task.</li>
+ *   <li>A task cannot join itself, and {@code join()} from a loop callback throws: callbacks must
+ *       not block the loop ({@link #onDone} is the callback's way to wait).</li>
+ * </ul>
  *
  * @param <T> the result type
  * @since 0.1.0

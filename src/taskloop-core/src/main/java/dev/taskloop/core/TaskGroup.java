@@ -50,6 +50,17 @@ import org.jspecify.annotations.Nullable;
  * <h2>Thread-safety</h2>
  * Use a group from tasks of the loop that runs it; {@link #cancel} from anywhere.
  *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>A group runs once: {@code run()} or {@code call()} a second time throws; create a group
+ *       for each use.</li>
+ *   <li>A child's failure aborts the group whatever the body does with it: catching the child's
+ *       exception in the body (from {@code join()}) does not stop the siblings from being
+ *       cancelled, nor the {@link TaskGroupException}.</li>
+ *   <li>Cancelled children are not failures: a group whose children were all cancelled (by
+ *       {@link #cancel}, or one by one) ends normally.</li>
+ * </ul>
+ *
  * @since 0.1.0
  */
 public interface TaskGroup {

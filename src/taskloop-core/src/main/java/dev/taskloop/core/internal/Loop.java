@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  *       waiters are woken and rejected)</td><td>accepted: the cancelled tasks' cleanup needs them</td>
  *       <td>runs, until the tasks have ended or the timeout passed; then stragglers are interrupted and
  *       reported, and the {@link #onClose} closeables closed</td></tr>
- *   <tr><td>{@code CLOSED}</td><td>rejected</td><td>rejected (internal callbacks run in place)</td>
+ *   <tr><td>{@code CLOSED}</td><td>rejected</td><td>rejected ({@code onDone} callbacks run in place instead)</td>
  *       <td>stopped</td></tr>
  * </table>
  * The state only moves forward, changed under the baton's lock by the first {@link #shutdown}
