@@ -26,10 +26,15 @@ import java.util.Objects;
  * @param lagSlo the lag p99 over which the loop counts as overloaded, over a window of about a
  *     quarter of a second; {@link Duration#ZERO} for none
  * @param mode what {@code spawn} does over the limit
+ * @since 0.1.0
  */
 public record Admission(int maxTasks, Duration lagSlo, Mode mode) {
 
-    /** What {@code spawn} does when the loop is over its limit. */
+    /**
+     * What {@code spawn} does when the loop is over its limit.
+     *
+     * @since 0.1.0
+     */
     public enum Mode { WAIT, FAIL, SHED }
 
     /**

@@ -1,6 +1,9 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.AwaitPoints;
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Checks;
+import dev.taskloop.core.internal.Joining;
 import dev.taskloop.core.internal.TaskImpl;
 import dev.taskloop.core.internal.Waits;
 import java.time.Duration;
@@ -8,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The await points and combinators a task uses, asyncio's module-level functions: {@link #sleep},
@@ -17,6 +21,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Every method here must be called from a Taskloop task; from any other thread it throws
  * {@link IllegalStateException} saying so. Every await point first checks for cancellation: inside
  * a cancelled scope it throws {@link CancelledException} instead of waiting.
+ *
+ * @since 0.1.0
  */
 public final class Async {
 
@@ -31,7 +37,7 @@ public final class Async {
      */
     public static void sleep(Duration delay) {
         long nanos = Checks.saturatedNanos(Checks.nonNegative("sleep delay", delay));
-        TaskImpl.require("Async.sleep()").sleep(nanos);
+        AwaitPoints.sleep(TaskImpl.require("Async.sleep()"), nanos);
     }
 
     /**
@@ -39,7 +45,7 @@ public final class Async {
      * {@code sleep(0)}); returns at once when no other task is ready. A cancellation checkpoint.
      */
     public static void yieldNow() {
-        TaskImpl.require("Async.yieldNow()").yieldNow();
+        AwaitPoints.yieldNow(TaskImpl.require("Async.yieldNow()"));
     }
 
     /**
@@ -50,8 +56,8 @@ public final class Async {
      * @throws java.util.concurrent.CompletionException if the stage failed (cause: its exception)
      * @throws java.util.concurrent.CancellationException if the stage was cancelled
      */
-    public static <T> T await(CompletionStage<T> stage) {
-        return TaskImpl.require("Async.await()").await(stage);
+    public static <T extends @Nullable Object> T await(CompletionStage<T> stage) {
+        return AwaitPoints.await(TaskImpl.require("Async.await()"), stage);
     }
 
     /**
@@ -66,25 +72,22 @@ public final class Async {
      *
      * @throws E what {@code work} threw, unchanged
      */
-    public static <T, E extends Exception> T offload(AsyncCallable<T, E> work) throws E {
-        return TaskImpl.require("Async.offload()").offload(work);
+    public static <T extends @Nullable Object, E extends Exception> T offload(AsyncCallable<T, E> work) throws E {
+        return AwaitPoints.offload(TaskImpl.require("Async.offload()"), work);
     }
 
     /** {@link #offload(AsyncCallable)} for blocking work without a result. */
     public static <E extends Exception> void offload(AsyncRunnable<E> work) throws E {
-        offload(() -> {
-            work.run();
-            return null;
-        });
+        offload(Bodies.callable(work));
     }
 
     /** Spawns a task on the caller's loop; see {@link EventLoop#spawn(String, AsyncCallable)}. */
-    public static <T> Task<T> spawn(String name, AsyncCallable<T, ?> body) {
+    public static <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body) {
         return TaskImpl.require("Async.spawn()").loop().spawn(name, body);
     }
 
     /** Spawns a task without a result on the caller's loop. */
-    public static Task<Void> spawn(String name, AsyncRunnable<?> body) {
+    public static Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
         return TaskImpl.require("Async.spawn()").loop().spawn(name, body);
     }
 
@@ -95,12 +98,12 @@ public final class Async {
      * cancelled and awaited, so their {@code finally} blocks have run when the caller's
      * {@link CancelledException} is thrown.
      */
-    public static <T> List<T> gather(Collection<? extends Task<? extends T>> tasks) {
+    public static <T extends @Nullable Object> List<T> gather(Collection<? extends Task<? extends T>> tasks) {
         return Waits.gather(TaskImpl.require("Async.gather()"), List.copyOf(tasks));
     }
 
     /** {@link #gather(Collection)} for a fixed list of tasks. */
-    public static List<Object> gather(Task<?>... tasks) {
+    public static List<@Nullable Object> gather(Task<?>... tasks) {
         return Waits.gather(TaskImpl.require("Async.gather()"), Arrays.asList(tasks));
     }
 
@@ -140,8 +143,8 @@ public final class Async {
      * {@code shield}): if the caller is cancelled, it stops waiting at once with
      * {@link CancelledException} and {@code task} keeps running.
      */
-    public static <T> T shield(Task<T> task) {
-        return TaskImpl.require("Async.shield()").joinShielded(task);
+    public static <T extends @Nullable Object> T shield(Task<T> task) {
+        return Joining.shielded(TaskImpl.require("Async.shield()"), task);
     }
 
     /**
@@ -149,7 +152,7 @@ public final class Async {
      *
      * @throws TimeoutExpiredException if the delay passed while {@code body} was at an await point
      */
-    public static <T, E extends Exception> T withTimeout(Duration delay, AsyncCallable<T, E> body) throws E {
-        return Timeout.after(delay).call(body);
+    public static <T extends @Nullable Object, E extends Exception> T withTimeout(Duration delay, AsyncCallable<T, E> body) throws E {
+        return Timeout.after(delay).call(body); // never null for a cancellation: only the deadline cancels this timeout, and that throws
     }
 }

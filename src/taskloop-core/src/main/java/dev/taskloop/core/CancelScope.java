@@ -1,6 +1,8 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Scope;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A region of a task's code that can be cancelled as a whole (Trio's and AnyIO's cancel scope).
@@ -37,6 +39,8 @@ import dev.taskloop.core.internal.Scope;
  * {@link #cancel()} and the queries may be called from any thread (from outside the loop, the
  * cancellation takes effect at the loop's next turn); {@link #call} and {@link #run} only from a
  * task.
+ *
+ * @since 0.1.0
  */
 public interface CancelScope {
 
@@ -57,14 +61,11 @@ public interface CancelScope {
      * @throws E what {@code body} threw, unchanged
      * @throws IllegalStateException if the caller is not a task, or the scope was entered before
      */
-    <T, E extends Exception> T call(AsyncCallable<T, E> body) throws E;
+    <T extends @Nullable Object, E extends Exception> @Nullable T call(AsyncCallable<T, E> body) throws E;
 
     /** {@link #call} for a body without a result. */
     default <E extends Exception> void run(AsyncRunnable<E> body) throws E {
-        call(() -> {
-            body.run();
-            return null;
-        });
+        call(Bodies.callable(body));
     }
 
     /** Cancels the scope; see the class documentation. Idempotent. */

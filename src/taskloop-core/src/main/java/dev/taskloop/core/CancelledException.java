@@ -1,6 +1,7 @@
 package dev.taskloop.core;
 
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown at an await point inside a cancelled {@link CancelScope} (which includes a cancelled
@@ -14,18 +15,20 @@ import java.util.concurrent.CancellationException;
  *
  * <p>It extends the JDK's {@link CancellationException}, so code that handles cancelled
  * {@code Future}s handles it too.
+ *
+ * @since 0.1.0
  */
 public class CancelledException extends CancellationException {
 
-    private final transient CancelScope scope;
-    private final transient CancelReason reason;
+    private final transient @Nullable CancelScope scope;
+    private final transient @Nullable CancelReason reason;
 
     /**
      * @param message what was cancelled and why
      * @param scope the scope whose cancellation this is, or {@code null} when it reports the end
      *     of another task (from {@code join()})
      */
-    public CancelledException(String message, CancelScope scope) {
+    public CancelledException(String message, @Nullable CancelScope scope) {
         this(message, scope, null);
     }
 
@@ -35,7 +38,7 @@ public class CancelledException extends CancellationException {
      *     of another task (from {@code join()})
      * @param reason the reason given to the cancellation, or {@code null} if unknown
      */
-    public CancelledException(String message, CancelScope scope, CancelReason reason) {
+    public CancelledException(String message, @Nullable CancelScope scope, @Nullable CancelReason reason) {
         super(message);
         this.scope = scope;
         this.reason = reason;
@@ -46,7 +49,7 @@ public class CancelledException extends CancellationException {
      * or, from {@code join()}, of the joined task's cancellation. {@code null} if unknown (an
      * exception made by application code).
      */
-    public CancelReason reason() {
+    public @Nullable CancelReason reason() {
         return reason;
     }
 
@@ -56,7 +59,7 @@ public class CancelledException extends CancellationException {
      * own scope ends the task as cancelled). {@code null} for the exception that {@code join()}
      * throws for a task that was cancelled.
      */
-    public CancelScope scope() {
+    public @Nullable CancelScope scope() {
         return scope;
     }
 }

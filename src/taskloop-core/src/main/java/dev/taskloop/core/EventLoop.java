@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Checks;
 import dev.taskloop.core.internal.Loop;
 import dev.taskloop.core.spi.LoopListener;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's event loop on virtual threads: one <em>baton</em>, a FIFO ready queue, a timer queue
@@ -48,6 +50,19 @@ import java.util.Optional;
  * Every method may be called from any thread (asyncio's {@code call_soon_threadsafe} and
  * {@code run_coroutine_threadsafe} are the normal case here). {@link #close()} must not be called
  * from one of the loop's own tasks or callbacks: it waits for them.
+ *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>A blocking call in a task ({@code Thread.sleep}, JDBC, a {@code synchronized} wait) stalls
+ *       every task of the loop for as long as it blocks; the watchdog reports it, but only
+ *       {@link Async#offload} avoids it.</li>
+ *   <li>Callbacks run on the loop's driver: they must not block, cannot await, and one that throws
+ *       is reported to the listeners while the loop goes on.</li>
+ *   <li>A task still alive when the shutdown timeout passes is interrupted and reported, not
+ *       stopped: one that ignores the interrupt keeps running on its thread after the loop closed.</li>
+ * </ul>
+ *
+ * @since 0.1.0
  */
 public interface EventLoop extends AutoCloseable {
 
@@ -74,7 +89,7 @@ public interface EventLoop extends AutoCloseable {
      *
      * @throws TaskFailedException if {@code main} failed
      */
-    static <T> T run(AsyncCallable<T, ?> main) {
+    static <T extends @Nullable Object> T run(AsyncCallable<T, ?> main) {
         Objects.requireNonNull(main, "main");
         if (Task.current() != null) {
             throw new IllegalStateException("EventLoop.run() cannot be called from a task (task '"
@@ -117,13 +132,16 @@ public interface EventLoop extends AutoCloseable {
      *
      * @throws java.util.concurrent.RejectedExecutionException if the loop is closing or closed
      */
-    <T> Task<T> spawn(String name, AsyncCallable<T, ?> body);
+    <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body);
 
     /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
-    Task<Void> spawn(String name, AsyncRunnable<?> body);
+    default Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
+        Objects.requireNonNull(body, "body");
+        return spawn(name, Bodies.callable(body));
+    }
 
     /** {@link #spawn(String, AsyncCallable)} with the default name {@code Task-<id>}. */
-    default <T> Task<T> spawn(AsyncCallable<T, ?> body) {
+    default <T extends @Nullable Object> Task<T> spawn(AsyncCallable<T, ?> body) {
         return spawn(null, body);
     }
 
@@ -178,9 +196,13 @@ public interface EventLoop extends AutoCloseable {
      */
     List<TaskSnapshot> shutdown(Duration timeout);
 
-    /** Builds an {@link EventLoop}. Not thread-safe; a builder may build several loops. */
+    /**
+     * Builds an {@link EventLoop}. Not thread-safe; a builder may build several loops.
+     *
+     * @since 0.1.0
+     */
     final class Builder {
-        String name;
+        @Nullable String name;
         Ticker ticker = Ticker.system();
         Duration slowStepThreshold = DEFAULT_SLOW_STEP_THRESHOLD;
         Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -193,7 +215,7 @@ public interface EventLoop extends AutoCloseable {
         }
 
         /** The loop's name (default {@code loop-<n>}); shown in thread names, snapshots and reports. */
-        public Builder name(String name) {
+        public Builder name(@Nullable String name) {
             this.name = name;
             return this;
         }

@@ -1,5 +1,6 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Uninterruptibly;
 import dev.taskloop.core.spi.LoopGroupSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Several {@link EventLoop}s side by side, one baton each, to use more than one core (Netty's and
@@ -37,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread; {@link #close()} not from a task of the group.
+ *
+ * @since 0.1.0
  */
 public final class EventLoopGroup implements AutoCloseable {
 
@@ -52,7 +56,7 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     /** A group of {@code size} loops with default settings, named {@code <name>-0} ... */
-    public static EventLoopGroup create(String name, int size) {
+    public static EventLoopGroup create(@Nullable String name, int size) {
         return create(name, size, EventLoop.builder());
     }
 
@@ -62,7 +66,7 @@ public final class EventLoopGroup implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code size} is less than 1
      */
-    public static EventLoopGroup create(String name, int size, EventLoop.Builder settings) {
+    public static EventLoopGroup create(@Nullable String name, int size, EventLoop.Builder settings) {
         Objects.requireNonNull(settings, "settings");
         String n = name == null || name.isBlank() ? "group-" + IDS.incrementAndGet() : name;
         if (size < 1) {
@@ -132,17 +136,17 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     /** Spawns a task on the next loop, round-robin; see {@link EventLoop#spawn(String, AsyncCallable)}. */
-    public <T> Task<T> spawn(String name, AsyncCallable<T, ?> body) {
+    public <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body) {
         return next().spawn(name, body);
     }
 
     /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
-    public Task<Void> spawn(String name, AsyncRunnable<?> body) {
+    public Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
         return next().spawn(name, body);
     }
 
     /** The loop of the calling task if it belongs to this group, else {@code null}. */
-    public EventLoop currentLoop() {
+    public @Nullable EventLoop currentLoop() {
         Task<?> t = Task.current();
         return t != null && loops.contains(t.loop()) ? t.loop() : null;
     }
@@ -195,19 +199,8 @@ public final class EventLoopGroup implements AutoCloseable {
         for (EventLoop l : loops) {
             ts.add(Thread.ofVirtual().name("close-" + l.name()).start(l::close));
         }
-        boolean interrupted = false;
         for (Thread t : ts) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            Uninterruptibly.await(t::join);
         }
     }
 

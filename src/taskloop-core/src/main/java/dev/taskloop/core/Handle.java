@@ -3,6 +3,8 @@ package dev.taskloop.core;
 /**
  * A callback scheduled with {@link EventLoop#callSoon}, {@link EventLoop#callLater} or
  * {@link EventLoop#callAt} (asyncio's {@code Handle} / {@code TimerHandle}). Thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface Handle {
 

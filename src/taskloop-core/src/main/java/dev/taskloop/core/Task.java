@@ -5,6 +5,7 @@ import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A unit of concurrent work on an {@link EventLoop}: asyncio's {@code Task}, running on its own
@@ -18,9 +19,9 @@ import java.util.function.Consumer;
  *                   v        gets the baton            await point (sleep, join, queue ...)
  *               +-------+ ------------------> +---------+ ------------------> +--------+
  *               | READY |                     | RUNNING |                     | ASLEEP |
- *               +-------+ <------------------ +---------+ <-+                 +--------+
+ *               +-------+ &lt;------------------ +---------+ &lt;-+                 +--------+
  *                   ^       yieldNow()            |         |                      |
- *                   |                             |         +-- (next step) <--+   |
+ *                   |                             |         +-- (next step) &lt;--+   |
  *                   +-------------- what it awaited is done, or it is cancelled ---+
  *                                                 |
  *                     body returns / throws / is cancelled
@@ -59,11 +60,26 @@ import java.util.function.Consumer;
  * Only the loop creates tasks (through {@code spawn}); do not implement this interface. All methods may be called from any thread. {@link #join()} is an await point inside a task and a
  * plain blocking wait elsewhere; it must not be called from a loop callback.
  *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>{@link #cancel()} only requests: a task that never reaches an await point runs on, and one
+ *       that catches {@link CancelledException} and carries on is reported, not stopped.</li>
+ *   <li>A failure nobody retrieved is reported when the task is garbage-collected, which may be
+ *       long after it failed, or never while something still references the task.</li>
+ *   <li>A task cannot join itself, and {@code join()} from a loop callback throws: callbacks must
+ *       not block the loop ({@link #onDone} is the callback's way to wait).</li>
+ * </ul>
+ *
  * @param <T> the result type
+ * @since 0.1.0
  */
-public interface Task<T> {
+public interface Task<T extends @Nullable Object> {
 
-    /** The lifecycle states; see the class documentation for the transitions. */
+    /**
+     * The lifecycle states; see the class documentation for the transitions.
+     *
+     * @since 0.1.0
+     */
     enum State {
         READY, RUNNING, ASLEEP, COMPLETED, FAILED, CANCELLED;
 
@@ -78,7 +94,7 @@ public interface Task<T> {
      * task (asyncio's {@code current_task()}). Bound with a {@link ScopedValue}, so it is cheap and
      * also visible to code that the task calls.
      */
-    static Task<?> current() {
+    static @Nullable Task<?> current() {
         return TaskImpl.current();
     }
 
@@ -140,7 +156,7 @@ public interface Task<T> {
      * @throws IllegalStateException if the task has not ended yet
      * @throws CancelledException if it was cancelled (as asyncio does)
      */
-    Throwable exception();
+    @Nullable Throwable exception();
 
     /**
      * Requests cancellation: the task's next await point (or the current one, if it is asleep)

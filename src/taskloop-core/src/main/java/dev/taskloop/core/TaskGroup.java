@@ -1,7 +1,10 @@
 package dev.taskloop.core;
 
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Group;
 import java.util.Collection;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code TaskGroup}: structured concurrency. Tasks spawned in a group belong to it, and
@@ -29,15 +32,36 @@ import java.util.Collection;
  *
  * <h2>States</h2>
  * <pre>
- *   NEW --run()/call()--> OPEN --body ends--> CLOSING (waits for children) --> DONE
- *                           \--child fails--> ABORTING (siblings cancelled) --/
+ *   NEW --run()/call()--> OPEN --body returns--> CLOSING --last child ended--> DONE
+ *                           |                       |                          ^
+ *                           | a child fails,        | a child fails            |
+ *                           | or the body throws    |                          |
+ *                           v                       v                          |
+ *                         ABORTING (body and children cancelled) --------------+
+ *                                   body ended, last child ended
  * </pre>
+ * {@code CLOSING} waits for the children; so does {@code ABORTING}, after cancelling them and the
+ * body. A body that throws a cancellation (of an enclosing scope) aborts the group too, and the
+ * cancellation continues once the children have ended; {@link #cancel} cancels without aborting.
  * {@link #spawn} is allowed while {@code OPEN} or {@code CLOSING}, from the body and from the
  * children; it throws {@link IllegalStateException} in {@code NEW}, {@code ABORTING} and
  * {@code DONE}.
  *
  * <h2>Thread-safety</h2>
  * Use a group from tasks of the loop that runs it; {@link #cancel} from anywhere.
+ *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>A group runs once: {@code run()} or {@code call()} a second time throws; create a group
+ *       for each use.</li>
+ *   <li>A child's failure aborts the group whatever the body does with it: catching the child's
+ *       exception in the body (from {@code join()}) does not stop the siblings from being
+ *       cancelled, nor the {@link TaskGroupException}.</li>
+ *   <li>Cancelled children are not failures: a group whose children were all cancelled (by
+ *       {@link #cancel}, or one by one) ends normally.</li>
+ * </ul>
+ *
+ * @since 0.1.0
  */
 public interface TaskGroup {
 
@@ -47,7 +71,7 @@ public interface TaskGroup {
     }
 
     /** A new group; the name shows in snapshots, reports and {@link TaskGroupException}. */
-    static TaskGroup create(String name) {
+    static TaskGroup create(@Nullable String name) {
         return new Group(name);
     }
 
@@ -62,14 +86,11 @@ public interface TaskGroup {
      * @throws CancelledException if an enclosing scope was cancelled
      * @throws IllegalStateException if the caller is not a task, or the group was used before
      */
-    <T> T call(AsyncCallable<T, ?> body);
+    <T extends @Nullable Object> T call(AsyncCallable<T, ?> body);
 
     /** {@link #call} for a body without a result. */
     default void run(AsyncRunnable<?> body) {
-        call(() -> {
-            body.run();
-            return null;
-        });
+        call(Bodies.callable(body));
     }
 
     /**
@@ -77,10 +98,13 @@ public interface TaskGroup {
      *
      * @throws IllegalStateException if the group is not running, or is aborting after a failure
      */
-    <T> Task<T> spawn(String name, AsyncCallable<T, ?> body);
+    <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body);
 
     /** {@link #spawn(String, AsyncCallable)} for a body without a result. */
-    Task<Void> spawn(String name, AsyncRunnable<?> body);
+    default Task<Void> spawn(@Nullable String name, AsyncRunnable<?> body) {
+        Objects.requireNonNull(body, "body");
+        return spawn(name, Bodies.callable(body));
+    }
 
     /** Cancels the body and every child (the group then ends normally, unless a child failed). */
     default void cancel(String reason) {

@@ -7,6 +7,8 @@ import java.util.List;
  * {@code ExceptionGroup}): the children that failed, in the order they failed, and the body's own
  * exception if it threw one. Cancelled children are not failures. Each failure is also attached
  * as a suppressed exception so that a plain stack trace shows them all.
+ *
+ * @since 0.1.0
  */
 public class TaskGroupException extends RuntimeException {
 

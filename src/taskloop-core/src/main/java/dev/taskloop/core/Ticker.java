@@ -12,6 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Implementations must be thread-safe: a loop reads its ticker from every task and from its
  * driver thread.
+ *
+ * @since 0.1.0
  */
 public interface Ticker {
 

@@ -17,10 +17,13 @@ import java.util.OptionalLong;
  *
  * <h2>States</h2>
  * <pre>
- *   NEW --call()--> ENTERED --deadline passes--> EXPIRING --edge--> EXPIRED (throws)
- *                      |                            (body ended by another cause: no timeout)
+ *   NEW --call()--> ENTERED --deadline passes--> EXPIRING --body ends--> EXPIRED
+ *                      |                                     (throws TimeoutExpiredException if the
+ *                      |                                      timeout's own cancellation ended the body)
  *                      +--body ends first--> EXITED
  * </pre>
+ * {@link #expired()} is true in {@code EXPIRING} and {@code EXPIRED}; {@link #reschedule} is
+ * allowed in {@code NEW} and {@code ENTERED} only.
  * The deadline of {@link #after} is computed when the scope is entered. Only this timeout's own
  * expiry becomes {@link TimeoutExpiredException}: if an enclosing scope is cancelled at the same
  * time, the {@link CancelledException} passes through unchanged.
@@ -32,6 +35,8 @@ import java.util.OptionalLong;
  *   <li>Catching {@link CancelledException} inside the body and carrying on defeats the timeout
  *       until the next await point.</li>
  * </ul>
+ *
+ * @since 0.1.0
  */
 public interface Timeout extends CancelScope {
 

@@ -5,33 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.EndedTasks;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** In virtual time the awake / asleep / waiting split of every task, and the loop's figures, are exact. */
 class AccountingTest {
 
     private static final long MS = 1_000_000;
 
-    private final List<TaskSnapshot> ended = new CopyOnWriteArrayList<>();
-    private final TestLoop test = TestLoop.create().listener(new LoopListener() {
-        @Override
-        public void taskEnded(TaskSnapshot task) {
-            ended.add(task);
-        }
-    });
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
+    private final EndedTasks ended = new EndedTasks();
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create().listener(ended);
 
     private TaskSnapshot endedTask(String name) {
-        return ended.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        return ended.named(name);
     }
 
     /*

@@ -146,10 +146,9 @@ class AdmissionTest {
                 outcome.complete(t);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (loop.snapshot().admission().waiting() == 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait(); // until the other thread is parked in spawn
-        }
+        Awaitility.await("the other thread waits in spawn for admission").atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> loop.snapshot().admission().waiting() > 0);
         loop.close();
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(RejectedExecutionException.class).hasMessageContaining("closed");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.taskloop.core.testing.Blocking;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -66,7 +67,7 @@ class BadUseTest {
                 Arguments.of("Async.sleep()", (ThrowingCallable) () -> Async.sleep(AN_HOUR)),
                 Arguments.of("Async.yieldNow()", (ThrowingCallable) Async::yieldNow),
                 Arguments.of("Async.await()", (ThrowingCallable) () -> Async.await(new CompletableFuture<>())),
-                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Thread.sleep(AN_HOUR))));
+                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Blocking.sleep(AN_HOUR))));
     }
 
     @ParameterizedTest(name = "{0} called outside a task fails fast, saying it needs a task and how to get one")
@@ -192,7 +193,7 @@ class BadUseTest {
                 Arguments.of("Async.sleep()", (ThrowingCallable) () -> Async.sleep(AN_HOUR)),
                 Arguments.of("Async.yieldNow()", (ThrowingCallable) Async::yieldNow),
                 Arguments.of("Async.await()", (ThrowingCallable) () -> Async.await(new CompletableFuture<>())),
-                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Thread.sleep(AN_HOUR))),
+                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Blocking.sleep(AN_HOUR))),
                 Arguments.of("Task.join()", (ThrowingCallable) () -> Task.current().loop().spawn("other", () -> Async.sleep(AN_HOUR)).join()));
     }
 
@@ -280,6 +281,29 @@ class BadUseTest {
                 .hasMessageContaining("finished");
         assertThat(ran).isFalse();
         assertSaysWhatToDo(thrown, "new TaskGroup", "new group", "loop.spawn", "Async.spawn", "while it runs", "inside run()");
+    }
+
+    @Test
+    void spawningIntoATaskGroupThatIsAbortingAfterAFailureFailsFastNamingTheGroup() {
+        TaskGroup group = TaskGroup.create("fetchers");
+        AtomicBoolean ran = new AtomicBoolean();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Throwable groupFailure = inTask(() -> catchThrowable(() -> group.run(() -> {
+            group.spawn("failing", () -> {
+                throw new IllegalStateException("boom");
+            });
+            try {
+                Async.sleep(AN_HOUR); // the child's failure aborts the group and cancels the body here
+            } finally {
+                thrown.set(catchThrowable(() -> group.spawn("late", () -> ran.set(true))));
+            }
+        })));
+
+        assertThat(groupFailure).isInstanceOf(TaskGroupException.class).hasMessageContaining("boom");
+        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("task group 'fetchers'")
+                .hasMessageContaining("after a failure");
+        assertThat(ran).isFalse();
     }
 
     @Test

@@ -6,14 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.core.stream.AsyncStream;
+import dev.taskloop.core.testing.EndedTasks;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every cancellation the core makes carries its origin as a type: produced for real here, read back
@@ -21,23 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class CancelReasonTest {
 
-    private final List<TaskSnapshot> ended = new CopyOnWriteArrayList<>();
-    private final LoopListener recorder = new LoopListener() {
-        @Override
-        public void taskEnded(TaskSnapshot task) {
-            ended.add(task);
-        }
-    };
-    private final TestLoop test = TestLoop.create().listener(recorder);
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
+    private final EndedTasks recorder = new EndedTasks();
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create().listener(recorder);
 
     private CancelReason reasonOf(String name) {
-        TaskSnapshot s = ended.stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no task '" + name + "' ended; ended: " + ended));
+        TaskSnapshot s = recorder.named(name);
         assertThat(s.state()).as("state of '%s'", name).isEqualTo(Task.State.CANCELLED);
         return s.cancelReason();
     }
@@ -189,7 +180,7 @@ class CancelReasonTest {
         });
         test.runCurrent();
 
-        TaskSnapshot producer = ended.stream().filter(t -> t.state() == Task.State.CANCELLED).findFirst().orElseThrow();
+        TaskSnapshot producer = recorder.all().stream().filter(t -> t.state() == Task.State.CANCELLED).findFirst().orElseThrow();
         assertThat(producer.cancelReason()).isEqualTo(CancelReason.of(CancelOrigin.STREAM_CLOSED, "stream 'numbers' was closed by its consumer"));
     }
 

@@ -1,38 +1,33 @@
 package dev.taskloop.core;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cancel scopes: level-triggered cancellation, move-on at the edge, shields, the scope tree across tasks. */
 class CancelScopeTest {
 
     private final List<String> swallowed = new CopyOnWriteArrayList<>();
-    private final TestLoop test = TestLoop.create().listener(new LoopListener() {
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create().listener(new LoopListener() {
         @Override
         public void cancellationSwallowed(TaskSnapshot task, String scope) {
             swallowed.add(task.name() + ": " + scope);
         }
     });
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
 
     @Test
     void aCancelledScopeStopsItsBodyAtTheNextAwaitAndTheCodeAfterItGoesOn() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.Blocking;
 import dev.taskloop.core.testing.TestLoop;
 import java.time.Duration;
 import java.util.List;
@@ -140,7 +141,7 @@ class LoopTest {
         loop.spawn("blocker", () -> {
             started.countDown();
             try {
-                Thread.sleep(Duration.ofMinutes(5)); // blocks the loop on purpose: cancellation cannot reach it
+                Blocking.sleep(Duration.ofMinutes(5)); // blocks the loop on purpose: cancellation cannot reach it
             } catch (InterruptedException e) {
                 interrupted.countDown();
             }

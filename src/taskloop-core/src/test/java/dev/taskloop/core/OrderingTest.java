@@ -1,16 +1,18 @@
 package dev.taskloop.core;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pins the observable order of asyncio (CPython 3.13) programs, kotlinx-style: every step states
@@ -19,16 +21,9 @@ import org.junit.jupiter.api.Test;
 class OrderingTest {
 
     private final Expect e = new Expect();
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     /*
      * async def main():

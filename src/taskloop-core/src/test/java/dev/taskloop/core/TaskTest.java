@@ -1,9 +1,11 @@
 package dev.taskloop.core;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,22 +16,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The task handle: outcomes, done callbacks, the future view, and the multi-task waits. */
 class TaskTest {
 
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     @Test
     void resultAndExceptionDescribeEachOutcomeWithoutWaiting() {

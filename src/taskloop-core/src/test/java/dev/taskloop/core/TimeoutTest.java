@@ -1,28 +1,23 @@
 package dev.taskloop.core;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** asyncio's {@code timeout()}: relative and absolute deadlines, reschedule, expired. */
 class TimeoutTest {
 
     private static final long MS = 1_000_000;
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     @Test
     void aRelativeTimeoutKnowsItsDeadlineOnceEntered() {
@@ -61,6 +56,26 @@ class TimeoutTest {
             assertThat(t.expired()).isTrue();
             assertThat(test.currentTime()).isZero();
             assertThatThrownBy(() -> t.reschedule(Long.MAX_VALUE)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already expired");
+            return null;
+        });
+    }
+
+    @Test
+    void aBodyThatEndsByAnotherCauseAfterTheDeadlinePassedIsNoTimeoutButTheTimeoutHasExpired() {
+        test.run(() -> {
+            Timeout t = Timeout.after(Duration.ofMillis(10));
+            IllegalStateException own = new IllegalStateException("the body's own failure");
+            assertThatThrownBy(() -> t.run(() -> {
+                try {
+                    sleepMs(1000);
+                } catch (CancelledException deadline) {
+                    throw own; // EXPIRING, then the body ends by its own failure: EXPIRED, and no TimeoutExpiredException
+                }
+            })).isSameAs(own);
+            assertThat(t.expired()).isTrue();
+            assertThat(test.currentTime()).isEqualTo(Duration.ofMillis(10));
+            assertThatThrownBy(() -> t.rescheduleAfter(Duration.ofMillis(5))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already expired");
             return null;
         });

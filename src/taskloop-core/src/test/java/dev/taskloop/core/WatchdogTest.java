@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.Blocking;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,7 @@ class WatchdogTest {
     @Test
     void aTaskThatCallsThreadSleepWhileHoldingTheBatonIsReportedWithItsNameAndStackBeforeTheSleepEnds() throws Exception {
         Task<Void> blocker = loop.spawn("blocker", () -> {
-            Thread.sleep(BLOCK_MILLIS); // keeps the baton: this IS the behaviour under test
+            Blocking.sleep(Duration.ofMillis(BLOCK_MILLIS)); // keeps the baton: this IS the behaviour under test
             sleepReturned = true;
         });
 
@@ -134,7 +135,7 @@ class WatchdogTest {
         Task<Void> offloader = loop.spawn("offloader", () -> {
             Async.sleep(Duration.ofMillis(50)); // let the ticker settle first
             long start = System.nanoTime();
-            Async.offload(() -> Thread.sleep(BLOCK_MILLIS));
+            Async.offload(() -> Blocking.sleep(Duration.ofMillis(BLOCK_MILLIS)));
             offloadWindow.set(new long[] {start, System.nanoTime()});
         });
 

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loop's admission control (see {@link Admission}): a count of admitted live tasks, an
@@ -31,7 +32,7 @@ final class AdmissionControl {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     // Watchdog-thread-only: the lag window.
-    private LatencySnapshot windowStart;
+    private @Nullable LatencySnapshot windowStart;
     private long windowStartedAt;
 
     AdmissionControl(Loop loop, Admission policy) {
@@ -49,7 +50,7 @@ final class AdmissionControl {
      *
      * @return {@code false} if the spawn is to be shed
      */
-    boolean admit(String taskName) {
+    boolean admit(@Nullable String taskName) {
         boolean counted = false;
         while (true) {
             if (!overloaded && reserve()) {

@@ -1,19 +1,42 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.Handle;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
-/** A callback: a timer while it waits for its deadline, then an entry of the ready queue. */
-final class CallbackHandle extends Timer implements Handle {
-    private static final int PENDING = 0;
-    private static final int STARTED = 1;
-    private static final int CANCELLED = 2;
+/**
+ * A callback: a timer while it waits for its deadline, then an entry of the ready queue.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   PENDING --the driver runs it--> STARTED
+ *      |
+ *      +--cancel()--> CANCELLED
+ * </pre>
+ * A CAS decides between running and cancelling, so a callback runs at most once and never after
+ * {@link #cancel()} returned {@code true}. A cancelled callback stays in the timer or ready queue
+ * and is skipped when its turn comes. Thread-safe.
+ */
+final class CallbackHandle extends Timer implements Handle, Baton.Entry {
+
+    /** A callback's lifecycle; see the class documentation. */
+    enum State { PENDING, STARTED, CANCELLED }
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CallbackHandle.class, "state", State.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Runnable callback;
     final boolean internal;
     /** Loop time it joined the ready queue. */
     long readyAt;
-    private final AtomicInteger state = new AtomicInteger(PENDING);
+    private volatile State state = State.PENDING;
 
     CallbackHandle(Runnable callback, boolean internal, long deadline) {
         this.callback = callback;
@@ -22,15 +45,15 @@ final class CallbackHandle extends Timer implements Handle {
     }
 
     @Override
-    void fire(Loop loop, long now) {
-        if (state.get() == PENDING) {
-            loop.enqueueCallbackLocked(this, deadline);
+    void fire(Baton baton, long now) {
+        if (state == State.PENDING) {
+            baton.enqueueCallbackLocked(this, deadline);
         }
     }
 
     /** Runs the callback unless it was cancelled; returns whether it ran. */
     boolean runIfPending() {
-        if (!state.compareAndSet(PENDING, STARTED)) {
+        if (!STATE.compareAndSet(this, State.PENDING, State.STARTED)) {
             return false;
         }
         callback.run();
@@ -39,12 +62,12 @@ final class CallbackHandle extends Timer implements Handle {
 
     @Override
     public boolean cancel() {
-        return state.compareAndSet(PENDING, CANCELLED);
+        return STATE.compareAndSet(this, State.PENDING, State.CANCELLED);
     }
 
     @Override
     public boolean isCancelled() {
-        return state.get() == CANCELLED;
+        return state == State.CANCELLED;
     }
 
     @Override

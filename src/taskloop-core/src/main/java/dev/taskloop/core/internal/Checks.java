@@ -3,7 +3,11 @@ package dev.taskloop.core.internal;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks whose messages name the argument, the bad value and what is allowed. */
+/**
+ * Argument checks whose messages name the argument, the bad value and what is allowed.
+ *
+ * @since 0.1.0
+ */
 public final class Checks {
 
     private Checks() {

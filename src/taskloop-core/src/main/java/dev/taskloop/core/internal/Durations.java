@@ -1,6 +1,10 @@
 package dev.taskloop.core.internal;
 
-/** Human-readable durations for messages and snapshots. */
+/**
+ * Human-readable durations for messages and snapshots.
+ *
+ * @since 0.1.0
+ */
 public final class Durations {
     private Durations() {
     }

@@ -1,14 +1,17 @@
 package dev.taskloop.core.internal;
 
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that can hold a loop's baton: a task, or the loop's driver (which runs callbacks and
  * fires timers while no task is ready). Its thread runs only while {@link #hasBaton} is true.
  */
-abstract class Fiber {
+abstract sealed class Fiber implements Baton.Entry permits TaskImpl, Baton.Driver {
     final Loop loop;
-    volatile Thread thread;
+    /** The loop's baton, which this fiber waits for, holds and hands on. */
+    final Baton baton;
+    volatile @Nullable Thread thread;
     /** Written under the loop's lock by whoever hands the baton over; read by the fiber's own thread. */
     volatile boolean hasBaton;
     /** Loop time this fiber became ready (joined the ready queue). Written by the loop. */
@@ -16,8 +19,9 @@ abstract class Fiber {
     /** Loop time the current step began. */
     long stepStart;
 
-    Fiber(Loop loop) {
+    Fiber(Loop loop, Baton baton) {
         this.loop = loop;
+        this.baton = baton;
     }
 
     /** Creates and starts the thread; called once, after the fiber got the baton for the first time. */

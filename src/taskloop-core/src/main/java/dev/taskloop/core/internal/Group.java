@@ -1,7 +1,6 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.AsyncCallable;
-import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelledException;
@@ -16,31 +15,58 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link TaskGroup}, after CPython's {@code taskgroups.py}, on cancel scopes: the group's scope
  * encloses the body and is the parent of every child's scope, so cancelling it (on a failure) or
  * anything around it reaches the body and all children at once.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   NEW --run()/call()--> OPEN --body returns--> CLOSING --last child ended--> DONE
+ *                           |                       |                          ^
+ *                           | a child fails,        | a child fails            |
+ *                           | or the body throws    |                          |
+ *                           v                       v                          |
+ *                         ABORTING (body and children cancelled) --------------+
+ *                                   body ended, last child ended
+ * </pre>
+ * <table>
+ *   <caption>Task group states</caption>
+ *   <tr><th>{@link State}</th><th>the body</th><th>the children</th><th>{@code spawn}</th></tr>
+ *   <tr><td>{@code NEW}</td><td>not started</td><td>none</td><td>throws: not running</td></tr>
+ *   <tr><td>{@code OPEN}</td><td>runs</td><td>run</td><td>allowed</td></tr>
+ *   <tr><td>{@code CLOSING}</td><td>returned (or ended by the group's own {@link #cancel}); the
+ *       group waits for the children</td><td>run; they may spawn siblings</td><td>allowed</td></tr>
+ *   <tr><td>{@code ABORTING}</td><td>cancelled (or it threw: a failure, which is collected, or the
+ *       cancellation of an enclosing scope, which is passed on)</td><td>cancelled; their failures
+ *       are collected</td><td>throws: shutting down after a failure</td></tr>
+ *   <tr><td>{@code DONE}</td><td>ended</td><td>all ended; the failures are thrown together
+ *       ({@link TaskGroupException})</td><td>throws: finished</td></tr>
+ * </table>
+ * This is the diagram {@link TaskGroup} publishes. The state is changed and read by the task that
+ * runs the group and by its children, all holding the one baton of the group's loop.
+ *
+ * @since 0.1.0
  */
 public final class Group implements TaskGroup {
 
-    private static final AtomicLong IDS = new AtomicLong();
+    /** A group's lifecycle; see the class documentation. */
+    enum State { NEW, OPEN, CLOSING, ABORTING, DONE }
 
-    private static final int NEW = 0;
-    private static final int OPEN = 1;
-    private static final int CLOSING = 2;
-    private static final int DONE = 3;
+    private static final AtomicLong IDS = new AtomicLong();
 
     private final String name;
     final Scope scope;
-    private Loop loop;
-    private int state = NEW;
-    private boolean aborting;
+    /** The loop of the task that runs the group; set when it starts. */
+    private @Nullable Loop loop;
+    private State state = State.NEW;
     private final Set<TaskImpl<?>> children = ConcurrentHashMap.newKeySet();
     private final List<Throwable> errors = new ArrayList<>();
-    private Signal exitSignal;
+    private @Nullable Signal exitSignal;
 
-    public Group(String name) {
+    public Group(@Nullable String name) {
         this.name = name == null || name.isBlank() ? "TaskGroup-" + IDS.incrementAndGet() : name;
         this.scope = new Scope(false, "task group '" + this.name + "'");
     }
@@ -51,16 +77,16 @@ public final class Group implements TaskGroup {
     }
 
     @Override
-    public <T> T call(AsyncCallable<T, ?> body) {
+    public <T extends @Nullable Object> T call(AsyncCallable<T, ?> body) {
         Objects.requireNonNull(body, "body");
         TaskImpl<?> me = TaskImpl.require("TaskGroup.call()");
-        if (state != NEW) {
+        if (state != State.NEW) {
             throw new IllegalStateException("task group '" + name + "' was already run; create a new TaskGroup for each use");
         }
         scope.enter(me);
         loop = me.loop;
         exitSignal = new Signal(me);
-        state = OPEN;
+        state = State.OPEN;
         T value = null;
         Throwable bodyError = null;
         try {
@@ -68,7 +94,6 @@ public final class Group implements TaskGroup {
         } catch (Throwable e) {
             bodyError = e;
         }
-        state = CLOSING;
         CancellationException propagate = null;
         if (bodyError instanceof CancelledException c && c.scope() == scope) {
             me.consumed(c); // our own abort reached the body: the failures will be raised instead
@@ -81,9 +106,12 @@ public final class Group implements TaskGroup {
             errors.add(bodyError);
             abort(CancelReason.of(CancelOrigin.SIBLING_FAILURE, "the body of task group '" + name + "' failed: " + bodyError));
         }
-        me.waitUntil(new TaskImpl.WaitSite("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
+        if (state == State.OPEN) {
+            state = State.CLOSING;
+        }
+        AwaitPoints.waitUntil(me, new WaitSite("task-group", name, loop.ticker.read()), false, children::isEmpty, exitSignal);
         scope.exit(me, false);
-        state = DONE;
+        state = State.DONE;
         if (!errors.isEmpty()) {
             throw new TaskGroupException(name, errors);
         }
@@ -95,7 +123,7 @@ public final class Group implements TaskGroup {
     }
 
     private void abort(CancelReason reason) {
-        aborting = true;
+        state = State.ABORTING;
         scope.cancelNow(reason);
     }
 
@@ -105,7 +133,7 @@ public final class Group implements TaskGroup {
         if (child.state() == Task.State.FAILED) {
             Throwable f = child.failure();
             errors.add(f);
-            if (!aborting) {
+            if (state != State.ABORTING) {
                 abort(CancelReason.of(CancelOrigin.SIBLING_FAILURE, "task '" + child.name() + "' failed: " + f));
             }
         }
@@ -115,16 +143,14 @@ public final class Group implements TaskGroup {
     }
 
     @Override
-    public <T> Task<T> spawn(String name, AsyncCallable<T, ?> body) {
+    public <T extends @Nullable Object> Task<T> spawn(@Nullable String name, AsyncCallable<T, ?> body) {
         Objects.requireNonNull(body, "body");
-        if (state == NEW) {
-            throw new IllegalStateException("task group '" + this.name + "' is not running: spawn its tasks inside run() or call()");
-        }
-        if (state == DONE) {
-            throw new IllegalStateException("task group '" + this.name + "' has finished; it accepts no new tasks: spawn inside its run()/call() body, or create a new TaskGroup");
-        }
-        if (aborting) {
-            throw new IllegalStateException("task group '" + this.name + "' is shutting down after a failure; it accepts no new tasks");
+        switch (state) {
+            case NEW -> throw new IllegalStateException("task group '" + this.name + "' is not running: spawn its tasks inside run() or call()");
+            case DONE -> throw new IllegalStateException("task group '" + this.name + "' has finished; it accepts no new tasks: spawn inside its run()/call() body, or create a new TaskGroup");
+            case ABORTING -> throw new IllegalStateException("task group '" + this.name + "' is shutting down after a failure; it accepts no new tasks");
+            case OPEN, CLOSING -> {
+            }
         }
         if (!loop.holdsBaton()) {
             throw new IllegalStateException("TaskGroup.spawn() must be called from a task of event loop '" + loop.name
@@ -137,15 +163,6 @@ public final class Group implements TaskGroup {
         children.add(t);
         loop.schedule(t);
         return t;
-    }
-
-    @Override
-    public Task<Void> spawn(String name, AsyncRunnable<?> body) {
-        Objects.requireNonNull(body, "body");
-        return spawn(name, () -> {
-            body.run();
-            return null;
-        });
     }
 
     @Override

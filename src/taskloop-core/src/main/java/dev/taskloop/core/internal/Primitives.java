@@ -5,12 +5,15 @@ import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Awaiting;
 import dev.taskloop.core.spi.LoopListener;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The few hooks into tasks and loops that the primitives of {@code core.sync}, {@code core.queue}
  * and {@code core.stream} need beyond {@link Waiter}: being told when a task ends (a lock's owner,
  * a stream's consumer), telling a loop's listeners, and keeping a waiter's "held by" up to date.
  * Nothing outside {@code dev.taskloop.core..} may use it.
+ *
+ * @since 0.1.0
  */
 public final class Primitives {
 
@@ -39,7 +42,7 @@ public final class Primitives {
      * Changes the holder that the snapshot of {@code w}'s task shows (a lock passed to another
      * owner while {@code w} kept waiting). Does nothing if the task has moved on to another wait.
      */
-    public static void setHolder(Waiter w, Task<?> holder) {
+    public static void setHolder(Waiter w, @Nullable Task<?> holder) {
         TaskImpl<?> t = (TaskImpl<?>) w.task();
         Awaiting a = t.awaitingNow();
         if (a != null && a.since() == w.since()) {

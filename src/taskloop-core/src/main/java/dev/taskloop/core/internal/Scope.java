@@ -7,18 +7,50 @@ import dev.taskloop.core.CancelledException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cancel scope tree. Every task has a root scope (its parent: the scope of the group it was
  * spawned in, if any); scopes a task enters hang below its innermost one. A scope is cancelled when
  * its {@code reason} is set; an await point throws if {@link #responsible} finds a cancelled scope
  * between it and the nearest shield. Links are changed only by the baton holder.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   NEW --enter()--> ENTERED --exit()--> EXITED
+ *                       |
+ *                       +--a timeout's deadline passes--> EXPIRING --exit()--> EXPIRED      (TimeoutScope only)
+ * </pre>
+ * <table>
+ *   <caption>Scope states</caption>
+ *   <tr><th>{@link State}</th><th>the body</th><th>{@code cancel()}</th></tr>
+ *   <tr><td>{@code NEW}</td><td>not started</td><td>only records the reason: the body starts
+ *       cancelled</td></tr>
+ *   <tr><td>{@code ENTERED}</td><td>runs inside the scope, in one task; a task's own scope is
+ *       created entered and stays so</td><td>wakes the tasks parked inside, not behind shields</td></tr>
+ *   <tr><td>{@code EXPIRING}</td><td>runs; a {@link TimeoutScope}'s deadline passed and its own
+ *       cancellation is under way</td><td>as {@code ENTERED}</td></tr>
+ *   <tr><td>{@code EXPIRED}</td><td>left after expiring; the edge threw {@code TimeoutExpiredException}
+ *       if the timeout's own cancellation ended the body</td><td>does nothing</td></tr>
+ *   <tr><td>{@code EXITED}</td><td>left without expiring</td><td>does nothing</td></tr>
+ * </table>
+ * This is the diagram {@link CancelScope} publishes, and with {@code EXPIRING} and {@code EXPIRED}
+ * the one {@link dev.taskloop.core.Timeout} publishes. The state is written by the baton holder and
+ * volatile, so that {@link TimeoutScope#expired()} may be asked from any thread.
+ *
+ * @since 0.1.0
  */
 public class Scope implements CancelScope {
 
-    static final int NEW = 0;
-    static final int ENTERED = 1;
-    static final int EXITED = 2;
+    /** A scope's lifecycle; see the class documentation. */
+    enum State {
+        NEW, ENTERED, EXPIRING, EXPIRED, EXITED;
+
+        /** Whether the body runs inside the scope now. */
+        boolean inside() {
+            return this == ENTERED || this == EXPIRING;
+        }
+    }
 
     private static final VarHandle REASON;
 
@@ -32,32 +64,38 @@ public class Scope implements CancelScope {
 
     private final boolean shield;
     /** How messages name this scope: {@code cancel scope}, {@code task group 'g'}, {@code timeout}; null for a task's own scope. */
-    String kind;
-    volatile TaskImpl<?> task;
-    volatile Scope parent;
-    volatile Loop loop;
-    private Scope firstChild;
-    private Scope nextSibling;
-    private Scope prevSibling;
-    private volatile CancelReason reason;
-    int state = NEW;
+    @Nullable String kind;
+    /** The task that entered the scope (for a task's own scope: the task), until it exits. */
+    volatile @Nullable TaskImpl<?> task;
+    volatile @Nullable Scope parent;
+    /** Set on entry; {@code null} before. */
+    volatile @Nullable Loop loop;
+    private @Nullable Scope firstChild;
+    private @Nullable Scope nextSibling;
+    private @Nullable Scope prevSibling;
+    private volatile @Nullable CancelReason reason;
+    volatile State state;
     private volatile boolean cancelledCaught;
 
     public Scope(boolean shield) {
         this(shield, shield ? "shielded cancel scope" : "cancel scope");
     }
 
-    Scope(boolean shield, String kind) {
-        this.shield = shield;
-        this.kind = kind;
+    Scope(boolean shield, @Nullable String kind) {
+        this(shield, kind, State.NEW);
     }
 
-    static Scope forTask(TaskImpl<?> t, Scope parent) {
-        Scope s = new Scope(false, null); // named lazily: see kind()
+    private Scope(boolean shield, @Nullable String kind, State initial) {
+        this.shield = shield;
+        this.kind = kind;
+        this.state = initial;
+    }
+
+    static Scope forTask(TaskImpl<?> t, @Nullable Scope parent) {
+        Scope s = new Scope(false, null, State.ENTERED); // named lazily: see kind()
         s.task = t;
         s.loop = t.loop;
         s.parent = parent;
-        s.state = ENTERED;
         if (parent != null) {
             parent.link(s);
         }
@@ -65,7 +103,7 @@ public class Scope implements CancelScope {
     }
 
     /** The outermost cancelled scope between {@code s} (inclusive) and the first shield, or {@code null}. */
-    static Scope responsible(Scope s) {
+    static @Nullable Scope responsible(@Nullable Scope s) {
         Scope found = null;
         for (; s != null; s = s.parent) {
             if (s.reason != null) {
@@ -81,7 +119,7 @@ public class Scope implements CancelScope {
     // ------------------------------------------------------------------ CancelScope
 
     @Override
-    public <T, E extends Exception> T call(AsyncCallable<T, E> body) throws E {
+    public <T extends @Nullable Object, E extends Exception> @Nullable T call(AsyncCallable<T, E> body) throws E {
         TaskImpl<?> me = TaskImpl.require("CancelScope.call()");
         enter(me);
         boolean normal = false;
@@ -102,13 +140,14 @@ public class Scope implements CancelScope {
     }
 
     /** What {@link #call} does when this scope's own cancellation reaches its edge: move on. */
-    <T> T ownCancellationCaught(CancelledException c) {
+    <T extends @Nullable Object> @Nullable T ownCancellationCaught(CancelledException c) {
         return null;
     }
 
     void enter(TaskImpl<?> me) {
-        if (state != NEW) {
-            throw new IllegalStateException("this " + kind() + " was already " + (state == ENTERED ? "entered" : "used")
+        State st = state;
+        if (st != State.NEW) {
+            throw new IllegalStateException("this " + kind() + " was already " + (st.inside() ? "entered" : "used")
                     + "; a scope is entered once: create a new one for each use");
         }
         task = me;
@@ -116,7 +155,7 @@ public class Scope implements CancelScope {
         loop = me.loop; // volatile: pairs with cancel(), which sets the reason and then reads the loop
         parent.link(this);
         me.scope = this;
-        state = ENTERED;
+        state = State.ENTERED;
         onEnter(me);
     }
 
@@ -126,7 +165,7 @@ public class Scope implements CancelScope {
         }
         me.scope = parent;
         parent.unlink(this);
-        state = EXITED;
+        state = state == State.EXPIRING ? State.EXPIRED : State.EXITED;
         onExit();
         if (normal) {
             me.checkSwallowed(this);
@@ -162,7 +201,7 @@ public class Scope implements CancelScope {
 
     /** Cancels from the loop's baton holder. */
     void cancelNow(CancelReason reason) {
-        if (REASON.compareAndSet(this, null, reason) && state == ENTERED) {
+        if (REASON.compareAndSet(this, null, reason) && state.inside()) {
             wakeAffected(this, true);
         }
     }
@@ -195,7 +234,7 @@ public class Scope implements CancelScope {
         return e;
     }
 
-    CancelReason reason() {
+    @Nullable CancelReason reason() {
         return reason;
     }
 

@@ -1,7 +1,7 @@
 package dev.taskloop.core.internal;
 
 /**
- * Wakes a task waiting in {@link TaskImpl#waitUntil} when what it waits for may have changed.
+ * Wakes a task waiting in {@link AwaitPoints#waitUntil} when what it waits for may have changed.
  * Thread-safe: completions on other loops fire it too.
  */
 final class Signal {

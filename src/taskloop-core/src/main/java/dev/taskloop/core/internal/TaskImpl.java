@@ -1,53 +1,86 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.AsyncCallable;
-import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.TaskFailedException;
-import dev.taskloop.core.TimeoutExpiredException;
 import dev.taskloop.core.spi.Awaiting;
+import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The implementation of {@link Task}, and of the await points a task performs on itself.
+ * The implementation of {@link Task}: its life from spawn to end, its API, its wait protocol and
+ * its cancellation bookkeeping. The await points themselves are {@link AwaitPoints}', joining is
+ * {@link Joining}'s, the future view is {@link TaskFuture}, and an unretrieved failure is reported
+ * by a {@link FailureRecord}.
+ *
+ * <h2>States</h2>
+ * The task's {@link Task.State} is the one {@link Task} publishes (diagram and table there); here
+ * is who moves it:
+ * <table>
+ *   <caption>Task state transitions</caption>
+ *   <tr><th>to</th><th>by</th><th>thread</th></tr>
+ *   <tr><td>{@code READY}</td><td>{@link #becameReady}: spawned, woken, or yielding</td><td>the
+ *       waker, under the baton's lock</td></tr>
+ *   <tr><td>{@code RUNNING}</td><td>{@link #startedStep}: handed the baton</td><td>the hander,
+ *       under the baton's lock</td></tr>
+ *   <tr><td>{@code ASLEEP}</td><td>{@link #beginWait} at an await point, {@link #offloadBegins}</td>
+ *       <td>the task</td></tr>
+ *   <tr><td>{@code COMPLETED}, {@code FAILED}, {@code CANCELLED}</td><td>{@code finish}, after
+ *       the end was counted and announced ({@link #shed} for a task admission control dropped)</td>
+ *       <td>the task</td></tr>
+ * </table>
+ *
+ * <p>An offloaded call has a state of its own, {@link Offload}, so that a cancellation interrupts
+ * the call exactly once and never the task's next await point:
+ * <pre>
+ *   NONE --offloadBegins--> RUNNING --call returns--> NONE
+ *                              |
+ *                              +--wakeForCancel--> INTERRUPTING --interrupt() done--> INTERRUPTED --call returns--> NONE
+ * </pre>
+ * <table>
+ *   <caption>Offload states</caption>
+ *   <tr><th>{@link Offload}</th><th>meaning</th></tr>
+ *   <tr><td>{@code NONE}</td><td>no offloaded call: the task is at an await point or holds the baton</td></tr>
+ *   <tr><td>{@code RUNNING}</td><td>the call runs on the task's thread, outside the baton; await
+ *       points called from it fail</td></tr>
+ *   <tr><td>{@code INTERRUPTING}</td><td>a canceller won the CAS and is interrupting the thread; the
+ *       call's end waits (spins) until it has</td></tr>
+ *   <tr><td>{@code INTERRUPTED}</td><td>the interrupt was delivered; the call's end clears it before
+ *       the task queues for the baton</td></tr>
+ * </table>
  *
  * <h2>Waiting</h2>
  * Every wait gets a fresh <em>ticket</em>. Whatever may end the wait (a timer, a completion on any
  * thread, a cancellation) calls {@link #wake(long, Object, long)} with that ticket; a CAS lets
  * exactly one of them win, so a task is never made ready twice, and a late waker of an old wait
  * does nothing. The winner's value tells the task why it woke.
+ *
+ * @since 0.1.0
  */
-public final class TaskImpl<T> extends Fiber implements Task<T> {
+public final class TaskImpl<T extends @Nullable Object> extends Fiber implements Task<T> {
 
     static final ScopedValue<TaskImpl<?>> CURRENT = ScopedValue.newInstance();
     private static final AtomicLong IDS = new AtomicLong();
-    private static final Cleaner CLEANER = Cleaner.create();
 
     static final Object WOKEN = new Object();
     static final Object CANCEL = new Object();
     static final Object TIMEOUT = new Object();
 
-    private static final int OFFLOADING = 1;
-    private static final int INTERRUPTING = 2;
-    private static final int INTERRUPTED = 3;
+    /** Where an offloaded call stands; see the class documentation. */
+    enum Offload { NONE, RUNNING, INTERRUPTING, INTERRUPTED }
 
     private static final VarHandle TICKET;
     private static final VarHandle OFFLOAD;
@@ -56,7 +89,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             TICKET = l.findVarHandle(TaskImpl.class, "ticket", long.class);
-            OFFLOAD = l.findVarHandle(TaskImpl.class, "offloadState", int.class);
+            OFFLOAD = l.findVarHandle(TaskImpl.class, "offload", Offload.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,17 +97,19 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private final long id;
     /** The name given at spawn, or {@code null}: the default name is built only when asked for. */
-    private final String givenName;
-    final Group group;
-    private AsyncCallable<T, ?> body;
+    private final @Nullable String givenName;
+    /** The group the task was spawned in, or {@code null} for a task of the loop. */
+    final @Nullable Group group;
+    /** {@code null} once the task has ended, so that a kept handle does not keep the body. */
+    private @Nullable AsyncCallable<T, ?> body;
     final Scope root;
     /** The innermost scope the task is in; only the task itself changes it. */
     Scope scope;
 
     private volatile State state = State.READY;
-    private T result;
-    private Throwable failure;
-    private volatile CancelReason endReason;
+    private @Nullable T result;
+    private @Nullable Throwable failure;
+    private volatile @Nullable CancelReason endReason;
     final long spawnedAt;
     private volatile long endedAt = -1;
 
@@ -86,23 +121,24 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private volatile long ticket;
     private long lastTicket;
-    private Object wakeValue;
+    private @Nullable Object wakeValue;
     private boolean cancellableWait;
     /** What the task waits on: an {@link Awaiting}, or a {@link WaitSite} formatted only when someone looks. */
-    volatile Object awaiting;
-    private WakeTimer timer;
-    private volatile int offloadState;
+    volatile @Nullable Object awaiting;
+    private @Nullable WakeTimer timer;
+    /** Read and written through {@link #OFFLOAD} (volatile and CAS); a plain store only here, before the task is published. */
+    private Offload offload = Offload.NONE;
     /** The last cancellation thrown to this task that no scope edge has stopped yet. */
-    private CancelledException undelivered;
+    private @Nullable CancelledException undelivered;
 
-    private List<Consumer<? super TaskImpl<T>>> completionListeners;
+    private @Nullable List<Consumer<? super TaskImpl<T>>> completionListeners;
     private boolean ended;
-    private TaskFuture<T> future;
+    private @Nullable TaskFuture<T> future;
     private volatile boolean observed;
-    private volatile FailureRecord failureRecord;
+    private volatile @Nullable FailureRecord failureRecord;
 
-    TaskImpl(Loop loop, String name, AsyncCallable<T, ?> body, Group group) {
-        super(loop);
+    TaskImpl(Loop loop, @Nullable String name, AsyncCallable<T, ?> body, @Nullable Group group) {
+        super(loop, loop.baton);
         this.id = IDS.incrementAndGet();
         this.givenName = name == null || name.isBlank() ? null : name;
         this.group = group;
@@ -114,7 +150,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** A task that admission control dropped: already {@code CANCELLED}, never registered, never run. */
-    static <T> TaskImpl<T> shed(Loop loop, String name, CancelReason reason) {
+    static <T extends @Nullable Object> TaskImpl<T> shed(Loop loop, @Nullable String name, CancelReason reason) {
         TaskImpl<T> t = new TaskImpl<>(loop, name, () -> null, null);
         CancelledException c = new CancelledException(reason.message(), null, reason);
         t.failure = c;
@@ -132,7 +168,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     // ------------------------------------------------------------------ current task
 
     /** The task running on this thread, or {@code null}. */
-    public static TaskImpl<?> current() {
+    public static @Nullable TaskImpl<?> current() {
         return CURRENT.isBound() ? CURRENT.get() : null;
     }
 
@@ -147,7 +183,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
                     + ": spawn the work on a loop with loop.spawn(...), or start one with EventLoop.run(main)");
         }
         TaskImpl<?> t = CURRENT.get();
-        if (t.offloadState != 0) {
+        if ((Offload) OFFLOAD.getVolatile(t) != Offload.NONE) {
             throw new IllegalStateException(what + " was called inside the offload() work of task '" + t.name()
                     + "'; offloaded work runs outside the loop and cannot await: return from the work first");
         }
@@ -190,7 +226,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         finish(value, error);
     }
 
-    private void finish(T value, Throwable error) {
+    private void finish(@Nullable T value, @Nullable Throwable error) {
         State s;
         if (error == null) {
             result = value;
@@ -208,7 +244,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             s = State.FAILED;
         }
         long now = loop.ticker.read();
-        loop.endStep(this, now); // before the final snapshot, so that it includes the last step
+        baton.endStep(this, now); // before the final snapshot, so that it includes the last step
         endedAt = now;
         awaiting = null;
         if (root.parent != null) {
@@ -238,13 +274,13 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         if (s == State.FAILED && !observed) {
             FailureRecord rec = new FailureRecord(loop, snapshot(), error);
             failureRecord = rec;
-            rec.cleanable = CLEANER.register(this, rec);
+            rec.watch(this);
             if (observed) {
                 rec.forget();
             }
         }
         Thread.interrupted();
-        loop.handOff(this, now);
+        baton.handOff(this, now);
         // A finished task may be referenced for long (a handle, a gather list): let its thread and body go.
         thread = null;
         body = null;
@@ -253,7 +289,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     // ------------------------------------------------------------------ accounting hooks (loop, under its lock)
 
     void becameReady(long readyAt) {
-        if (loop.measure) {
+        if (loop.accounting.measure) {
             asleepNanos += Math.max(0, readyAt - parkedAt);
         }
         state = State.READY;
@@ -282,18 +318,18 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** Ends the wait {@code t} with {@code value} if nobody else has; any thread. */
-    boolean wake(long t, Object value, long readyAt) {
+    boolean wake(long t, @Nullable Object value, long readyAt) {
         if (!TICKET.compareAndSet(this, t, 0L)) {
             return false;
         }
         wakeValue = value;
-        loop.makeReady(this, readyAt);
+        baton.makeReady(this, readyAt);
         return true;
     }
 
     /** Releases the baton until the current wait is woken; returns the waker's value. */
-    Object suspend(long now) {
-        loop.suspend(this, now);
+    @Nullable Object suspend(long now) {
+        baton.suspend(this, now);
         awaiting = null;
         return wakeValue;
     }
@@ -303,9 +339,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         long t = ticket;
         if (t != 0 && cancellableWait) {
             wake(t, CANCEL, loop.ticker.read());
-        } else if (OFFLOAD.compareAndSet(this, OFFLOADING, INTERRUPTING)) {
+        } else if (OFFLOAD.compareAndSet(this, Offload.RUNNING, Offload.INTERRUPTING)) {
             thread.interrupt();
-            offloadState = INTERRUPTED;
+            OFFLOAD.setVolatile(this, Offload.INTERRUPTED);
         }
     }
 
@@ -346,37 +382,15 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
 
     private void reportSwallowed(String scopeKind) {
         undelivered = null;
-        Loop.LOG.log(System.Logger.Level.WARNING, () -> "task '" + name() + "' (id " + id + ") caught the cancellation of "
+        Loop.LOG.log(System.Logger.Level.WARNING, () -> Describe.task(this) + " caught the cancellation of "
                 + scopeKind + " and carried on: cancellation is level-triggered, so let CancelledException propagate"
                 + " (use a shielded CancelScope for cleanup that must await)");
         TaskSnapshot s = snapshot();
         loop.notifyListeners(l -> l.cancellationSwallowed(s, scopeKind));
     }
 
-    /**
-     * Waits until {@code condition} holds, re-checking it after every signal. {@code signal} is what
-     * other threads fire when the condition may have changed.
-     *
-     * @return {@code true} if a cancellation ended the wait (only when {@code cancellable})
-     */
-    boolean waitUntil(Object what, boolean cancellable, BooleanSupplier condition, Signal signal) {
-        while (!condition.getAsBoolean()) {
-            long now = loop.ticker.read();
-            long t = beginWait(what, cancellable, now);
-            signal.ticket = t;
-            if (condition.getAsBoolean()) {
-                wake(t, WOKEN, now); // it changed before the ticket was visible to the signaller
-            }
-            Object v = suspend(now);
-            signal.ticket = 0;
-            if (v == CANCEL) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private WakeTimer timer() {
+    /** The task's one wake-up timer (sleep, join timeout), reused from wait to wait. */
+    WakeTimer timer() {
         WakeTimer w = timer;
         if (w == null) {
             w = timer = new WakeTimer(this);
@@ -384,223 +398,47 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         return w;
     }
 
-    // ------------------------------------------------------------------ await points
+    // ------------------------------------------------------------------ offloading (see the class documentation)
 
-    public void sleep(long nanos) {
-        if (nanos == 0) {
-            yieldNow();
-            return;
-        }
-        long now = loop.ticker.read();
-        long t = beginWait(new WaitSite("sleep", nanos, now), true, now);
-        WakeTimer w = timer();
-        w.deadline = Checks.deadline(now, nanos);
-        w.ticket = t;
-        w.value = WOKEN;
-        if (w.deadline != Long.MAX_VALUE) {
-            loop.addTimer(w);
-        }
-        if (suspend(now) == CANCEL) {
-            loop.removeTimer(w);
-            throw cancellation();
-        }
-    }
-
-    public void yieldNow() {
-        checkCancelled();
-        if (!loop.othersReady()) {
-            return;
-        }
-        long now = loop.ticker.read();
-        parkedAt = now;
-        loop.yieldBaton(this, now);
-    }
-
-    public <V> V await(CompletionStage<V> stage) {
-        checkCancelled();
-        if (stage instanceof CompletableFuture<V> cf && cf.isDone()) {
-            return cf.join();
-        }
-        long now = loop.ticker.read();
-        long t = beginWait(new WaitSite("future", stage.getClass(), now), true, now);
-        stage.whenComplete((v, e) -> wake(t, new Outcome(v, e), loop.ticker.read()));
-        Object w = suspend(now);
-        if (w == CANCEL) {
-            if (stage instanceof Future<?> f) {
-                f.cancel(true);
-            }
-            throw cancellation();
-        }
-        Outcome o = (Outcome) w;
-        if (o.error != null) {
-            Throwable cause = o.error instanceof CompletionException && o.error.getCause() != null ? o.error.getCause() : o.error;
-            if (cause instanceof CancellationException) {
-                CancellationException c = new CancellationException("the awaited " + stage.getClass().getSimpleName() + " was cancelled");
-                c.initCause(cause);
-                throw c;
-            }
-            throw new CompletionException(cause);
-        }
-        @SuppressWarnings("unchecked")
-        V v = (V) o.value;
-        return v;
-    }
-
-    private record Outcome(Object value, Throwable error) {
-    }
-
-    public <V, E extends Exception> V offload(AsyncCallable<V, E> work) throws E {
-        checkCancelled();
-        long now = loop.ticker.read();
-        awaiting = new WaitSite("offload", work.getClass(), now);
+    /** {@code Async.offload}, before the call: the task releases the baton and counts as asleep on {@code what}. */
+    void offloadBegins(WaitSite what) {
+        long now = what.since();
+        awaiting = what;
         parkedAt = now;
         state = State.ASLEEP;
-        loop.offloads.incrementAndGet();
-        offloadState = OFFLOADING;
-        loop.handOff(this, now);
-        V value = null;
-        Throwable error = null;
-        try {
-            value = work.call();
-        } catch (Throwable e) {
-            error = e;
-        }
-        if (!OFFLOAD.compareAndSet(this, OFFLOADING, 0)) {
-            while (offloadState != INTERRUPTED) {
+        loop.accounting.offloads.incrementAndGet();
+        OFFLOAD.setVolatile(this, Offload.RUNNING);
+        baton.handOff(this, now);
+    }
+
+    /**
+     * {@code Async.offload}, after the call: clears an interrupt a cancellation sent the call (once
+     * the canceller is done sending it), queues for the baton and waits for it.
+     */
+    void offloadEnds() {
+        if (!OFFLOAD.compareAndSet(this, Offload.RUNNING, Offload.NONE)) {
+            while ((Offload) OFFLOAD.getVolatile(this) != Offload.INTERRUPTED) {
                 Thread.onSpinWait(); // the canceller is between its CAS and interrupt(): a few instructions
             }
-            offloadState = 0;
+            OFFLOAD.setVolatile(this, Offload.NONE);
         }
         Thread.interrupted();
-        loop.makeReady(this, loop.ticker.read());
-        loop.offloads.decrementAndGet();
+        baton.makeReady(this, loop.ticker.read());
+        loop.accounting.offloads.decrementAndGet();
         awaitBaton();
         awaiting = null;
-        Scope r = Scope.responsible(scope);
-        if (r != null) {
-            CancelledException c = r.deliver(this);
-            if (error != null) {
-                c.addSuppressed(error);
-            }
-            throw c;
-        }
-        if (error != null) {
-            throw Checks.<E>sneaky(error);
-        }
-        return value;
     }
 
     // ------------------------------------------------------------------ joining
 
     @Override
     public T join() {
-        return join(-1);
+        return Joining.join(this, -1);
     }
 
     @Override
     public T join(Duration timeout) {
-        return join(Checks.saturatedNanos(Checks.nonNegative("join timeout", timeout)));
-    }
-
-    private T join(long timeoutNanos) {
-        TaskImpl<?> me = current();
-        if (me == null) {
-            return joinBlocking(timeoutNanos);
-        }
-        require("Task.join()");
-        if (me == this) {
-            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever; join it from another task, or have it return its result");
-        }
-        if (!isDone()) {
-            me.awaitTask(this, true, timeoutNanos);
-        }
-        return outcome();
-    }
-
-    /** {@link Async#shield}: joins without passing a cancellation of the caller on. */
-    public <V> V joinShielded(Task<V> task) {
-        TaskImpl<V> target = (TaskImpl<V>) task;
-        if (target == this) {
-            throw new IllegalStateException("task '" + name() + "' (id " + id + ") cannot join itself: it would wait forever; join it from another task, or have it return its result");
-        }
-        if (!target.isDone()) {
-            awaitTask(target, false, -1);
-        }
-        return target.outcome();
-    }
-
-    private void awaitTask(TaskImpl<?> target, boolean propagateCancel, long timeoutNanos) {
-        long now = loop.ticker.read();
-        WaitSite what = new WaitSite("join", target, now);
-        long t = beginWait(what, true, now);
-        Consumer<TaskImpl<?>> listener = d -> wake(t, WOKEN, loop.ticker.read());
-        target.addCompletionListener(listener);
-        WakeTimer w = null;
-        if (timeoutNanos >= 0) {
-            w = timer();
-            w.deadline = Checks.deadline(now, timeoutNanos);
-            w.ticket = t;
-            w.value = TIMEOUT;
-            loop.addTimer(w);
-        }
-        Object v = suspend(now);
-        if (w != null && v != TIMEOUT) {
-            loop.removeTimer(w);
-        }
-        if (v == WOKEN) {
-            return;
-        }
-        target.removeCompletionListener(listener);
-        if (v == TIMEOUT) {
-            throw new TimeoutExpiredException("task '" + target.name() + "' did not end within " + Durations.format(timeoutNanos), null);
-        }
-        if (propagateCancel && !target.isDone()) {
-            // asyncio: cancelling the awaiter cancels the awaited task, and the awaiter waits for it to end.
-            target.cancel(CancelReason.of(CancelOrigin.JOINER_CANCELLED, "the task joining it ('" + name() + "') was cancelled"));
-            Signal s = new Signal(this);
-            Consumer<TaskImpl<?>> l2 = d -> s.fire();
-            target.addCompletionListener(l2);
-            waitUntil(what, false, target::isDone, s);
-        }
-        throw cancellation();
-    }
-
-    private T joinBlocking(long timeoutNanos) {
-        Loop cb = Loop.callbackLoop();
-        if (cb != null) {
-            throw new IllegalStateException("Task.join() was called from a callback of event loop '" + cb.name
-                    + "'; callbacks run on the loop and must not block it: use onDone(...), or join from a task");
-        }
-        if (!isDone()) {
-            Thread me = Thread.currentThread();
-            Consumer<TaskImpl<?>> listener = d -> LockSupport.unpark(me);
-            addCompletionListener(listener);
-            long deadline = System.nanoTime() + timeoutNanos;
-            boolean interrupted = false;
-            try {
-                while (!isDone()) {
-                    if (timeoutNanos < 0) {
-                        LockSupport.park(this);
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new TimeoutExpiredException("task '" + name() + "' did not end within "
-                                    + Durations.format(timeoutNanos), null);
-                        }
-                        LockSupport.parkNanos(this, left);
-                    }
-                    if (Thread.interrupted()) {
-                        interrupted = true;
-                    }
-                }
-            } finally {
-                removeCompletionListener(listener);
-                if (interrupted) {
-                    me.interrupt();
-                }
-            }
-        }
-        return outcome();
+        return Joining.join(this, Checks.saturatedNanos(Checks.nonNegative("join timeout", timeout)));
     }
 
     /** The outcome of an ended task, as {@link #result()} describes it. */
@@ -613,9 +451,9 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
             }
             case CANCELLED -> {
                 markObserved();
-                throw new CancelledException("task '" + name() + "' (id " + id + ") was cancelled: " + endReason.message(), null, endReason);
+                throw new CancelledException(Describe.task(this) + " was cancelled: " + endReason.message(), null, endReason);
             }
-            default -> throw new IllegalStateException("task '" + name() + "' (id " + id + ") has not ended yet (state "
+            default -> throw new IllegalStateException(Describe.task(this) + " has not ended yet (state "
                     + state + "); join() it to wait for its result");
         };
     }
@@ -653,7 +491,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     @Override
-    public Throwable exception() {
+    public @Nullable Throwable exception() {
         State s = state;
         if (s == State.FAILED) {
             markObserved();
@@ -671,7 +509,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** What the task threw, for groups; marks it observed. */
-    Throwable failure() {
+    @Nullable Throwable failure() {
         markObserved();
         return failure;
     }
@@ -711,13 +549,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         markObserved();
         if (created) {
             TaskFuture<T> fut = f;
-            addCompletionListener(t -> {
-                switch (t.state) {
-                    case COMPLETED -> fut.complete(t.result);
-                    case FAILED -> fut.completeExceptionally(t.failure);
-                    default -> fut.cancelView(t.failure);
-                }
-            });
+            addCompletionListener(t -> fut.settle(t.state, t.result, t.failure));
         }
         return f;
     }
@@ -760,7 +592,7 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
         long awake = awakeNanos;
         long asleep = asleepNanos;
         long waiting = waitingNanos;
-        if (!s.isDone() && loop.measure) {
+        if (!s.isDone() && loop.accounting.measure) {
             long now = loop.ticker.read();
             switch (s) {
                 case RUNNING -> awake += Math.max(0, now - stepStart);
@@ -804,94 +636,8 @@ public final class TaskImpl<T> extends Fiber implements Task<T> {
     }
 
     /** What the task waits on now, or {@code null}. */
-    Awaiting awaitingNow() {
+    @Nullable Awaiting awaitingNow() {
         Object a = awaiting;
         return a instanceof WaitSite w ? w.toAwaiting() : (Awaiting) a;
-    }
-
-    /** A wait recorded cheaply on the hot path (no string built); turned into an {@link Awaiting} when read. */
-    record WaitSite(String kind, Object target, long since) {
-        Awaiting toAwaiting() {
-            String t = switch (target) {
-                case Long nanos -> Durations.format(nanos);
-                case Task<?> task -> "task '" + task.name() + "'";
-                case Class<?> c -> c.getSimpleName();
-                case null -> "";
-                default -> target.toString();
-            };
-            return Awaiting.of(kind, t, since);
-        }
-
-        @Override
-        public String toString() {
-            return toAwaiting().toString();
-        }
-    }
-
-    /**
-     * Reports a failure nobody retrieved, when its task is collected. Must not reference the task:
-     * the cleaner holds it strongly until then. Its failure may still lead back to the task (a
-     * timeout's exception holds its scope), so a retrieved failure unregisters its record at once
-     * ({@link #forget}) rather than waiting for a collection that such a chain would prevent.
-     */
-    private static final class FailureRecord implements Runnable {
-        private final Loop loop;
-        private final TaskSnapshot snapshot;
-        private final Throwable failure;
-        volatile boolean observed;
-        volatile Cleaner.Cleanable cleanable;
-
-        /** The failure was retrieved: nothing to report, and the cleaner lets go of the record. */
-        void forget() {
-            observed = true;
-            Cleaner.Cleanable c = cleanable;
-            if (c != null) {
-                c.clean(); // runs run() at most once, which now returns at once, and unregisters
-            }
-        }
-
-        FailureRecord(Loop loop, TaskSnapshot snapshot, Throwable failure) {
-            this.loop = loop;
-            this.snapshot = snapshot;
-            this.failure = failure;
-        }
-
-        @Override
-        public void run() {
-            if (observed) {
-                return;
-            }
-            Loop.LOG.log(System.Logger.Level.ERROR, "task '" + snapshot.name() + "' (id " + snapshot.id() + ") on event loop '"
-                    + snapshot.loop() + "' failed and nobody retrieved its exception (join, result, a TaskGroup...)", failure);
-            loop.notifyListeners(l -> l.unobservedFailure(snapshot, failure));
-        }
-    }
-
-    /** The {@link CompletableFuture} view: cancelling it cancels the task. */
-    private static final class TaskFuture<T> extends CompletableFuture<T> {
-        private final TaskImpl<T> task;
-
-        TaskFuture(TaskImpl<T> task) {
-            this.task = task;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            task.cancel(CancelReason.application("its CompletableFuture view was cancelled"));
-            return super.cancel(mayInterruptIfRunning);
-        }
-
-        void cancelView(Throwable cause) {
-            CancellationException c = new CancellationException(cause == null ? "task cancelled" : cause.getMessage());
-            if (cause != null) {
-                c.initCause(cause);
-            }
-            completeExceptionally(c);
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
     }
 }

@@ -7,8 +7,34 @@ import dev.taskloop.core.Timeout;
 import dev.taskloop.core.TimeoutExpiredException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
-/** {@link Timeout}: a scope with a deadline timer whose own expiry becomes {@link TimeoutExpiredException}. */
+/**
+ * {@link Timeout}: a scope with a deadline timer whose own expiry becomes {@link TimeoutExpiredException}.
+ *
+ * <h2>States</h2>
+ * The states are {@link Scope}'s, with the two of its own that {@link Timeout} publishes:
+ * <pre>
+ *   NEW --call()--> ENTERED --deadline passes--> EXPIRING --body ends--> EXPIRED
+ *                      |                                     (throws TimeoutExpiredException if the
+ *                      |                                      timeout's own cancellation ended the body)
+ *                      +--body ends first--> EXITED
+ * </pre>
+ * <table>
+ *   <caption>Timeout states</caption>
+ *   <tr><th>state</th><th>{@link #expired()}</th><th>{@link #reschedule}</th></tr>
+ *   <tr><td>{@code NEW}</td><td>false</td><td>sets the deadline the scope will be entered with</td></tr>
+ *   <tr><td>{@code ENTERED}</td><td>false</td><td>moves the deadline; one already passed expires
+ *       the timeout at once (to {@code EXPIRING}); only from a task of the scope's loop</td></tr>
+ *   <tr><td>{@code EXPIRING}</td><td>true</td><td>throws: already expired</td></tr>
+ *   <tr><td>{@code EXPIRED}</td><td>true</td><td>throws: already expired</td></tr>
+ *   <tr><td>{@code EXITED}</td><td>false</td><td>throws: already exited</td></tr>
+ * </table>
+ * The deadline passes when its timer fires, and a timer fires only when the baton changes hands: a
+ * body that never reaches an await point never expires ({@link Timeout}'s first pitfall).
+ *
+ * @since 0.1.0
+ */
 public final class TimeoutScope extends Scope implements Timeout {
 
     private static final CancelReason DEADLINE_PASSED = CancelReason.of(CancelOrigin.TIMEOUT, "the deadline passed");
@@ -16,10 +42,9 @@ public final class TimeoutScope extends Scope implements Timeout {
     /** A delay until entered (if {@code !absolute}), then the deadline. */
     private long value;
     private boolean absolute;
-    private volatile boolean expired;
     private final Timer timer = new Timer() {
         @Override
-        void fire(Loop loop, long now) {
+        void fire(Baton baton, long now) {
             expire();
         }
     };
@@ -49,25 +74,25 @@ public final class TimeoutScope extends Scope implements Timeout {
             expire();
         } else {
             timer.deadline = value;
-            loop.addTimer(timer);
+            loop.baton.addTimer(timer);
         }
     }
 
     private void expire() {
-        expired = true;
+        state = State.EXPIRING;
         cancelNow(DEADLINE_PASSED);
     }
 
     @Override
     void onExit() {
         if (timer.isScheduled()) {
-            loop.removeTimer(timer);
+            loop.baton.removeTimer(timer);
         }
     }
 
     @Override
-    <T> T ownCancellationCaught(CancelledException c) {
-        if (expired) {
+    <T extends @Nullable Object> @Nullable T ownCancellationCaught(CancelledException c) {
+        if (state == State.EXPIRING) {
             throw new TimeoutExpiredException(kind + " expired", c);
         }
         return null;
@@ -81,13 +106,13 @@ public final class TimeoutScope extends Scope implements Timeout {
     @Override
     public void reschedule(long deadline) {
         requireReschedulable();
-        if (state == NEW) {
+        if (state == State.NEW) {
             value = deadline;
             absolute = true;
             return;
         }
         if (timer.isScheduled()) {
-            loop.removeTimer(timer);
+            loop.baton.removeTimer(timer);
         }
         value = deadline;
         arm(loop.ticker.read());
@@ -97,7 +122,7 @@ public final class TimeoutScope extends Scope implements Timeout {
     public void rescheduleAfter(Duration delay) {
         long nanos = Checks.saturatedNanos(Checks.nonNegative("timeout delay", delay));
         requireReschedulable();
-        if (state == NEW) {
+        if (state == State.NEW) {
             value = nanos;
             absolute = false;
             return;
@@ -106,13 +131,14 @@ public final class TimeoutScope extends Scope implements Timeout {
     }
 
     private void requireReschedulable() {
-        if (expired) {
+        State st = state;
+        if (st == State.EXPIRING || st == State.EXPIRED) {
             throw new IllegalStateException(kind + " has already expired; create a new Timeout");
         }
-        if (state == EXITED) {
+        if (st == State.EXITED) {
             throw new IllegalStateException(kind + " has already exited; create a new Timeout");
         }
-        if (state == ENTERED && !loop.holdsBaton()) {
+        if (st == State.ENTERED && !loop.holdsBaton()) {
             throw new IllegalStateException("Timeout.reschedule() must be called from a task of event loop '" + loop.name
                     + "', the loop that runs the timeout");
         }
@@ -120,6 +146,7 @@ public final class TimeoutScope extends Scope implements Timeout {
 
     @Override
     public boolean expired() {
-        return expired;
+        State st = state;
+        return st == State.EXPIRING || st == State.EXPIRED;
     }
 }

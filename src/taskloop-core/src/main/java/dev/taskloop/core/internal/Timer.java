@@ -10,7 +10,7 @@ abstract class Timer {
     int index = -1;
 
     /** Called by the baton holder, under the loop's lock, once the loop's time reached the deadline. */
-    abstract void fire(Loop loop, long now);
+    abstract void fire(Baton baton, long now);
 
     final boolean isScheduled() {
         return index >= 0;

@@ -1,10 +1,11 @@
 package dev.taskloop.core.internal;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /** A binary min-heap of {@link Timer}s with O(log n) removal (each timer knows its index). Not thread-safe. */
 final class TimerQueue {
-    private Timer[] heap = new Timer[64];
+    private @Nullable Timer[] heap = new Timer[64];
     private int size;
 
     int size() {
@@ -15,7 +16,7 @@ final class TimerQueue {
         return size == 0;
     }
 
-    Timer peek() {
+    @Nullable Timer peek() {
         return size == 0 ? null : heap[0];
     }
 

@@ -3,6 +3,7 @@ package dev.taskloop.core.internal;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Awaiting;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One wait of the current task, for building loop-aware primitives (locks, queues, events) outside
@@ -19,6 +20,8 @@ import dev.taskloop.core.spi.Awaiting;
  *
  * Thread-safety: {@link #begin} and {@link #await} are called by the waiting task; {@link #wake}
  * from any thread.
+ *
+ * @since 0.1.0
  */
 public final class Waiter {
 
@@ -44,7 +47,7 @@ public final class Waiter {
      * @throws dev.taskloop.core.CancelledException if the task is already cancelled
      * @throws IllegalStateException if the caller is not a task; {@code what} names the operation
      */
-    public static Waiter begin(String what, String kind, String target, Task<?> holder) {
+    public static Waiter begin(String what, String kind, String target, @Nullable Task<?> holder) {
         TaskImpl<?> me = TaskImpl.require(what);
         long now = me.loop.ticker.read();
         Awaiting a = holder == null ? Awaiting.of(kind, target, now)
@@ -63,12 +66,12 @@ public final class Waiter {
     }
 
     /** Ends the wait with {@code value}, unless something else ended it first; any thread. */
-    public boolean wake(Object value) {
+    public boolean wake(@Nullable Object value) {
         return task.wake(ticket, value, task.loop.ticker.read());
     }
 
     /** Releases the baton until woken; returns the waker's value, or {@link #CANCELLED}. */
-    public Object await() {
+    public @Nullable Object await() {
         return task.suspend(task.loop.ticker.read());
     }
 
@@ -77,7 +80,7 @@ public final class Waiter {
      * the wait, removes it from there (holding the guard) and throws the cancellation; otherwise
      * returns the waker's value.
      */
-    public Object awaitIn(java.util.Collection<?> waiters, java.util.concurrent.locks.Lock guard) {
+    public @Nullable Object awaitIn(java.util.Collection<?> waiters, java.util.concurrent.locks.Lock guard) {
         Object v = await();
         if (v == CANCELLED) {
             guard.lock();

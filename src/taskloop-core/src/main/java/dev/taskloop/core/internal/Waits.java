@@ -3,6 +3,7 @@ package dev.taskloop.core.internal;
 import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.Describe;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,11 +13,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waiting for several tasks: {@code gather}, {@code gatherSettled}, {@code waitFirst},
  * {@code asCompleted}. Each registers one completion listener per task and keeps counters, so
  * waiting for n tasks costs O(n) in all, whatever the order they end in.
+ *
+ * @since 0.1.0
  */
 public final class Waits {
 
@@ -27,8 +31,8 @@ public final class Waits {
     private static final class Tracker implements Consumer<TaskImpl<?>> {
         final List<TaskImpl<?>> tasks;
         final AtomicInteger remaining;
-        final AtomicReference<TaskImpl<?>> firstBad = new AtomicReference<>();
-        final AtomicReference<TaskImpl<?>> firstDone = new AtomicReference<>();
+        final AtomicReference<@Nullable TaskImpl<?>> firstBad = new AtomicReference<>();
+        final AtomicReference<@Nullable TaskImpl<?>> firstDone = new AtomicReference<>();
         final Queue<TaskImpl<?>> done = new ConcurrentLinkedQueue<>();
         final Signal signal;
 
@@ -38,8 +42,7 @@ public final class Waits {
             for (Task<?> t : tasks) {
                 TaskImpl<?> ti = (TaskImpl<?>) t;
                 if (ti == owner) {
-                    throw new IllegalStateException("task '" + owner.name() + "' (id " + owner.id()
-                            + ") cannot wait for itself: it would wait forever");
+                    throw new IllegalStateException(Describe.task(owner) + " cannot wait for itself: it would wait forever");
                 }
                 ts.add(ti);
             }
@@ -70,7 +73,7 @@ public final class Waits {
         }
 
         Object what(String kind, TaskImpl<?> owner) {
-            return new TaskImpl.WaitSite(kind, tasks.size() + " task(s)", owner.loop.ticker.read());
+            return new WaitSite(kind, tasks.size() + " task(s)", owner.loop.ticker.read());
         }
 
         /** The owner was cancelled: cancel every task, wait (not cancellably) until all have ended, throw. */
@@ -78,15 +81,15 @@ public final class Waits {
             for (TaskImpl<?> t : tasks) {
                 t.cancel(CancelReason.of(CancelOrigin.JOINER_CANCELLED, kind + " in task '" + owner.name() + "' was cancelled"));
             }
-            owner.waitUntil(what(kind, owner), false, () -> remaining.get() == 0, signal);
+            AwaitPoints.waitUntil(owner, what(kind, owner), false, () -> remaining.get() == 0, signal);
             return owner.cancellation();
         }
     }
 
-    public static <T> List<T> gather(TaskImpl<?> me, List<? extends Task<? extends T>> tasks) {
+    public static <T extends @Nullable Object> List<T> gather(TaskImpl<?> me, List<? extends Task<? extends T>> tasks) {
         Tracker tr = new Tracker(me, tasks);
         try {
-            if (me.waitUntil(tr.what("gather", me), true, () -> tr.remaining.get() == 0 || tr.firstBad.get() != null, tr.signal)) {
+            if (AwaitPoints.waitUntil(me, tr.what("gather", me), true, () -> tr.remaining.get() == 0 || tr.firstBad.get() != null, tr.signal)) {
                 throw tr.cancelAllAndThrow(me, "gather");
             }
         } finally {
@@ -106,7 +109,7 @@ public final class Waits {
     public static void settle(TaskImpl<?> me, List<? extends Task<?>> tasks) {
         Tracker tr = new Tracker(me, tasks);
         try {
-            if (me.waitUntil(tr.what("gather", me), true, () -> tr.remaining.get() == 0, tr.signal)) {
+            if (AwaitPoints.waitUntil(me, tr.what("gather", me), true, () -> tr.remaining.get() == 0, tr.signal)) {
                 throw tr.cancelAllAndThrow(me, "gatherSettled");
             }
         } finally {
@@ -124,7 +127,7 @@ public final class Waits {
         }
         Tracker tr = new Tracker(me, tasks);
         try {
-            if (me.waitUntil(tr.what("waitFirst", me), true, () -> tr.firstDone.get() != null, tr.signal)) {
+            if (AwaitPoints.waitUntil(me, tr.what("waitFirst", me), true, () -> tr.firstDone.get() != null, tr.signal)) {
                 throw me.cancellation();
             }
         } finally {
@@ -155,7 +158,7 @@ public final class Waits {
                     throw new IllegalStateException("asCompleted() iterators belong to the task that created them ('"
                             + owner.name() + "'), but task '" + me.name() + "' used one");
                 }
-                if (me.waitUntil(tr.what("asCompleted", me), true, () -> !tr.done.isEmpty(), tr.signal)) {
+                if (AwaitPoints.waitUntil(me, tr.what("asCompleted", me), true, () -> !tr.done.isEmpty(), tr.signal)) {
                     tr.unsubscribe();
                     throw me.cancellation();
                 }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code Queue}, {@code LifoQueue} and {@code PriorityQueue} (CPython 3.13, with
@@ -65,6 +66,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a small internal lock that is never held across an await.
  *
  * @param <E> the item type
+ * @since 0.1.0
  */
 public final class Queue<E> {
 
@@ -87,8 +89,8 @@ public final class Queue<E> {
     private final int capacity;
     private final Order order;
     private final ReentrantLock guard = new ReentrantLock();
-    private final ArrayDeque<E> deque;
-    private final PriorityQueue<Ranked<E>> heap;
+    private final @Nullable ArrayDeque<E> deque;
+    private final @Nullable PriorityQueue<Ranked<E>> heap;
     private long seq;
     private final ArrayDeque<Waiter> getters = new ArrayDeque<>();
     private final ArrayDeque<Putter> putters = new ArrayDeque<>();
@@ -96,7 +98,7 @@ public final class Queue<E> {
     private int unfinished;
     private volatile boolean shutdown;
 
-    private Queue(String name, int capacity, Order order, Comparator<? super E> comparator) {
+    private Queue(@Nullable String name, int capacity, Order order, @Nullable Comparator<? super E> comparator) {
         this.name = name == null || name.isBlank() ? "Queue-" + IDS.incrementAndGet() : name;
         if (capacity < 1) {
             throw new IllegalArgumentException("queue '" + this.name + "' needs a capacity of at least 1, but got "
@@ -116,7 +118,7 @@ public final class Queue<E> {
     }
 
     /** An unbounded first-in-first-out queue (asyncio's {@code Queue()}). */
-    public static <E> Queue<E> fifo(String name) {
+    public static <E> Queue<E> fifo(@Nullable String name) {
         return new Queue<>(name, UNBOUNDED, Order.FIFO, null);
     }
 
@@ -125,22 +127,22 @@ public final class Queue<E> {
      *
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      */
-    public static <E> Queue<E> fifo(String name, int capacity) {
+    public static <E> Queue<E> fifo(@Nullable String name, int capacity) {
         return new Queue<>(name, capacity, Order.FIFO, null);
     }
 
     /** A last-in-first-out queue (asyncio's {@code LifoQueue}) holding at most {@code capacity} items. */
-    public static <E> Queue<E> lifo(String name, int capacity) {
+    public static <E> Queue<E> lifo(@Nullable String name, int capacity) {
         return new Queue<>(name, capacity, Order.LIFO, null);
     }
 
     /** A priority queue (asyncio's {@code PriorityQueue}), smallest item first by natural order. */
-    public static <E extends Comparable<? super E>> Queue<E> priority(String name, int capacity) {
+    public static <E extends Comparable<? super E>> Queue<E> priority(@Nullable String name, int capacity) {
         return new Queue<>(name, capacity, Order.PRIORITY, Comparator.naturalOrder());
     }
 
     /** A priority queue, smallest item first by {@code comparator}; ties in put order. */
-    public static <E> Queue<E> priority(String name, int capacity, Comparator<? super E> comparator) {
+    public static <E> Queue<E> priority(@Nullable String name, int capacity, Comparator<? super E> comparator) {
         return new Queue<>(name, capacity, Order.PRIORITY, comparator);
     }
 
@@ -264,7 +266,7 @@ public final class Queue<E> {
      * @return the item, or {@code null} if the queue is empty
      * @throws QueueShutDownException if the queue is shut down and empty
      */
-    public E poll() {
+    public @Nullable E poll() {
         guard.lock();
         try {
             if (sizeLocked() > 0) {
@@ -488,7 +490,7 @@ public final class Queue<E> {
         }
     }
 
-    private QueueShutDownException shutDown(String op, Object item) {
+    private QueueShutDownException shutDown(String op, @Nullable Object item) {
         return new QueueShutDownException("queue '" + name + "' is shut down; " + op + "()"
                 + (item != null ? " rejected item " + item + " (it did not go in: see item())"
                 : " found it empty, and no item will come") , item);

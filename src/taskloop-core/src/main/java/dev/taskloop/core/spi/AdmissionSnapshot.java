@@ -11,6 +11,7 @@ package dev.taskloop.core.spi;
  * @param waited spawns that had to wait, so far
  * @param rejected spawns that failed, so far
  * @param shed spawns that were shed, so far
+ * @since 0.1.0
  */
 public record AdmissionSnapshot(int maxTasks, long lagSloNanos, String mode, boolean overloaded, int waiting,
                                 long waited, long rejected, long shed) {

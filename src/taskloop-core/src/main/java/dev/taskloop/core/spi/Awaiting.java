@@ -1,5 +1,7 @@
 package dev.taskloop.core.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What an asleep task waits on now.
  *
@@ -10,8 +12,9 @@ package dev.taskloop.core.spi;
  * @param holderId the task holding what it waits on (a lock's owner), or {@code -1}
  * @param holderName that task's name, or {@code null}
  * @param since loop time when the wait began
+ * @since 0.1.0
  */
-public record Awaiting(String kind, String target, long holderId, String holderName, long since) {
+public record Awaiting(String kind, String target, long holderId, @Nullable String holderName, long since) {
 
     /** A wait without a holder. */
     public static Awaiting of(String kind, String target, long since) {
@@ -21,6 +24,6 @@ public record Awaiting(String kind, String target, long holderId, String holderN
     @Override
     public String toString() {
         return kind + (target.isEmpty() ? "" : " " + target)
-                + (holderId >= 0 ? " held by task '" + holderName + "' (id " + holderId + ")" : "");
+                + (holderId >= 0 ? " held by " + Describe.task(holderName, holderId) : "");
     }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
  * @param p99 99th percentile
  * @param p999 99.9th percentile
  * @param buckets sample count per bucket; bucket {@code i} holds values up to {@link #upperBound(int)}
+ * @since 0.1.0
  */
 public record LatencySnapshot(long count, long totalNanos, long maxNanos, long p50, long p90, long p99, long p999,
                               long[] buckets) {

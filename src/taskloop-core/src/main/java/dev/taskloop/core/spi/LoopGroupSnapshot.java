@@ -20,6 +20,7 @@ import java.util.List;
  * @param slowSteps slow steps summed over the loops
  * @param blockedSteps blocked steps summed over the loops
  * @param maxLagP99Nanos the worst loop's 99th-percentile lag (percentiles do not add up)
+ * @since 0.1.0
  */
 public record LoopGroupSnapshot(String name, List<LoopSnapshot> loops, int readyDepth, int liveTasks, int offloads,
                                 long spawned, long completed, long failed, long cancelled,

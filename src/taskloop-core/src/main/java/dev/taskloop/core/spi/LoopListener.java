@@ -3,6 +3,7 @@ package dev.taskloop.core.spi;
 import dev.taskloop.core.Task;
 import java.util.List;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told about the rare events of an {@link dev.taskloop.core.EventLoop}. Every method has an empty
@@ -10,6 +11,8 @@ import java.util.function.LongConsumer;
  * most methods are called by the loop's baton holder, so a slow listener slows the loop; the
  * watchdog and unobserved-failure reports come from their own threads. An exception thrown by a
  * listener is logged and otherwise ignored.
+ *
+ * @since 0.1.0
  */
 public interface LoopListener {
 
@@ -58,7 +61,7 @@ public interface LoopListener {
      *
      * @return the observer, or {@code null} (the default) for none
      */
-    default LongConsumer lagObserver() {
+    default @Nullable LongConsumer lagObserver() {
         return null;
     }
 

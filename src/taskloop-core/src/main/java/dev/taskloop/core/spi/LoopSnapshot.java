@@ -1,5 +1,7 @@
 package dev.taskloop.core.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An immutable picture of a loop. Times are nanoseconds; cumulative figures count from the loop's
  * start, so rates and windows come from the difference of two snapshots.
@@ -25,11 +27,12 @@ package dev.taskloop.core.spi;
  * @param heldForNanos how long the current holder has held the baton (wall time), 0 without one
  * @param slowStepThresholdNanos the slow-step threshold
  * @param admission admission control: limits, state, and what it did so far
+ * @since 0.1.0
  */
 public record LoopSnapshot(String name, long time, boolean closed, int readyDepth, int liveTasks, int offloads,
                            long spawned, long completed, long failed, long cancelled,
                            long busyNanos, long elapsedNanos, long steps, long slowSteps, long blockedSteps,
-                           LatencySnapshot lag, long holderId, String holderName, long heldForNanos,
+                           LatencySnapshot lag, long holderId, @Nullable String holderName, long heldForNanos,
                            long slowStepThresholdNanos, AdmissionSnapshot admission) {
 
     /** Share of time the baton was held since the start, in [0, 1]. */

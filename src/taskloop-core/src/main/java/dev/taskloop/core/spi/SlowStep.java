@@ -2,6 +2,7 @@ package dev.taskloop.core.spi;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A step that held the loop's baton for at least the slow-step threshold.
@@ -17,9 +18,10 @@ import java.util.List;
  * @param threadState the holder thread's state when sampled ({@code RUNNABLE} when computing);
  *     {@code null} when reported at the step's end
  * @param stack the holder's live stack when sampled; empty when reported at the step's end
+ * @since 0.1.0
  */
 public record SlowStep(String loop, long taskId, String taskName, Duration heldFor, Duration threshold,
-                       boolean ongoing, boolean blocked, Thread.State threadState, List<StackTraceElement> stack) {
+                       boolean ongoing, boolean blocked, Thread.@Nullable State threadState, List<StackTraceElement> stack) {
 
     public SlowStep {
         stack = List.copyOf(stack);
@@ -27,8 +29,8 @@ public record SlowStep(String loop, long taskId, String taskName, Duration heldF
 
     /** A one-line description for logs. */
     public String describe() {
-        return (ongoing ? "loop '" + loop + "' is stuck: task '" : "loop '" + loop + "' had a slow step: task '")
-                + taskName + "' (id " + taskId + ") " + (ongoing ? "has held" : "held") + " the baton for "
+        return (ongoing ? "loop '" + loop + "' is stuck: " : "loop '" + loop + "' had a slow step: ")
+                + Describe.task(taskName, taskId) + " " + (ongoing ? "has held" : "held") + " the baton for "
                 + heldFor.toMillis() + " ms (threshold " + threshold.toMillis() + " ms)"
                 + (blocked ? ", blocked in a non-Taskloop wait" : "")
                 + (ongoing && !blocked ? " computing" : "")

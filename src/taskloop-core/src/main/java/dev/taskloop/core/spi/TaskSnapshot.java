@@ -2,6 +2,7 @@ package dev.taskloop.core.spi;
 
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable picture of a task. Times are loop time (the loop's ticker) in nanoseconds; the
@@ -24,9 +25,10 @@ import dev.taskloop.core.Task;
  * @param failure what it threw if {@code FAILED}, else {@code null}
  * @param spawnedAt loop time it was spawned
  * @param endedAt loop time it ended, or {@code -1}
+ * @since 0.1.0
  */
-public record TaskSnapshot(long id, String name, String loop, String group, Task.State state,
-                           long awakeNanos, long asleepNanos, long waitingNanos, long steps, Awaiting awaiting,
-                           boolean cancelRequested, CancelReason cancelReason, Throwable failure,
+public record TaskSnapshot(long id, String name, String loop, @Nullable String group, Task.State state,
+                           long awakeNanos, long asleepNanos, long waitingNanos, long steps, @Nullable Awaiting awaiting,
+                           boolean cancelRequested, @Nullable CancelReason cancelReason, @Nullable Throwable failure,
                            long spawnedAt, long endedAt) {
 }

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /** What every stream shares: the iterator over {@link #fetch()}, the operators, the terminal operations. */
-abstract class AbstractStream<T> implements AsyncStream<T> {
+abstract class AbstractStream<T extends @Nullable Object> implements AsyncStream<T> {
 
     /** What {@link #fetch()} returns once the stream has ended. */
     static final Object END = new Object();
@@ -24,12 +25,12 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
     final String name;
     private final AtomicBoolean iterated = new AtomicBoolean();
 
-    AbstractStream(String name) {
+    AbstractStream(@Nullable String name) {
         this.name = name == null || name.isBlank() ? "AsyncStream-" + IDS.incrementAndGet() : name;
     }
 
     /** The next value, or {@link #END}; an await point. Throws {@link StreamFailedException} or a cancellation. */
-    abstract Object fetch();
+    abstract @Nullable Object fetch();
 
     /**
      * Closes without waiting for a producer to end, for the safety nets (the consumer's task is
@@ -58,7 +59,7 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
                     + " create a new one to start again");
         }
         return new Iterator<>() {
-            private Object next = NONE;
+            private @Nullable Object next = NONE;
 
             @Override
             public boolean hasNext() {
@@ -82,11 +83,11 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
     }
 
     @Override
-    public final <R> AsyncStream<R> map(Function<? super T, ? extends R> f) {
+    public final <R extends @Nullable Object> AsyncStream<R> map(Function<? super T, ? extends R> f) {
         Objects.requireNonNull(f, "f");
         return new Operator<R>(name + ".map", this) {
             @Override
-            Object fetchFrom(AbstractStream<?> up) {
+            @Nullable Object fetchFrom(AbstractStream<?> up) {
                 Object v = up.fetch();
                 return v == END ? END : f.apply(cast(v));
             }
@@ -98,7 +99,7 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
         Objects.requireNonNull(p, "p");
         return new Operator<T>(name + ".filter", this) {
             @Override
-            Object fetchFrom(AbstractStream<?> up) {
+            @Nullable Object fetchFrom(AbstractStream<?> up) {
                 while (true) {
                     Object v = up.fetch();
                     if (v == END || p.test(cast(v))) {
@@ -118,7 +119,7 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
             private long taken;
 
             @Override
-            Object fetchFrom(AbstractStream<?> up) {
+            @Nullable Object fetchFrom(AbstractStream<?> up) {
                 if (taken >= n) {
                     up.close();
                     return END;
@@ -137,7 +138,7 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
         long nanos = Checks.saturatedNanos(Checks.nonNegative("stream '" + name + "' per-element timeout", perElement));
         return new Operator<T>(name + ".timeout", this) {
             @Override
-            Object fetchFrom(AbstractStream<?> up) {
+            @Nullable Object fetchFrom(AbstractStream<?> up) {
                 try {
                     return dev.taskloop.core.Timeout.after(Duration.ofNanos(nanos)).call(up::fetch);
                 } catch (dev.taskloop.core.TimeoutExpiredException e) {
@@ -167,7 +168,7 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
     }
 
     @SuppressWarnings("unchecked")
-    static <X> X cast(Object v) {
+    static <X extends @Nullable Object> X cast(@Nullable Object v) {
         return (X) v;
     }
 
@@ -177,7 +178,7 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
     }
 
     /** A stream computed from another in the consumer's task; closing it closes the source. */
-    abstract static class Operator<R> extends AbstractStream<R> {
+    abstract static class Operator<R extends @Nullable Object> extends AbstractStream<R> {
         private final AbstractStream<?> up;
         private volatile boolean closed;
 
@@ -186,10 +187,10 @@ abstract class AbstractStream<T> implements AsyncStream<T> {
             this.up = up;
         }
 
-        abstract Object fetchFrom(AbstractStream<?> up);
+        abstract @Nullable Object fetchFrom(AbstractStream<?> up);
 
         @Override
-        final Object fetch() {
+        final @Nullable Object fetch() {
             if (closed) {
                 return END;
             }

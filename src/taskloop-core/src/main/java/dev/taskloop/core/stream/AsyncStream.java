@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's async generator: a producer that yields values lazily into a consumer's {@code for}
@@ -67,17 +68,26 @@ import java.util.function.Predicate;
  * until the producer has ended).
  *
  * @param <T> the element type
+ * @since 0.1.0
  */
-public interface AsyncStream<T> extends Iterable<T>, AutoCloseable {
+public interface AsyncStream<T extends @Nullable Object> extends Iterable<T>, AutoCloseable {
 
-    /** The body of a stream: emits values through {@code out}; may await anything. */
+    /**
+     * The body of a stream: emits values through {@code out}; may await anything.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
-    interface Producer<T> {
+    interface Producer<T extends @Nullable Object> {
         void produce(Emitter<T> out) throws Exception;
     }
 
-    /** What a producer emits through. */
-    interface Emitter<T> {
+    /**
+     * What a producer emits through.
+     *
+     * @since 0.1.0
+     */
+    interface Emitter<T extends @Nullable Object> {
         /**
          * Hands {@code value} to the consumer and waits until it asks for the next one (asyncio's
          * {@code yield}). An await point; throws {@code CancelledException} when the stream is closed.
@@ -88,18 +98,18 @@ public interface AsyncStream<T> extends Iterable<T>, AutoCloseable {
     }
 
     /** A stream named {@code name} whose values come from {@code producer}. */
-    static <T> AsyncStream<T> generate(String name, Producer<T> producer) {
+    static <T extends @Nullable Object> AsyncStream<T> generate(@Nullable String name, Producer<T> producer) {
         return new GeneratorStream<>(name, producer, null);
     }
 
     /** {@link #generate(String, Producer)} named {@code AsyncStream-<n>}. */
-    static <T> AsyncStream<T> generate(Producer<T> producer) {
+    static <T extends @Nullable Object> AsyncStream<T> generate(Producer<T> producer) {
         return generate(null, producer);
     }
 
     /** A stream of fixed values. */
     @SafeVarargs
-    static <T> AsyncStream<T> of(T... values) {
+    static <T extends @Nullable Object> AsyncStream<T> of(T... values) {
         List<T> copy = new ArrayList<>(values.length);
         for (T v : values) {
             copy.add(v);
@@ -131,7 +141,7 @@ public interface AsyncStream<T> extends Iterable<T>, AutoCloseable {
 
     /** {@link #merge(String, List)} with a generated name. */
     @SafeVarargs
-    static <T> AsyncStream<T> merge(AsyncStream<? extends T>... sources) {
+    static <T extends @Nullable Object> AsyncStream<T> merge(AsyncStream<? extends T>... sources) {
         List<AsyncStream<? extends T>> list = new ArrayList<>(sources.length);
         for (AsyncStream<? extends T> s : sources) {
             list.add(s);
@@ -144,7 +154,7 @@ public interface AsyncStream<T> extends Iterable<T>, AutoCloseable {
      * own (so every source runs at most one value ahead); the merged stream ends when all sources
      * have, fails as soon as one fails (the others are closed), and closing it closes every source.
      */
-    static <T> AsyncStream<T> merge(String name, List<? extends AsyncStream<? extends T>> sources) {
+    static <T extends @Nullable Object> AsyncStream<T> merge(@Nullable String name, List<? extends AsyncStream<? extends T>> sources) {
         return Merge.of(name, List.copyOf(sources));
     }
 
@@ -161,7 +171,7 @@ public interface AsyncStream<T> extends Iterable<T>, AutoCloseable {
     java.util.Iterator<T> iterator();
 
     /** A stream of {@code f} applied to each value, in the consumer's task. */
-    <R> AsyncStream<R> map(Function<? super T, ? extends R> f);
+    <R extends @Nullable Object> AsyncStream<R> map(Function<? super T, ? extends R> f);
 
     /** A stream of the values that {@code p} accepts. */
     AsyncStream<T> filter(Predicate<? super T> p);

@@ -8,16 +8,18 @@ import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Primitives;
 import dev.taskloop.core.internal.Waiter;
+import dev.taskloop.core.spi.Describe;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stream whose values come from a producer task: the rendezvous between the consumer's
  * {@link #fetch()} and the producer's {@link #emit}. Guarded by a small lock (the two sides are
  * tasks of one loop, but closing may come from anywhere).
  */
-final class GeneratorStream<T> extends AbstractStream<T> {
+final class GeneratorStream<T extends @Nullable Object> extends AbstractStream<T> {
 
     private static final Object NONE = new Object();
     private static final Object DEMAND = new Object();
@@ -31,19 +33,19 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     private final ReentrantLock guard = new ReentrantLock();
     private final Consumer<Task<?>> consumerEnded = t -> closeWithoutWaiting("its consumer task '" + t.name() + "' ended");
     private final AutoCloseable loopClosed = () -> closeWithoutWaiting("its event loop shut down");
-    private Task<Void> task;
-    private Task<?> consumer;
-    private EventLoop loop;
-    private Waiter consumerWaiter;
-    private Waiter producerWaiter;
+    private @Nullable Task<Void> task;
+    private @Nullable Task<?> consumer;
+    private @Nullable EventLoop loop;
+    private @Nullable Waiter consumerWaiter;
+    private @Nullable Waiter producerWaiter;
     /** A value emitted while the consumer was not waiting (its wait was cancelled); the next fetch takes it. */
-    private Object pending = NONE;
+    private @Nullable Object pending = NONE;
     /** {@link #END} or a {@link Failure} once the producer has ended. */
-    private Object terminal;
+    private @Nullable Object terminal;
     private boolean terminalSeen;
     private volatile boolean closed;
 
-    GeneratorStream(String name, AsyncStream.Producer<T> producer, java.util.List<? extends AsyncStream<?>> children) {
+    GeneratorStream(@Nullable String name, AsyncStream.Producer<T> producer, java.util.@Nullable List<? extends AsyncStream<?>> children) {
         super(name);
         this.producer = java.util.Objects.requireNonNull(producer, "producer");
         this.children = children == null ? java.util.List.of() : children;
@@ -52,7 +54,7 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     // ------------------------------------------------------------------ consumer side
 
     @Override
-    Object fetch() {
+    @Nullable Object fetch() {
         Waiter.checkpoint("AsyncStream iteration");
         Waiter w;
         guard.lock();
@@ -86,18 +88,7 @@ final class GeneratorStream<T> extends AbstractStream<T> {
         } finally {
             guard.unlock();
         }
-        Object v = w.await();
-        if (v == Waiter.CANCELLED) {
-            guard.lock();
-            try {
-                if (consumerWaiter == w) {
-                    consumerWaiter = null;
-                }
-            } finally {
-                guard.unlock();
-            }
-            throw w.cancellation();
-        }
+        Object v = awaitOrLeave(w);
         if (v == END || v instanceof Failure) {
             guard.lock();
             try {
@@ -170,9 +161,9 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     private void emit(T value) {
         Task<?> me = Task.current();
         if (me == null || me != task) {
-            throw new IllegalStateException("emit() of stream '" + name + "' must be called by its producer task"
-                    + (task == null ? "" : " '" + task.name() + "' (id " + task.id() + ")") + ", but was called by "
-                    + (me == null ? "thread '" + Thread.currentThread().getName() + "'" : "task '" + me.name() + "' (id " + me.id() + ")"));
+            throw new IllegalStateException("emit() of stream '" + name + "' must be called by its producer "
+                    + (task == null ? "task" : Describe.task(task)) + ", but was called by "
+                    + (me == null ? "thread '" + Thread.currentThread().getName() + "'" : Describe.task(me)));
         }
         Waiter.checkpoint("AsyncStream emit()");
         Waiter pw;
@@ -188,17 +179,30 @@ final class GeneratorStream<T> extends AbstractStream<T> {
         } finally {
             guard.unlock();
         }
-        if (pw.await() == Waiter.CANCELLED) {
+        awaitOrLeave(pw);
+    }
+
+    /**
+     * Waits on {@code w}, the waiter of one side; if a cancellation ends the wait, the side forgets
+     * {@code w} (unless the other side already took it away) and the cancellation is thrown.
+     */
+    private @Nullable Object awaitOrLeave(Waiter w) {
+        Object v = w.await();
+        if (v == Waiter.CANCELLED) {
             guard.lock();
             try {
-                if (producerWaiter == pw) {
+                if (consumerWaiter == w) {
+                    consumerWaiter = null;
+                }
+                if (producerWaiter == w) {
                     producerWaiter = null;
                 }
             } finally {
                 guard.unlock();
             }
-            throw pw.cancellation();
+            throw w.cancellation();
         }
+        return v;
     }
 
     // ------------------------------------------------------------------ closing
@@ -210,18 +214,10 @@ final class GeneratorStream<T> extends AbstractStream<T> {
 
     @Override
     public void close() {
-        Task<Void> t;
-        guard.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            t = task;
-            unregister();
-        } finally {
-            guard.unlock();
+        if (!markClosed(null)) {
+            return;
         }
+        Task<Void> t = task; // no longer changes: fetch() starts no producer once the stream is closed
         try {
             if (t != null && !t.isDone()) {
                 t.cancel(CancelReason.of(CancelOrigin.STREAM_CLOSED, "stream '" + name + "' was closed by its consumer"));
@@ -243,6 +239,30 @@ final class GeneratorStream<T> extends AbstractStream<T> {
         }
     }
 
+    /**
+     * Marks the stream closed and lets go of its safety nets, once. A safety net closing it says
+     * {@code why}, and a producer failure that nobody saw is logged then.
+     *
+     * @return whether this call closed the stream ({@code false}: it was closed already)
+     */
+    private boolean markClosed(@Nullable String why) {
+        guard.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            unregister();
+            if (why != null && terminal instanceof Failure f && !terminalSeen && !(f.error instanceof CancellationException)) {
+                Primitives.log().log(System.Logger.Level.WARNING, "stream '" + name + "' was closed because " + why
+                        + ", and nobody saw that its producer had failed", f.error);
+            }
+            return true;
+        } finally {
+            guard.unlock();
+        }
+    }
+
     private void awaitEnd(Task<Void> t) {
         try {
             t.join();
@@ -254,22 +274,10 @@ final class GeneratorStream<T> extends AbstractStream<T> {
     /** Closing for the safety nets (consumer ended, loop shut down): cancel, do not wait. */
     @Override
     void closeWithoutWaiting(String why) {
-        Task<Void> t;
-        guard.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            t = task;
-            unregister();
-            if (terminal instanceof Failure f && !terminalSeen && !(f.error instanceof CancellationException)) {
-                Primitives.log().log(System.Logger.Level.WARNING, "stream '" + name + "' was closed because " + why
-                        + ", and nobody saw that its producer had failed", f.error);
-            }
-        } finally {
-            guard.unlock();
+        if (!markClosed(why)) {
+            return;
         }
+        Task<Void> t = task;
         if (t != null) {
             t.cancel(CancelReason.of(CancelOrigin.STREAM_CLOSED, "stream '" + name + "' was closed because " + why));
         }

@@ -3,6 +3,7 @@ package dev.taskloop.core.stream;
 import dev.taskloop.core.TaskGroup;
 import dev.taskloop.core.queue.Queue;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@link AsyncStream#merge}: one pump task per source, feeding a one-slot queue that the merged producer emits from. */
 final class Merge {
@@ -13,7 +14,7 @@ final class Merge {
     private Merge() {
     }
 
-    static <T> AsyncStream<T> of(String name, List<? extends AsyncStream<? extends T>> sources) {
+    static <T extends @Nullable Object> AsyncStream<T> of(@Nullable String name, List<? extends AsyncStream<? extends T>> sources) {
         String n = name != null && !name.isBlank() ? name
                 : "merge(" + String.join(", ", sources.stream().map(AsyncStream::name).toList()) + ")";
         return new GeneratorStream<>(n, out -> {

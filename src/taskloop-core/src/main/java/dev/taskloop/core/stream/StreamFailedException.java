@@ -4,6 +4,8 @@ package dev.taskloop.core.stream;
  * Thrown to the consumer of an {@link AsyncStream} when its producer failed (the cause is what the
  * producer threw, unchanged) or was cancelled by something other than the stream's own closing.
  * Wrapping keeps the consumer's stack and never hides a checked exception.
+ *
+ * @since 0.1.0
  */
 public class StreamFailedException extends RuntimeException {
 

@@ -4,6 +4,7 @@ import dev.taskloop.core.internal.Waiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code Barrier}: {@link #await()} waits until {@link #parties()} tasks have called it,
@@ -26,6 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Thread-safety</h2>
  * Shareable by tasks of different loops; {@link #abort()}, {@link #reset()} and the queries may be
  * called from any thread, {@link #await()} only from a task.
+ *
+ * @since 0.1.0
  */
 public final class Barrier {
 
@@ -47,7 +50,7 @@ public final class Barrier {
      *
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
-    public Barrier(String name, int parties) {
+    public Barrier(@Nullable String name, int parties) {
         this.name = Names.orDefault(name, "Barrier");
         if (parties < 1) {
             throw new IllegalArgumentException("barrier '" + this.name + "' needs at least 1 party, but got " + parties);

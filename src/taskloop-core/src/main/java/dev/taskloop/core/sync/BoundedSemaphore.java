@@ -1,10 +1,14 @@
 package dev.taskloop.core.sync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * asyncio's {@code BoundedSemaphore}: a {@link Semaphore} that can never hold more permits than it
  * started with. A {@link #release()} that would exceed the bound is a bug (a release without an
  * acquire) and throws {@link IllegalStateException}, naming the semaphore, its count and its bound;
  * the count is left unchanged.
+ *
+ * @since 0.1.0
  */
 public final class BoundedSemaphore extends Semaphore {
 
@@ -20,7 +24,7 @@ public final class BoundedSemaphore extends Semaphore {
      *
      * @throws IllegalArgumentException if {@code permits} is negative
      */
-    public BoundedSemaphore(String name, int permits) {
+    public BoundedSemaphore(@Nullable String name, int permits) {
         super(name, permits, "BoundedSemaphore");
         this.bound = permits;
     }

@@ -4,9 +4,11 @@ import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Waiter;
+import dev.taskloop.core.spi.Describe;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code Condition}: tasks wait, holding a {@link Lock}, until another task signals that
@@ -34,6 +36,8 @@ import java.util.function.BooleanSupplier;
  * <h2>Thread-safety</h2>
  * As {@link Lock}: shareable by tasks of different loops; every method except the queries must be
  * called from a task (the lock has a task as its owner).
+ *
+ * @since 0.1.0
  */
 public final class Condition {
 
@@ -48,12 +52,12 @@ public final class Condition {
     }
 
     /** A condition with a name and a lock of its own. */
-    public Condition(String name) {
+    public Condition(@Nullable String name) {
         this(name, null);
     }
 
     /** A condition with a name that uses {@code lock} (several conditions may share one lock). */
-    public Condition(String name, Lock lock) {
+    public Condition(@Nullable String name, @Nullable Lock lock) {
         this.name = Names.orDefault(name, "Condition");
         this.lock = lock != null ? lock : new Lock(this.name + ".lock");
     }
@@ -79,7 +83,7 @@ public final class Condition {
     }
 
     /** {@link Lock#withLock(AsyncCallable)} of the underlying lock. */
-    public <T, E extends Exception> T withLock(AsyncCallable<T, E> body) throws E {
+    public <T extends @Nullable Object, E extends Exception> T withLock(AsyncCallable<T, E> body) throws E {
         return lock.withLock(body);
     }
 
@@ -179,7 +183,7 @@ public final class Condition {
         Task<?> o = lock.owner();
         if (me == null || o != me) {
             throw new IllegalStateException("condition '" + name + "': " + op + " requires its lock '" + lock.name()
-                    + "' to be held by the caller, but " + (o == null ? "it is not locked" : "it is held by " + Names.task(o))
+                    + "' to be held by the caller, but " + (o == null ? "it is not locked" : "it is held by " + Describe.task(o))
                     + " and the caller is " + Names.caller(me) + "; acquire() it first");
         }
     }

@@ -3,6 +3,7 @@ package dev.taskloop.core.sync;
 import dev.taskloop.core.internal.Waiter;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code Event}: a flag that tasks wait for. {@link #set()} wakes every waiting task and
@@ -20,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * threads that are not tasks (a web request signalling a background task) and tasks of other
  * loops; {@link #await()} only from a task. State is guarded by a small internal lock that is never
  * held across an await.
+ *
+ * @since 0.1.0
  */
 public final class Event {
 
@@ -34,7 +37,7 @@ public final class Event {
     }
 
     /** An event with a name, shown in snapshots and errors; not set. */
-    public Event(String name) {
+    public Event(@Nullable String name) {
         this.name = Names.orDefault(name, "Event");
     }
 

@@ -5,10 +5,12 @@ import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Primitives;
 import dev.taskloop.core.internal.Waiter;
+import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code Lock}: mutual exclusion between tasks across await points. Code between two
@@ -48,6 +50,8 @@ import java.util.function.Consumer;
  * its state is guarded by a small internal lock that is never held across an await, and waking a
  * waiter of another loop is thread-safe. Every method must be called from a Taskloop task, except
  * {@link #isLocked()}, {@link #owner()} and {@link #toString()}.
+ *
+ * @since 0.1.0
  */
 public final class Lock {
 
@@ -57,7 +61,7 @@ public final class Lock {
     private final ReentrantLock guard = new ReentrantLock();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final Consumer<Task<?>> abandonWatch = this::ownerEnded;
-    private volatile Task<?> owner;
+    private volatile @Nullable Task<?> owner;
 
     /** A lock named {@code Lock-<n>}. */
     public Lock() {
@@ -65,7 +69,7 @@ public final class Lock {
     }
 
     /** A lock with a name, shown in snapshots and errors. */
-    public Lock(String name) {
+    public Lock(@Nullable String name) {
         this.name = Names.orDefault(name, "Lock");
     }
 
@@ -143,7 +147,7 @@ public final class Lock {
                         + " cannot release it: release() must follow a successful acquire() by the same task");
             }
             if (o != me) {
-                throw new IllegalStateException("lock '" + name + "' is held by " + Names.task(o) + ", so "
+                throw new IllegalStateException("lock '" + name + "' is held by " + Describe.task(o) + ", so "
                         + Names.caller(me) + " cannot release it: only the task that acquired a Lock may release it");
             }
             Primitives.unwatch(o, abandonWatch);
@@ -164,7 +168,7 @@ public final class Lock {
     }
 
     /** Runs {@code body} holding the lock (asyncio's {@code async with lock}); releases it however the body ends. */
-    public <T, E extends Exception> T withLock(AsyncCallable<T, E> body) throws E {
+    public <T extends @Nullable Object, E extends Exception> T withLock(AsyncCallable<T, E> body) throws E {
         acquire();
         try {
             return body.call();
@@ -189,7 +193,7 @@ public final class Lock {
     }
 
     /** The task holding the lock, or {@code null}; any thread. */
-    public Task<?> owner() {
+    public @Nullable Task<?> owner() {
         return owner;
     }
 
@@ -215,7 +219,7 @@ public final class Lock {
     }
 
     private IllegalStateException reentry(Task<?> me, String op) {
-        return new IllegalStateException("lock '" + name + "' is already held by " + Names.task(me)
+        return new IllegalStateException("lock '" + name + "' is already held by " + Describe.task(me)
                 + ", which called " + op + " again: a Lock is not reentrant, so this would wait forever");
     }
 
@@ -240,7 +244,7 @@ public final class Lock {
             guard.unlock();
         }
         TaskSnapshot s = t.snapshot();
-        Primitives.log().log(System.Logger.Level.ERROR, () -> Names.task(t) + " on event loop '" + t.loop().name()
+        Primitives.log().log(System.Logger.Level.ERROR, () -> Describe.task(t) + " on event loop '" + t.loop().name()
                 + "' ended (" + s.state() + ") while holding lock '" + name + "'; the lock stays locked and the "
                 + n + " task(s) waiting for it will wait until cancelled: release a Lock in a finally block, or use withLock()");
         Primitives.report(t.loop(), l -> l.lockAbandoned(s, name, n));
@@ -249,6 +253,6 @@ public final class Lock {
     @Override
     public String toString() {
         Task<?> o = owner;
-        return "Lock[" + name + (o == null ? ", unlocked" : ", held by " + Names.task(o)) + "]";
+        return "Lock[" + name + (o == null ? ", unlocked" : ", held by " + Describe.task(o)) + "]";
     }
 }

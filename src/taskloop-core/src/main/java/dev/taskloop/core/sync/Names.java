@@ -1,10 +1,12 @@
 package dev.taskloop.core.sync;
 
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.Describe;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
-/** Default names and the phrases error messages share. */
+/** Default names, and how error messages name the caller. */
 final class Names {
     private static final ConcurrentHashMap<String, AtomicLong> COUNTERS = new ConcurrentHashMap<>();
 
@@ -12,21 +14,16 @@ final class Names {
     }
 
     /** {@code name} if given, else {@code <kind>-<n>}. */
-    static String orDefault(String name, String kind) {
+    static String orDefault(@Nullable String name, String kind) {
         if (name != null && !name.isBlank()) {
             return name;
         }
         return kind + "-" + COUNTERS.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }
 
-    /** {@code task 'x' (id 3)}. */
-    static String task(Task<?> t) {
-        return "task '" + t.name() + "' (id " + t.id() + ")";
-    }
-
     /** The caller: a task, or a thread that is not one. */
-    static String caller(Task<?> current) {
-        return current != null ? task(current)
+    static String caller(@Nullable Task<?> current) {
+        return current != null ? Describe.task(current)
                 : "thread '" + Thread.currentThread().getName() + "', which is not a Taskloop task,";
     }
 }

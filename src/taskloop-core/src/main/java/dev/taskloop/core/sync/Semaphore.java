@@ -4,6 +4,7 @@ import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.internal.Waiter;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * asyncio's {@code Semaphore}: a counter of permits. {@link #acquire()} takes one, waiting while
@@ -26,6 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Shareable by tasks of different loops. {@link #release()}, {@link #tryAcquire()} and the
  * queries may be called from any thread; {@link #acquire()} only from a task. State is guarded by
  * a small internal lock that is never held across an await.
+ *
+ * @since 0.1.0
  */
 public sealed class Semaphore permits BoundedSemaphore {
 
@@ -47,11 +50,11 @@ public sealed class Semaphore permits BoundedSemaphore {
      *
      * @throws IllegalArgumentException if {@code permits} is negative
      */
-    public Semaphore(String name, int permits) {
+    public Semaphore(@Nullable String name, int permits) {
         this(name, permits, "Semaphore");
     }
 
-    Semaphore(String name, int permits, String kind) {
+    Semaphore(@Nullable String name, int permits, String kind) {
         if (permits < 0) {
             throw new IllegalArgumentException(kind + " '" + Names.orDefault(name, kind)
                     + "' needs zero or more initial permits, but got " + permits);
@@ -125,7 +128,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     /** Runs {@code body} holding a permit (asyncio's {@code async with sem}). */
-    public final <T, E extends Exception> T withPermit(AsyncCallable<T, E> body) throws E {
+    public final <T extends @Nullable Object, E extends Exception> T withPermit(AsyncCallable<T, E> body) throws E {
         acquire();
         try {
             return body.call();

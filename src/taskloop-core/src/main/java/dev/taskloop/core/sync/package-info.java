@@ -10,5 +10,10 @@
  * where there is one). Waiters are served in FIFO order by direct hand-off, and a cancelled waiter
  * never consumes what it waited for. Every primitive is safe to share between tasks of different
  * loops: its state sits behind a small internal lock that is never held across an await.
+ *
+ * @since 0.1.0
  */
+@NullMarked
 package dev.taskloop.core.sync;
+
+import org.jspecify.annotations.NullMarked;

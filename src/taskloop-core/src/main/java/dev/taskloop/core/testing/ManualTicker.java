@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * not wait for them.
  *
  * <p>Thread-safe. Time never goes backwards.
+ *
+ * @since 0.1.0
  */
 public final class ManualTicker implements Ticker {
 

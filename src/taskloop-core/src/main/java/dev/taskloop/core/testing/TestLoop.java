@@ -4,13 +4,15 @@ import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Checks;
-import dev.taskloop.core.internal.Loop;
+import dev.taskloop.core.internal.TestHooks;
+import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link EventLoop} on a {@link ManualTicker}, driven by the test (kotlinx's
@@ -34,17 +36,21 @@ import java.util.stream.Collectors;
  * <p>The methods are meant for the test's own thread, not for the loop's tasks. Unlike kotlinx's
  * {@code advanceTimeBy}, timers due exactly at the new time have run when {@link #advanceTimeBy}
  * returns.
+ *
+ * @since 0.1.0
  */
 public final class TestLoop implements AutoCloseable {
 
     private final ManualTicker ticker;
-    private final Loop loop;
+    private final EventLoop loop;
+    private final TestHooks hooks;
     private final long start;
     private long quiescenceTimeoutNanos = Duration.ofSeconds(10).toNanos();
 
-    private TestLoop(ManualTicker ticker, Loop loop) {
+    private TestLoop(ManualTicker ticker, EventLoop loop) {
         this.ticker = ticker;
         this.loop = loop;
+        this.hooks = TestHooks.of(loop);
         this.start = ticker.read();
     }
 
@@ -59,7 +65,7 @@ public final class TestLoop implements AutoCloseable {
      */
     public static TestLoop create(EventLoop.Builder builder) {
         ManualTicker ticker = new ManualTicker();
-        return new TestLoop(ticker, (Loop) builder.ticker(ticker).build());
+        return new TestLoop(ticker, builder.ticker(ticker).build());
     }
 
     /** Adds a listener to the loop. */
@@ -108,7 +114,7 @@ public final class TestLoop implements AutoCloseable {
         long target = Checks.deadline(ticker.read(), Checks.saturatedNanos(Checks.nonNegative("advanceTimeBy", delta)));
         awaitQuiescence();
         long next;
-        while ((next = loop.nextTimerDeadline()) <= target) {
+        while ((next = hooks.nextTimerDeadline()) <= target) {
             stepTo(next);
         }
         stepTo(target);
@@ -118,7 +124,7 @@ public final class TestLoop implements AutoCloseable {
     public void advanceUntilIdle() {
         awaitQuiescence();
         long next;
-        while ((next = loop.nextTimerDeadline()) != Long.MAX_VALUE) {
+        while ((next = hooks.nextTimerDeadline()) != Long.MAX_VALUE) {
             stepTo(next);
         }
     }
@@ -130,11 +136,11 @@ public final class TestLoop implements AutoCloseable {
      * @throws AssertionError if {@code main} waits for something that no timer will bring (a deadlock)
      * @throws dev.taskloop.core.TaskFailedException if {@code main} failed
      */
-    public <T> T run(AsyncCallable<T, ?> main) {
+    public <T extends @Nullable Object> T run(AsyncCallable<T, ?> main) {
         Task<T> task = loop.spawn("main", main);
         awaitQuiescence();
         while (!task.isDone()) {
-            long next = loop.nextTimerDeadline();
+            long next = hooks.nextTimerDeadline();
             if (next == Long.MAX_VALUE) {
                 throw new AssertionError("task 'main' waits for something no timer will bring (deadlock?); "
                         + describeTasks(loop.tasks().stream().map(Task::snapshot).toList().toArray(TaskSnapshot[]::new)));
@@ -146,7 +152,7 @@ public final class TestLoop implements AutoCloseable {
 
     private void stepTo(long time) {
         ticker.advanceTo(time);
-        loop.poke();
+        hooks.poke();
         awaitQuiescence();
     }
 
@@ -156,12 +162,12 @@ public final class TestLoop implements AutoCloseable {
      * @throws AssertionError with the tasks that never parked, and their stacks, if it is not
      */
     public void awaitQuiescence() {
-        if (!loop.awaitQuiescent(quiescenceTimeoutNanos)) {
+        if (!hooks.awaitQuiescent(quiescenceTimeoutNanos)) {
             String busy = loop.tasks().stream()
                     .filter(t -> t.state() == Task.State.RUNNING || t.state() == Task.State.READY
                             || (t.snapshot().awaiting() != null && "offload".equals(t.snapshot().awaiting().kind())))
                     .sorted(Comparator.comparingLong(Task::id))
-                    .map(t -> "\n  task '" + t.name() + "' (id " + t.id() + ", " + t.state() + ")"
+                    .map(t -> "\n  " + Describe.task(t) + ", " + t.state()
                             + Arrays.stream(t.stackTrace()).map(e -> "\n      at " + e).collect(Collectors.joining()))
                     .collect(Collectors.joining());
             throw new AssertionError("event loop '" + loop.name() + "' did not become quiescent within "

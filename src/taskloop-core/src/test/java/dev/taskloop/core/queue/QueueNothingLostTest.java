@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -161,13 +163,13 @@ class QueueNothingLostTest {
         return new Outcome(items, seen, consumed.get(), dropped, rejected.get(), unsent.get(), cancellations.get(), cancelledInGet.get());
     }
 
+    /** Polls {@code condition} for up to a minute; on a timeout the error shows {@code state}, computed then and only then. */
     private static void awaitUntil(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> state) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within 1 minute; " + state.get());
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        try {
+            Awaitility.await().atMost(Duration.ofMinutes(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("condition not reached within 1 minute; " + state.get(), e);
         }
     }
 

@@ -6,21 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class QueueTest {
 
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     @Test
     void fifoLifoAndPriorityQueuesReturnItemsInTheirOrder() {

@@ -1,5 +1,6 @@
 package dev.taskloop.core.stream;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,7 @@ import dev.taskloop.core.Task;
 import dev.taskloop.core.TimeoutExpiredException;
 import dev.taskloop.core.queue.Queue;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,22 +19,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AsyncStreamTest {
 
-    private final TestLoop test = TestLoop.create();
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
     private final List<String> trace = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
 
     /** Emits 1..n, tracing each emit and its finally. */
     private AsyncStream<Integer> counting(String name, int n) {

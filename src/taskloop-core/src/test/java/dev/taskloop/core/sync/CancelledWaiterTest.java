@@ -6,9 +6,10 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.queue.Queue;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Done-when 3: a cancelled waiter never takes an item or a permit, at the exact interleaving where
@@ -18,12 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 class CancelledWaiterTest {
 
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     @Test
     void aGetterCancelledJustBeforeAPutDoesNotTakeTheItemTheNextGetterDoes() {

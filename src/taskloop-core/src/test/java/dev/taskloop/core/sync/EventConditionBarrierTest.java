@@ -1,5 +1,6 @@
 package dev.taskloop.core.sync;
 
+import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,25 +8,18 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.TestLoop;
-import java.time.Duration;
+import dev.taskloop.core.testing.TestLoopExtension;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EventConditionBarrierTest {
 
-    private final TestLoop test = TestLoop.create();
-
-    @AfterEach
-    void close() {
-        test.close();
-    }
-
-    private static void sleepMs(long ms) {
-        Async.sleep(Duration.ofMillis(ms));
-    }
+    @RegisterExtension
+    final TestLoopExtension loops = new TestLoopExtension();
+    private final TestLoop test = loops.create();
 
     // ------------------------------------------------------------------ Event
 

@@ -1,0 +1,147 @@
+package dev.taskloop.core.internal;
+
+import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.CancelledException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The await points a task performs on itself ({@code Async.sleep}, {@code yieldNow}, {@code await},
+ * {@code offload}), and {@link #waitUntil}, the condition wait that groups and the multi-task waits
+ * build on. Each is called by the task {@code me} while it holds its loop's baton, and uses the
+ * task's wait protocol (see {@link TaskImpl}): begin a wait, register what ends it, suspend, learn
+ * from the waker's value why it woke.
+ *
+ * @since 0.1.0
+ */
+public final class AwaitPoints {
+
+    private AwaitPoints() {
+    }
+
+    /** What a completion stage ended with, as the waker's value. */
+    private record Outcome(@Nullable Object value, @Nullable Throwable error) {
+    }
+
+    /** {@code Async.sleep}: {@code nanos} of loop time, {@code 0} for {@link #yieldNow}. */
+    public static void sleep(TaskImpl<?> me, long nanos) {
+        if (nanos == 0) {
+            yieldNow(me);
+            return;
+        }
+        long now = me.loop.ticker.read();
+        long t = me.beginWait(new WaitSite("sleep", nanos, now), true, now);
+        WakeTimer w = me.timer();
+        w.deadline = Checks.deadline(now, nanos);
+        w.ticket = t;
+        w.value = TaskImpl.WOKEN;
+        if (w.deadline != Long.MAX_VALUE) {
+            me.baton.addTimer(w);
+        }
+        if (me.suspend(now) == TaskImpl.CANCEL) {
+            me.baton.removeTimer(w);
+            throw me.cancellation();
+        }
+    }
+
+    /** {@code Async.yieldNow}: a cancellation checkpoint that lets every ready task run first. */
+    public static void yieldNow(TaskImpl<?> me) {
+        me.checkCancelled();
+        if (!me.baton.othersReady()) {
+            return;
+        }
+        long now = me.loop.ticker.read();
+        me.parkedAt = now;
+        me.baton.yieldBaton(me, now);
+    }
+
+    /** {@code Async.await}: waits for {@code stage}; cancelling the caller cancels a stage that is a {@link Future}. */
+    public static <V extends @Nullable Object> V await(TaskImpl<?> me, CompletionStage<V> stage) {
+        me.checkCancelled();
+        if (stage instanceof CompletableFuture<V> cf && cf.isDone()) {
+            return cf.join();
+        }
+        long now = me.loop.ticker.read();
+        long t = me.beginWait(new WaitSite("future", stage.getClass(), now), true, now);
+        stage.whenComplete((v, e) -> me.wake(t, new Outcome(v, e), me.loop.ticker.read()));
+        Object w = me.suspend(now);
+        if (w == TaskImpl.CANCEL) {
+            if (stage instanceof Future<?> f) {
+                f.cancel(true);
+            }
+            throw me.cancellation();
+        }
+        Outcome o = (Outcome) w;
+        if (o.error != null) {
+            Throwable cause = o.error instanceof CompletionException && o.error.getCause() != null ? o.error.getCause() : o.error;
+            if (cause instanceof CancellationException) {
+                CancellationException c = new CancellationException("the awaited " + stage.getClass().getSimpleName() + " was cancelled");
+                c.initCause(cause);
+                throw c;
+            }
+            throw new CompletionException(cause);
+        }
+        @SuppressWarnings("unchecked")
+        V v = (V) o.value;
+        return v;
+    }
+
+    /**
+     * {@code Async.offload}: releases the baton, runs {@code work} on the task's own thread, then
+     * queues for the baton again. A cancellation meanwhile interrupts {@code work} (see the offload
+     * states of {@link TaskImpl}) and is thrown once the task has the baton back, with what
+     * {@code work} threw suppressed.
+     */
+    public static <V extends @Nullable Object, E extends Exception> V offload(TaskImpl<?> me, AsyncCallable<V, E> work) throws E {
+        me.checkCancelled();
+        me.offloadBegins(new WaitSite("offload", work.getClass(), me.loop.ticker.read()));
+        V value = null;
+        Throwable error = null;
+        try {
+            value = work.call();
+        } catch (Throwable e) {
+            error = e;
+        }
+        me.offloadEnds();
+        Scope r = Scope.responsible(me.scope);
+        if (r != null) {
+            CancelledException c = r.deliver(me);
+            if (error != null) {
+                c.addSuppressed(error);
+            }
+            throw c;
+        }
+        if (error != null) {
+            throw Checks.<E>sneaky(error);
+        }
+        return value;
+    }
+
+    /**
+     * Waits until {@code condition} holds, re-checking it after every signal. {@code signal} is what
+     * other threads fire when the condition may have changed.
+     *
+     * @return {@code true} if a cancellation ended the wait (only when {@code cancellable})
+     */
+    static boolean waitUntil(TaskImpl<?> me, Object what, boolean cancellable, BooleanSupplier condition, Signal signal) {
+        while (!condition.getAsBoolean()) {
+            long now = me.loop.ticker.read();
+            long t = me.beginWait(what, cancellable, now);
+            signal.ticket = t;
+            if (condition.getAsBoolean()) {
+                me.wake(t, TaskImpl.WOKEN, now); // it changed before the ticket was visible to the signaller
+            }
+            Object v = me.suspend(now);
+            signal.ticket = 0;
+            if (v == TaskImpl.CANCEL) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.taskloop.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelledException;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The extension closes what it created, so that the tests that use it leave no loop behind. */
+class TestLoopExtensionTest {
+
+    @Test
+    void afterEachTestEveryLoopItCreatedIsClosedAndItsTasksCancelled() {
+        TestLoopExtension loops = new TestLoopExtension();
+        TestLoop plain = loops.create();
+        TestLoop named = loops.create(EventLoop.builder().name("named"));
+        // Waiting for what never comes, not sleeping: close() turns auto-jump on, which could end a sleep first.
+        Task<Object> waiter = plain.loop().spawn("waiter", () -> Async.await(new CompletableFuture<>()));
+        Task<Object> other = named.loop().spawn("other", () -> Async.await(new CompletableFuture<>()));
+        plain.runCurrent();
+        named.runCurrent();
+
+        loops.afterEach(null); // what JUnit calls after the test; the context is not used
+
+        assertThat(plain.loop().isClosed()).isTrue();
+        assertThat(named.loop().isClosed()).isTrue();
+        assertThat(named.loop().name()).isEqualTo("named");
+        // Closing returns once the tasks have left the loop; join() waits until they are seen to have ended.
+        assertThatThrownBy(() -> waiter.join(Duration.ofSeconds(10))).isInstanceOf(CancelledException.class);
+        assertThatThrownBy(() -> other.join(Duration.ofSeconds(10))).isInstanceOf(CancelledException.class);
+    }
+}
