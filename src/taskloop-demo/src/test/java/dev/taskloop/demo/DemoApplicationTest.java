@@ -3,8 +3,8 @@ package dev.taskloop.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.SupervisedTask;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

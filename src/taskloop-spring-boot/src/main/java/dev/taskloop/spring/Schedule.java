@@ -1,6 +1,5 @@
 package dev.taskloop.spring;
 
-import dev.taskloop.spring.annotation.Overrun;
 import java.time.Duration;
 import java.time.ZoneId;
 import org.springframework.scheduling.support.CronExpression;

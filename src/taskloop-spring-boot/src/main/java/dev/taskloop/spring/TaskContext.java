@@ -3,7 +3,7 @@ package dev.taskloop.spring;
 import dev.taskloop.core.Task;
 
 /**
- * What a {@link dev.taskloop.spring.annotation.BackgroundTask} method may take as its one
+ * What a {@link dev.taskloop.spring.BackgroundTask} method may take as its one
  * parameter: who it is, which attempt this is, and a way to tell readiness it has started.
  * Valid inside the task that received it.
  */

@@ -11,7 +11,7 @@ import dev.taskloop.core.Admission;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.spi.AdmissionSnapshot;
-import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.support.LoopDirectory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;

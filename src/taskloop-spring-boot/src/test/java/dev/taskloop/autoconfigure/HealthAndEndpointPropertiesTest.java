@@ -2,7 +2,7 @@ package dev.taskloop.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.support.LoopMonitor;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.taskloop.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.TaskloopLifecycle;
+import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.TaskloopLifecycle;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

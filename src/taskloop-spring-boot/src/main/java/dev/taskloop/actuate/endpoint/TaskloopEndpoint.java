@@ -1,19 +1,19 @@
 package dev.taskloop.actuate.endpoint;
 
 import dev.taskloop.actuate.EndCause;
-import dev.taskloop.core.CancelReason;
-import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Awaiting;
 import dev.taskloop.core.spi.LatencySnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.CancelOrigins;
+import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
+import dev.taskloop.spring.support.SupervisedTask;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.taskloop.autoconfigure.actuate;
 
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.actuate.health.TaskloopHealthIndicator;
-import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.support.LoopMonitor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;

@@ -1,9 +1,9 @@
 package dev.taskloop.autoconfigure.actuate;
 
 import dev.taskloop.actuate.metrics.TaskloopMetrics;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

@@ -3,7 +3,7 @@ package dev.taskloop.autoconfigure.actuate;
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.autoconfigure.TaskloopProperties;
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.LoopDirectory;
+import dev.taskloop.spring.support.LoopDirectory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;

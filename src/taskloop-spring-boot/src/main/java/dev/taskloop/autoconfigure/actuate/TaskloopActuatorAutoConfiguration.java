@@ -1,7 +1,7 @@
 package dev.taskloop.autoconfigure.actuate;
 
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
-import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.support.LoopMonitor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.context.annotation.Import;

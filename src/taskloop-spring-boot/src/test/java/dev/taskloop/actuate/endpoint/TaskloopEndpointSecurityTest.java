@@ -3,13 +3,13 @@ package dev.taskloop.actuate.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
+import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.annotation.BackgroundTask;
+import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.SupervisedTask;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -9,33 +9,33 @@ import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDescriptor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDetailDescriptor;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
-import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Awaiting;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.annotation.BackgroundTask;
+import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.SupervisedTask;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -63,7 +63,7 @@ class TaskloopEndpointTest {
             Async.sleep(Duration.ofDays(1));
         }
 
-        @BackgroundTask(name = "once", restart = dev.taskloop.spring.annotation.Restart.NEVER)
+        @BackgroundTask(name = "once", restart = dev.taskloop.spring.Restart.NEVER)
         void once() {
         }
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.support.SupervisedTask;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

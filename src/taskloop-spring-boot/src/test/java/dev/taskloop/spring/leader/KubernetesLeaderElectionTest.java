@@ -2,7 +2,7 @@ package dev.taskloop.spring.leader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.support.SupervisedTask;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

@@ -2,10 +2,10 @@ package dev.taskloop.spring.leader;
 
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.SupervisedTask;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

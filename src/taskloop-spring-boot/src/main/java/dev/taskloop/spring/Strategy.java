@@ -1,4 +1,4 @@
-package dev.taskloop.spring.annotation;
+package dev.taskloop.spring;
 
 /** What a {@link SupervisedGroup} restarts when one of its tasks has to be restarted (OTP's strategies). */
 public enum Strategy {

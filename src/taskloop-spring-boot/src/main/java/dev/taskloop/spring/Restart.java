@@ -1,4 +1,4 @@
-package dev.taskloop.spring.annotation;
+package dev.taskloop.spring;
 
 /** When a declared task is started again after it ends (OTP's child restart types). */
 public enum Restart {

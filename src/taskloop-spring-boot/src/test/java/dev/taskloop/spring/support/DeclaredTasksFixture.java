@@ -1,6 +1,7 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Schedule;
 import java.time.Duration;
 
 /** Declared tasks built by hand, for tests outside this package that need them without a Spring context. */

@@ -1,13 +1,16 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Overrun;
-import dev.taskloop.spring.annotation.Strategy;
-import dev.taskloop.spring.annotation.SupervisedGroup;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.Overrun;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.Strategy;
+import dev.taskloop.spring.SupervisedGroup;
+import dev.taskloop.spring.TaskContext;
+import dev.taskloop.spring.TaskDeclarationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

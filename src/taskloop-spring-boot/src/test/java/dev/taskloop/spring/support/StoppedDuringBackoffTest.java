@@ -1,11 +1,12 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.Async;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.annotation.Restart;
-import dev.taskloop.spring.annotation.Strategy;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.Strategy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

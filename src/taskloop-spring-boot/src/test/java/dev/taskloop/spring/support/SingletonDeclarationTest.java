@@ -1,11 +1,12 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.SupervisedGroup;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.SupervisedGroup;
+import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.LeaderElection;
 import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.leader.LocalLeaderElection;

@@ -1,14 +1,17 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.ShutdownParticipant;
+import dev.taskloop.spring.ShutdownProgress;
+import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.Leadership;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;

@@ -1,6 +1,7 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import dev.taskloop.core.Task;
+import dev.taskloop.spring.TaskContext;
 import dev.taskloop.spring.leader.Leadership;
 import java.util.concurrent.CompletableFuture;
 

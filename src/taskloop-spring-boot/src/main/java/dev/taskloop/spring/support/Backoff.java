@@ -1,4 +1,4 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

@@ -1,4 +1,4 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import dev.taskloop.core.EventLoop;
 import java.util.Collection;

@@ -1,6 +1,6 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
-import dev.taskloop.spring.annotation.Strategy;
+import dev.taskloop.spring.Strategy;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,12 @@ import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Overrun;
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.Overrun;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.TaskContext;
+import dev.taskloop.spring.TaskMdc;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;

@@ -1,13 +1,17 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import dev.taskloop.core.Async;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
-import dev.taskloop.spring.annotation.Overrun;
-import dev.taskloop.spring.annotation.Restart;
-import dev.taskloop.spring.annotation.Strategy;
+import dev.taskloop.spring.CancelOrigins;
+import dev.taskloop.spring.Overrun;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.RestartLimitExceededException;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.Strategy;
+import dev.taskloop.spring.TaskContext;
 import dev.taskloop.spring.leader.Leadership;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;

@@ -1,5 +1,6 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
+import dev.taskloop.spring.TaskDeclarationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

@@ -1,5 +1,6 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
+import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.Leadership;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,8 +1,11 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Overrun;
-import dev.taskloop.spring.annotation.SupervisedGroup;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.Overrun;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.SupervisedGroup;
+import dev.taskloop.spring.TaskContext;
+import dev.taskloop.spring.TaskDeclarationException;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

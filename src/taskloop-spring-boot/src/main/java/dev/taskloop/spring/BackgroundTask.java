@@ -1,4 +1,4 @@
-package dev.taskloop.spring.annotation;
+package dev.taskloop.spring;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package dev.taskloop.spring.annotation;
+package dev.taskloop.spring;
 
 /** What a periodic task does when a run ends after the time of the next run (or several) has passed. */
 public enum Overrun {

@@ -1,14 +1,16 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.actuate.EndCause;
-import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.annotation.Restart;
-import dev.taskloop.spring.annotation.Strategy;
+import dev.taskloop.spring.CancelOrigins;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.Strategy;
 import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.leader.ManualLeaderElection;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

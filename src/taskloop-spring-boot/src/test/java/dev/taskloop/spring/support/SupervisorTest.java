@@ -1,4 +1,4 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,11 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.ManualTicker;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.annotation.Overrun;
-import dev.taskloop.spring.annotation.Restart;
-import dev.taskloop.spring.annotation.Strategy;
+import dev.taskloop.spring.Overrun;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.RestartLimitExceededException;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.Strategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

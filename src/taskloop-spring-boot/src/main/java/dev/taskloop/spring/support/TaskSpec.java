@@ -1,6 +1,8 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.TaskContext;
 
 /**
  * A validated declaration of a background task: what {@code @BackgroundTask} says, or what an

@@ -1,9 +1,10 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LatencySnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.spring.ShutdownProgress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.taskloop.spring;
+package dev.taskloop.spring.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,8 @@ import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Schedule;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
