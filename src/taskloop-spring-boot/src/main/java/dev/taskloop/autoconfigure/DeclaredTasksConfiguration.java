@@ -3,7 +3,7 @@ package dev.taskloop.autoconfigure;
 import dev.taskloop.spring.ShutdownParticipant;
 import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.support.BackgroundTaskBeanPostProcessor;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import dev.taskloop.spring.support.SigtermExit;
@@ -35,18 +35,18 @@ class DeclaredTasksConfiguration {
 
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static DeclaredTasks taskloopDeclaredTasks() {
-        return new DeclaredTasks();
+    static DeclaredTaskRegistry taskloopDeclaredTaskRegistry() {
+        return new DeclaredTaskRegistry();
     }
 
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static BackgroundTaskBeanPostProcessor taskloopBackgroundTaskBeanPostProcessor(DeclaredTasks taskloopDeclaredTasks) {
-        return new BackgroundTaskBeanPostProcessor(taskloopDeclaredTasks);
+    static BackgroundTaskBeanPostProcessor taskloopBackgroundTaskBeanPostProcessor(DeclaredTaskRegistry taskloopDeclaredTaskRegistry) {
+        return new BackgroundTaskBeanPostProcessor(taskloopDeclaredTaskRegistry);
     }
 
     @Bean
-    TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, TaskloopProperties properties,
+    TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, TaskloopProperties properties,
                                         ObjectProvider<ObservationRegistry> observations, ObjectProvider<ShutdownParticipant> participants,
                                         ObjectProvider<Leadership> leadership, Environment environment) {
         Duration timeout = properties.getShutdown().getTimeout();
@@ -83,7 +83,7 @@ class DeclaredTasksConfiguration {
     }
 
     @Bean
-    LoopMonitor taskloopLoopMonitor(LoopDirectory loops, DeclaredTasks declared, TaskloopLifecycle lifecycle,
+    LoopMonitor taskloopLoopMonitor(LoopDirectory loops, DeclaredTaskRegistry declared, TaskloopLifecycle lifecycle,
                                     ApplicationEventPublisher publisher, ObjectProvider<ApplicationAvailability> availability,
                                     TaskloopProperties properties) {
         TaskloopProperties.Health h = properties.getHealth();

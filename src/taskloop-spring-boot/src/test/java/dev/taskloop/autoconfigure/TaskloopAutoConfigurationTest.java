@@ -3,7 +3,7 @@ package dev.taskloop.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.TaskloopLifecycle;
 import java.time.Duration;
@@ -25,7 +25,7 @@ class TaskloopAutoConfigurationTest {
     void createsOneDefaultLoopNamedMainWithTheDefaults() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(EventLoop.class).hasSingleBean(LoopDirectory.class)
-                    .hasSingleBean(TaskloopLifecycle.class).hasSingleBean(DeclaredTasks.class);
+                    .hasSingleBean(TaskloopLifecycle.class).hasSingleBean(DeclaredTaskRegistry.class);
             EventLoop loop = context.getBean(EventLoop.class);
             assertThat(loop.name()).isEqualTo("main");
             assertThat(loop.snapshot().slowStepThresholdNanos()).isEqualTo(Duration.ofMillis(100).toNanos());

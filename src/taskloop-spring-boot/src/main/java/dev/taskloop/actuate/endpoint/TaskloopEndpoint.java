@@ -10,16 +10,15 @@ import dev.taskloop.core.spi.LatencySnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
-import dev.taskloop.spring.support.SupervisedTask;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     private volatile ApplicationEventPublisher publisher;
 
     private final LoopDirectory loops;
-    private final DeclaredTasks declared;
+    private final DeclaredTaskRegistry declared;
     private final LoopMonitor monitor;
     private final RecentEvents events;
     private final int maxTasks;
@@ -89,7 +88,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /**
      * @param maxTasks the most live tasks one {@link #taskloop()} lists
      */
-    public TaskloopEndpoint(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor, RecentEvents events, int maxTasks) {
+    public TaskloopEndpoint(LoopDirectory loops, DeclaredTaskRegistry declared, LoopMonitor monitor, RecentEvents events, int maxTasks) {
         if (maxTasks < 1) {
             throw new IllegalArgumentException("maxTasks must be at least 1, was " + maxTasks);
         }
@@ -105,7 +104,6 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /** Every loop, declared task, live task (bounded) and recently ended task. */
     @ReadOperation
     public TaskloopDescriptor taskloop() {
-        Map<Long, SupervisedTask> byTask = declaredByTaskId();
         List<LoopDescriptor> loopDescriptors = new ArrayList<>();
         List<Task<?>> live = new ArrayList<>();
         for (EventLoop loop : loops.all()) {
@@ -113,16 +111,16 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
             live.addAll(loop.tasks());
         }
         live.removeIf(Task::isDone); // ended, not yet let go of by the loop
-        live.sort(Comparator.comparing((Task<?> t) -> !byTask.containsKey(t.id())).thenComparingLong(Task::id));
+        live.sort(Comparator.comparing((Task<?> t) -> declared.findByTask(t.id()).isEmpty()).thenComparingLong(Task::id));
         List<TaskDescriptor> tasks = new ArrayList<>();
         for (Task<?> t : live.subList(0, Math.min(maxTasks, live.size()))) {
             TaskSnapshot s = t.snapshot();
             if (!s.state().isDone()) {
-                tasks.add(TaskDescriptor.of(s, loopTime(t), byTask.get(t.id())));
+                tasks.add(TaskDescriptor.of(s, loopTime(t), declared.findByTask(t.id()).orElse(null)));
             }
         }
-        List<DeclaredDescriptor> declaredTasks = declared.supervised().stream()
-                .sorted(Comparator.comparing(SupervisedTask::name)).map(DeclaredDescriptor::of).toList();
+        List<DeclaredDescriptor> declaredTasks = declared.all().stream()
+                .sorted(Comparator.comparing(DeclaredTask::name)).map(DeclaredDescriptor::of).toList();
         List<EndedDescriptor> ended = events.ended().stream().map(EndedDescriptor::of).toList();
         return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, Math.max(0, live.size() - maxTasks), ended,
                 ShutdownDescriptor.of(monitor.shutdownProgress()));
@@ -223,7 +221,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     // ------------------------------------------------------------------ lookup
 
     /** What a selector names: a live task, an ended one from the history, and/or a declared task. */
-    private record Found(Task<?> live, RecentEvents.Ended ended, SupervisedTask supervised) {
+    private record Found(Task<?> live, RecentEvents.Ended ended, DeclaredTask supervised) {
     }
 
     private Found find(String selector) {
@@ -233,15 +231,15 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
             for (EventLoop loop : loops.all()) {
                 Optional<Task<?>> t = loop.task(id);
                 if (t.isPresent()) {
-                    return new Found(t.get(), null, declaredByTaskId().get(id));
+                    return new Found(t.get(), null, declared.findByTask(id).orElse(null));
                 }
             }
             Optional<RecentEvents.Ended> e = events.ended(id);
             if (e.isPresent()) {
-                return new Found(null, e.get(), declaredByTaskId().get(id));
+                return new Found(null, e.get(), declared.findByTask(id).orElse(null));
             }
         }
-        Optional<SupervisedTask> st = declared.find(selector);
+        Optional<DeclaredTask> st = declared.find(selector);
         if (st.isEmpty()) {
             return null;
         }
@@ -285,17 +283,6 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
             throw new InvalidEndpointRequestException("Task id " + s + " is not valid: ids start at 1", "task id out of range");
         }
         return id;
-    }
-
-    private Map<Long, SupervisedTask> declaredByTaskId() {
-        Map<Long, SupervisedTask> m = new HashMap<>();
-        for (SupervisedTask st : declared.supervised()) {
-            Task<?> t = st.task();
-            if (t != null) {
-                m.put(t.id(), st);
-            }
-        }
-        return m;
     }
 
     private static long loopTime(Task<?> t) {
@@ -506,9 +493,9 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      */
     public record DeclaredDescriptor(String name, String group, String loop, String status, boolean critical, boolean started,
                                      int restarts, FailureDescriptor lastFailure, Long taskId, String singleton, Boolean leader) {
-        static DeclaredDescriptor of(SupervisedTask st) {
+        static DeclaredDescriptor of(DeclaredTask st) {
             Task<?> t = st.task();
-            return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.spec().critical(), st.isStarted(),
+            return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.isCritical(), st.isStarted(),
                     st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id(), st.election(), st.isLeader());
         }
     }
@@ -559,8 +546,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param lastFailure the last exception an attempt ended with, or {@code null}
      */
     public record SupervisionDescriptor(String status, String group, boolean critical, int restarts, FailureDescriptor lastFailure) {
-        static SupervisionDescriptor of(SupervisedTask st) {
-            return st == null ? null : new SupervisionDescriptor(st.status().name(), st.group(), st.spec().critical(), st.restarts(),
+        static SupervisionDescriptor of(DeclaredTask st) {
+            return st == null ? null : new SupervisionDescriptor(st.status().name(), st.group(), st.isCritical(), st.restarts(),
                     FailureDescriptor.of(st.lastFailure()));
         }
     }
@@ -587,7 +574,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record TaskDescriptor(long id, String name, String loop, String group, String state, double awakeMs, double asleepMs,
                                  double waitingMs, long steps, double ageMs, AwaitingDescriptor awaiting, boolean cancelRequested,
                                  String cancelReason, String cancelOrigin, SupervisionDescriptor declared) {
-        static TaskDescriptor of(TaskSnapshot s, long now, SupervisedTask st) {
+        static TaskDescriptor of(TaskSnapshot s, long now, DeclaredTask st) {
             return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), ms(s.awakeNanos()), ms(s.asleepNanos()),
                     ms(s.waitingNanos()), s.steps(), ms(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
                     s.cancelRequested(), s.cancelReason() == null ? null : s.cancelReason().message(),
@@ -642,17 +629,17 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      */
     public record TaskDetailDescriptor(TaskDescriptor task, EndedDescriptor ended, DeclaredDescriptor declared, Double batonHeldForMs,
                                        List<String> stack) implements OperationResponseBody {
-        static TaskDetailDescriptor live(TaskSnapshot s, long now, SupervisedTask st, StackTraceElement[] stack, Double heldFor) {
+        static TaskDetailDescriptor live(TaskSnapshot s, long now, DeclaredTask st, StackTraceElement[] stack, Double heldFor) {
             return new TaskDetailDescriptor(TaskDescriptor.of(s, now, st), null, st == null ? null : DeclaredDescriptor.of(st), heldFor,
                     TaskloopEndpoint.stack(stack));
         }
 
-        static TaskDetailDescriptor ended(TaskSnapshot s, Instant endedAt, SupervisedTask st) {
+        static TaskDetailDescriptor ended(TaskSnapshot s, Instant endedAt, DeclaredTask st) {
             return new TaskDetailDescriptor(null, EndedDescriptor.of(s, endedAt), st == null ? null : DeclaredDescriptor.of(st), null,
                     List.of());
         }
 
-        static TaskDetailDescriptor notRunning(SupervisedTask st) {
+        static TaskDetailDescriptor notRunning(DeclaredTask st) {
             return new TaskDetailDescriptor(null, null, DeclaredDescriptor.of(st), null, List.of());
         }
     }

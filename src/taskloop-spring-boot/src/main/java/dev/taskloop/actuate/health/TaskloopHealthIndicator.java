@@ -3,8 +3,8 @@ package dev.taskloop.actuate.health;
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.support.LoopMonitor;
-import dev.taskloop.spring.support.SupervisedTask;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
@@ -69,7 +69,7 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         b.withDetail("loops", loops);
         if (!a.failedCritical().isEmpty()) {
             Map<String, Object> failed = new LinkedHashMap<>();
-            for (SupervisedTask t : a.failedCritical()) {
+            for (DeclaredTask t : a.failedCritical()) {
                 failed.put(t.name(), t.lastFailure() == null ? "failed" : t.lastFailure().toString());
             }
             b.withDetail("failedCriticalTasks", failed);

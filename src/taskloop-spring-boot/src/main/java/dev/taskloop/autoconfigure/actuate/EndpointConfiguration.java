@@ -4,7 +4,7 @@ import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
 import dev.taskloop.actuate.endpoint.TaskloopEndpointWebExtension;
 import dev.taskloop.autoconfigure.TaskloopProperties;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -23,7 +23,7 @@ class EndpointConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TaskloopEndpoint taskloopEndpoint(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor, RecentEvents events,
+    TaskloopEndpoint taskloopEndpoint(LoopDirectory loops, DeclaredTaskRegistry declared, LoopMonitor monitor, RecentEvents events,
                                       TaskloopProperties properties) {
         return new TaskloopEndpoint(loops, declared, monitor, events, properties.getEndpoint().getMaxTasks());
     }

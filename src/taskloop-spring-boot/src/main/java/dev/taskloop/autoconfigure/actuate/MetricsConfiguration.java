@@ -1,7 +1,7 @@
 package dev.taskloop.autoconfigure.actuate;
 
 import dev.taskloop.actuate.metrics.TaskloopMetrics;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -17,7 +17,7 @@ class MetricsConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TaskloopMetrics taskloopMetrics(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor) {
+    TaskloopMetrics taskloopMetrics(LoopDirectory loops, DeclaredTaskRegistry declared, LoopMonitor monitor) {
         return new TaskloopMetrics(loops, declared, monitor);
     }
 

@@ -33,16 +33,16 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * Finds {@link BackgroundTask} methods and {@link SupervisedGroup} classes on beans, validates them
- * and records them in {@link DeclaredTasks}; the lifecycle starts them. Every misuse throws
+ * and records them in {@link DeclaredTaskRegistry}; the lifecycle starts them. Every misuse throws
  * {@link TaskDeclarationException} naming the bean, the method and the fix, so the application
  * does not start.
  */
 public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, EnvironmentAware {
 
-    private final DeclaredTasks declared;
+    private final DeclaredTaskRegistry declared;
     private Environment environment;
 
-    public BackgroundTaskBeanPostProcessor(DeclaredTasks declared) {
+    public BackgroundTaskBeanPostProcessor(DeclaredTaskRegistry declared) {
         this.declared = declared;
     }
 
@@ -70,9 +70,9 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
         }
         List<Method> ordered = inDeclarationOrder(type, methods.keySet());
         List<TaskSpec> specs = new ArrayList<>();
-        List<DeclaredTasks.Origin> origins = new ArrayList<>();
+        List<DeclaredTaskRegistry.Origin> origins = new ArrayList<>();
         for (Method m : ordered) {
-            DeclaredTasks.Origin origin = new DeclaredTasks.Origin(beanName, type.getSimpleName() + "." + m.getName() + "()");
+            DeclaredTaskRegistry.Origin origin = new DeclaredTaskRegistry.Origin(beanName, type.getSimpleName() + "." + m.getName() + "()");
             specs.add(spec(bean, beanName, type, m, methods.get(m), origin, group != null));
             origins.add(origin);
         }
@@ -104,13 +104,13 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                             "remove the task's loop attribute, or set the loop on @SupervisedGroup");
                 }
             }
-            declared.add(g, new DeclaredTasks.Origin(beanName, "class " + type.getSimpleName()), origins);
+            declared.add(g, new DeclaredTaskRegistry.Origin(beanName, "class " + type.getSimpleName()), origins);
         }
         return bean;
     }
 
     private TaskSpec spec(Object bean, String beanName, Class<?> type, Method m, BackgroundTask a,
-                          DeclaredTasks.Origin origin, boolean inGroup) {
+                          DeclaredTaskRegistry.Origin origin, boolean inGroup) {
         String where = "@BackgroundTask method " + type.getSimpleName() + "." + m.getName() + "() of bean '" + beanName + "'";
         if (Modifier.isPrivate(m.getModifiers())) {
             throw new TaskDeclarationException(where + " is private", "make it package-private, protected or public");

@@ -4,6 +4,7 @@ import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LatencySnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.ShutdownProgress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -142,7 +143,7 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
      * @param notStarted declared tasks with awaitStarted that have not started yet
      * @param settings the thresholds it was assessed with
      */
-    public record Assessment(List<LoopHealth> loops, List<SupervisedTask> failedCritical, List<String> notStarted,
+    public record Assessment(List<LoopHealth> loops, List<DeclaredTask> failedCritical, List<String> notStarted,
                              Settings settings) {
 
         public Assessment {
@@ -182,7 +183,7 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
                     problems.add(problem);
                 }
             }
-            for (SupervisedTask t : failedCritical) {
+            for (DeclaredTask t : failedCritical) {
                 problems.add("critical task '" + t.name() + "' has failed for good"
                         + (t.lastFailure() == null ? "" : ": " + t.lastFailure()));
             }
@@ -196,7 +197,7 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
     }
 
     private final LoopDirectory loops;
-    private final DeclaredTasks declared;
+    private final DeclaredTaskRegistry declared;
     private final TaskloopLifecycle lifecycle;
     private final ApplicationEventPublisher publisher;
     private final ObjectProvider<ApplicationAvailability> availability;
@@ -211,7 +212,7 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
     private volatile Thread sampler;
     private volatile boolean running;
 
-    public LoopMonitor(LoopDirectory loops, DeclaredTasks declared, TaskloopLifecycle lifecycle, ApplicationEventPublisher publisher,
+    public LoopMonitor(LoopDirectory loops, DeclaredTaskRegistry declared, TaskloopLifecycle lifecycle, ApplicationEventPublisher publisher,
                        ObjectProvider<ApplicationAvailability> availability, Settings settings) {
         this.loops = Objects.requireNonNull(loops, "loops");
         this.declared = Objects.requireNonNull(declared, "declared");
@@ -234,10 +235,10 @@ public class LoopMonitor implements ApplicationListener<AvailabilityChangeEvent<
         for (EventLoop loop : loops.all()) {
             healths.add(assess(loop.snapshot()));
         }
-        List<SupervisedTask> failed = new ArrayList<>();
+        List<DeclaredTask> failed = new ArrayList<>();
         List<String> notStarted = new ArrayList<>();
-        for (SupervisedTask t : declared.supervised()) {
-            if (t.spec().critical() && t.hasFailed()) {
+        for (DeclaredTask t : declared.all()) {
+            if (t.isCritical() && t.hasFailed()) {
                 failed.add(t);
             }
             if (!t.isStarted()) {

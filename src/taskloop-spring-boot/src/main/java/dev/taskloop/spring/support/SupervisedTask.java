@@ -1,48 +1,36 @@
 package dev.taskloop.spring.support;
 
 import dev.taskloop.core.Task;
-import dev.taskloop.spring.TaskContext;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.leader.Leadership;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The live state of one declared task, as its supervisor sees it; read by health, metrics and the
- * endpoint. Thread-safe reads; written by the supervising task only.
+ * The live state of one declared task: the {@link DeclaredTask} handle, written by its supervisor.
+ * The states are {@link DeclaredTask}'s.
  *
- * <h2>States</h2>
- * <pre>
- *   STARTING --first attempt runs--> RUNNING --ends, restart due--> BACKING_OFF --delay--> RUNNING
- *                                       |                               |
- *                                       +--ends, no restart--> COMPLETED or FAILED (final)
- *                                       +--too many restarts--> FAILED (final, given up)
- *                                       +--cancelled (shutdown, operator, group)--> STOPPED (final)
- * </pre>
+ * <p>Thread-safety: reads from any thread (volatile fields); written only by the task that supervises
+ * it, one write at a time. Each attempt that starts is told to the {@link DeclaredTaskRegistry} it is
+ * registered in, which indexes it by its task's id.
  *
- * A singleton ({@code singleton = ...}) starts in {@code STANDBY} and waits there while another
- * replica leads its election; when this replica becomes the leader it goes through the states above
- * (from {@code STARTING}), and when it stops leading it is cancelled and returns to {@code STANDBY}
- * from whichever state it is in. Within one leadership term the final states are final; the next
- * term starts it again. At shutdown a waiting singleton becomes {@code STOPPED}.
- * <pre>
- *   STANDBY --leads--> STARTING --> ... --leadership lost--> STANDBY --application stops--> STOPPED
- * </pre>
+ * @since 0.1.0
  */
-public final class SupervisedTask {
-
-    /** Where a declared task is in its life; see the class documentation. */
-    public enum Status { STARTING, RUNNING, BACKING_OFF, COMPLETED, FAILED, STOPPED, STANDBY }
+public final class SupervisedTask implements DeclaredTask {
 
     private final TaskSpec spec;
-    private final String group;
+    private final @Nullable String group;
     private final String loop;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile Status status = Status.STARTING;
     private volatile int restarts;
-    private volatile Throwable lastFailure;
-    private volatile Task<?> task;
-    private volatile Leadership.Seat seat;
+    private volatile @Nullable Throwable lastFailure;
+    private volatile @Nullable Task<?> task;
+    private volatile Leadership.@Nullable Seat seat;
+    private volatile @Nullable DeclaredTaskRegistry registry;
 
-    SupervisedTask(TaskSpec spec, String group, String loop) {
+    SupervisedTask(TaskSpec spec, @Nullable String group, String loop) {
         this.spec = spec;
         this.group = group;
         this.loop = loop;
@@ -53,41 +41,52 @@ public final class SupervisedTask {
         return spec;
     }
 
-    /** The declared name. */
+    @Override
     public String name() {
         return spec.name();
     }
 
-    /** The supervised group it belongs to, or {@code null}. */
-    public String group() {
+    @Override
+    public @Nullable String group() {
         return group;
     }
 
-    /** The name of the loop it runs on. */
+    @Override
     public String loop() {
         return loop;
     }
 
+    @Override
+    public Schedule schedule() {
+        return spec.schedule();
+    }
+
+    @Override
+    public boolean isCritical() {
+        return spec.critical();
+    }
+
+    @Override
     public Status status() {
         return status;
     }
 
-    /** How many times it has been restarted. */
+    @Override
     public int restarts() {
         return restarts;
     }
 
-    /** The last exception an attempt ended with, or {@code null}. */
-    public Throwable lastFailure() {
+    @Override
+    public @Nullable Throwable lastFailure() {
         return lastFailure;
     }
 
-    /** The Taskloop task of the current (or last) attempt, or {@code null} before the first. */
-    public Task<?> task() {
+    @Override
+    public @Nullable Task<?> task() {
         return task;
     }
 
-    /** Whether it said it started ({@link TaskContext#started()}), or does not need to. */
+    @Override
     public boolean isStarted() {
         return !spec.awaitStarted() || started.isDone();
     }
@@ -97,34 +96,40 @@ public final class SupervisedTask {
         return spec.awaitStarted() ? started.copy() : CompletableFuture.completedFuture(null);
     }
 
-    /** The leader election it runs under (a singleton task, or a task of a singleton group), or {@code null}. */
-    public String election() {
+    @Override
+    public @Nullable String election() {
         Leadership.Seat s = seat;
         return s == null ? null : s.election();
     }
 
-    /** For a singleton: whether this replica leads its election now; {@code null} for a task that runs on every replica. */
-    public Boolean isLeader() {
+    @Override
+    public @Nullable Boolean isLeader() {
         Leadership.Seat s = seat;
         return s == null ? null : s.isLeader();
-    }
-
-    /** Whether it has failed for good. */
-    public boolean hasFailed() {
-        return status == Status.FAILED;
     }
 
     void seat(Leadership.Seat s) {
         seat = s;
     }
 
+    /** Registers it in {@code r}, which indexes its attempts from now on (the current one at once). */
+    void registerIn(DeclaredTaskRegistry r) {
+        registry = r;
+        r.attemptStarted(this);
+    }
+
     void markStarted() {
         started.complete(null);
     }
 
+    /** An attempt starts, in task {@code t} (the same task again for a standalone task restarting in place). */
     void running(Task<?> t) {
         task = t;
         status = Status.RUNNING;
+        DeclaredTaskRegistry r = registry;
+        if (r != null) {
+            r.attemptStarted(this);
+        }
     }
 
     void status(Status s) {

@@ -6,6 +6,7 @@ import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.spring.CancelOrigins;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Overrun;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.RestartLimitExceededException;
@@ -96,7 +97,7 @@ public final class Supervisor {
      */
     public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env, Leadership.Seat seat) {
         SupervisedTask st = new SupervisedTask(spec, null, loop.name());
-        st.status(SupervisedTask.Status.STANDBY);
+        st.status(DeclaredTask.Status.STANDBY);
         st.seat(seat);
         Task<?> t = loop.spawn(FOLLOWER_PREFIX + spec.name(), () -> followLeadership(seat, List.of(st), spec.name(),
                 () -> superviseTask(st, env), env));
@@ -109,7 +110,7 @@ public final class Supervisor {
         List<SupervisedTask> children = new ArrayList<>();
         for (TaskSpec spec : group.tasks()) {
             SupervisedTask st = new SupervisedTask(spec, group.name(), loop.name());
-            st.status(SupervisedTask.Status.STANDBY);
+            st.status(DeclaredTask.Status.STANDBY);
             st.seat(seat);
             children.add(st);
         }
@@ -152,7 +153,7 @@ public final class Supervisor {
                 }
                 if (turn == Leadership.Turn.LEAD) {
                     if (running == null && !env.stopping().getAsBoolean()) {
-                        units.forEach(u -> u.status(SupervisedTask.Status.STARTING));
+                        units.forEach(u -> u.status(DeclaredTask.Status.STARTING));
                         running = Async.spawn(name, supervision);
                         running.onDone(Supervisor::retrieve);
                     }
@@ -161,7 +162,7 @@ public final class Supervisor {
                         stopTerm(running, lostReason(seat.election()));
                         running = null;
                     }
-                    units.forEach(u -> u.status(SupervisedTask.Status.STANDBY));
+                    units.forEach(u -> u.status(DeclaredTask.Status.STANDBY));
                 }
             }
         } finally {
@@ -170,8 +171,8 @@ public final class Supervisor {
                 CancelScope.shielded().run(() -> stopTerm(last, resignReason(seat.election())));
             }
             for (SupervisedTask u : units) {
-                if (u.status() == SupervisedTask.Status.STANDBY || u.status() == SupervisedTask.Status.STARTING) {
-                    u.status(SupervisedTask.Status.STOPPED);
+                if (u.status() == DeclaredTask.Status.STANDBY || u.status() == DeclaredTask.Status.STARTING) {
+                    u.status(DeclaredTask.Status.STOPPED);
                 }
             }
             seat.left();
@@ -192,7 +193,7 @@ public final class Supervisor {
         for (int attempt = 1; ; attempt++) {
             Throwable failure = attempt(st, attempt, env);
             if (!restartDue(spec.restart(), failure) || env.stopping().getAsBoolean()) {
-                st.status(failure == null ? SupervisedTask.Status.COMPLETED : SupervisedTask.Status.FAILED);
+                st.status(failure == null ? DeclaredTask.Status.COMPLETED : DeclaredTask.Status.FAILED);
                 if (failure != null) {
                     throw rethrowable(failure);
                 }
@@ -200,18 +201,18 @@ public final class Supervisor {
             }
             int n = window.record(EventLoop.current().time());
             if (n < 0) {
-                st.status(SupervisedTask.Status.FAILED);
+                st.status(DeclaredTask.Status.FAILED);
                 throw gaveUp("task '" + spec.name() + "'", spec.intensity(), failure);
             }
             st.restarted();
-            st.status(SupervisedTask.Status.BACKING_OFF);
+            st.status(DeclaredTask.Status.BACKING_OFF);
             Duration delay = spec.backoff().delay(n, env.random());
             log.info("Restarting task '" + spec.name() + "' in " + delay.toMillis() + " ms (restart " + n + " within "
                     + spec.intensity().window() + ", limit " + spec.intensity().maxRestarts() + ")");
             try {
                 Async.sleep(delay);
             } catch (CancellationException c) {
-                st.status(SupervisedTask.Status.STOPPED); // stopped while waiting to restart
+                st.status(DeclaredTask.Status.STOPPED); // stopped while waiting to restart
                 throw c;
             }
         }
@@ -229,7 +230,7 @@ public final class Supervisor {
             return null;
         } catch (CancellationException c) {
             if (me.isCancelRequested()) {
-                st.status(SupervisedTask.Status.STOPPED);
+                st.status(DeclaredTask.Status.STOPPED);
                 throw c;
             }
             return failed(st, attempt, c); // a cancelled future it awaited, not a stop request
@@ -368,17 +369,17 @@ public final class Supervisor {
                 running[i] = null;
                 SupervisedTask st = children.get(i);
                 if (ended.state() == Task.State.CANCELLED) {
-                    st.status(SupervisedTask.Status.STOPPED); // an operator stopped it: not restarted
+                    st.status(DeclaredTask.Status.STOPPED); // an operator stopped it: not restarted
                     continue;
                 }
                 Throwable failure = ended.state() == Task.State.FAILED ? ended.exception() : null;
                 if (!restartDue(st.spec().restart(), failure) || env.stopping().getAsBoolean()) {
-                    st.status(failure == null ? SupervisedTask.Status.COMPLETED : SupervisedTask.Status.FAILED);
+                    st.status(failure == null ? DeclaredTask.Status.COMPLETED : DeclaredTask.Status.FAILED);
                     continue;
                 }
                 int k = window.record(EventLoop.current().time());
                 if (k < 0) {
-                    st.status(SupervisedTask.Status.FAILED);
+                    st.status(DeclaredTask.Status.FAILED);
                     stopAll(running, children);
                     throw gaveUp("supervised group '" + group.name() + "' (task '" + st.name() + "')", group.intensity(), failure);
                 }
@@ -394,7 +395,7 @@ public final class Supervisor {
                 }
                 List<Task<?>> toStop = new ArrayList<>();
                 for (int j : restart) {
-                    children.get(j).status(SupervisedTask.Status.BACKING_OFF);
+                    children.get(j).status(DeclaredTask.Status.BACKING_OFF);
                     if (running[j] != null) {
                         running[j].cancel(CancelReason.of(CancelOrigins.SUPERVISOR, "supervised group '" + group.name()
                                 + "' restarts it with task '" + st.name() + "' (" + group.strategy() + ")"));
@@ -404,7 +405,7 @@ public final class Supervisor {
                 }
                 Async.gatherSettled(toStop);
                 for (int j : restart) {
-                    children.get(j).status(SupervisedTask.Status.BACKING_OFF); // their attempts said STOPPED as they ended
+                    children.get(j).status(DeclaredTask.Status.BACKING_OFF); // their attempts said STOPPED as they ended
                 }
                 st.restarted();
                 Duration delay = st.spec().backoff().delay(k, env.random());
@@ -419,8 +420,8 @@ public final class Supervisor {
         } finally {
             CancelScope.shielded().run(() -> stopAll(running, children));
             for (SupervisedTask st : children) {
-                if (st.status() == SupervisedTask.Status.BACKING_OFF) {
-                    st.status(SupervisedTask.Status.STOPPED); // the group stopped while they waited to restart
+                if (st.status() == DeclaredTask.Status.BACKING_OFF) {
+                    st.status(DeclaredTask.Status.STOPPED); // the group stopped while they waited to restart
                 }
             }
         }
@@ -441,7 +442,7 @@ public final class Supervisor {
             if (running[j] != null) {
                 running[j].cancel(CancelReason.of(CancelOrigins.SUPERVISOR, "its supervised group stopped"));
                 live.add(running[j]);
-                children.get(j).status(SupervisedTask.Status.STOPPED);
+                children.get(j).status(DeclaredTask.Status.STOPPED);
                 running[j] = null;
             }
         }

@@ -62,7 +62,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
     private static final Log log = LogFactory.getLog(TaskloopLifecycle.class);
 
     private final LoopDirectory loops;
-    private final DeclaredTasks declared;
+    private final DeclaredTaskRegistry declared;
     private final Supervisor.Environment environment;
     private final Duration drainTimeout;
     private final Duration shutdownTimeout;
@@ -79,13 +79,13 @@ public class TaskloopLifecycle implements SmartLifecycle {
     private boolean closed;
 
     /** A lifecycle without a drain phase or participants (tests, applications wiring it by hand). */
-    public TaskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, Supervisor.Environment environment,
+    public TaskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, Supervisor.Environment environment,
                              Duration shutdownTimeout) {
         this(loops, declared, environment, Duration.ZERO, shutdownTimeout, List.of());
     }
 
     /** A lifecycle without leader elections: declaring a singleton task fails at {@link #start()}. */
-    public TaskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, Supervisor.Environment environment,
+    public TaskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, Supervisor.Environment environment,
                              Duration drainTimeout, Duration shutdownTimeout, List<ShutdownParticipant> participants) {
         this(loops, declared, environment, drainTimeout, shutdownTimeout, participants, null);
     }
@@ -94,7 +94,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
      * @param leadership the leader elections of the singleton tasks and groups; {@code null} if there is
      *     no backend, and then a singleton fails {@link #start()}
      */
-    public TaskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, Supervisor.Environment environment,
+    public TaskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, Supervisor.Environment environment,
                              Duration drainTimeout, Duration shutdownTimeout, List<ShutdownParticipant> participants,
                              Leadership leadership) {
         this.leadership = leadership;

@@ -19,8 +19,8 @@ import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.support.DeclaredTasks;
-import dev.taskloop.spring.support.SupervisedTask;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
@@ -89,9 +89,9 @@ class TaskloopEndpointTest {
      * now runs after the declared tasks' first steps (the ready queue is FIFO), so by the time it has
      * been joined they have all reached their first await point (or ended).
      */
-    private static SupervisedTask declared(AssertableApplicationContext context, String name) {
+    private static DeclaredTask declared(AssertableApplicationContext context, String name) {
         context.getBean(EventLoop.class).spawn(() -> { }).join();
-        return context.getBean(DeclaredTasks.class).find(name).orElseThrow();
+        return context.getBean(DeclaredTaskRegistry.class).find(name).orElseThrow();
     }
 
     /**
@@ -158,8 +158,8 @@ class TaskloopEndpointTest {
     @Test
     void findsATaskByDeclaredNameOrIdWithWhereItWaitsAndItsLiveStack() {
         runner.run(context -> {
-            SupervisedTask sleeper = declared(context, "sleeper");
-            assertThat(sleeper.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+            DeclaredTask sleeper = declared(context, "sleeper");
+            assertThat(sleeper.status()).isEqualTo(DeclaredTask.Status.RUNNING);
             TaskDetailDescriptor byName = endpoint(context).task("sleeper");
             assertThat(byName.task().id()).isEqualTo(sleeper.task().id());
             assertThat(byName.task().state()).isEqualTo("ASLEEP");
@@ -184,7 +184,7 @@ class TaskloopEndpointTest {
             long spawned = loop.snapshot().spawned();
             assertThat(endpoint(context).task("ghost")).isNull();
             assertThat(endpoint(context).task("987654321")).isNull();
-            assertThat(context.getBean(DeclaredTasks.class).find("ghost")).isEmpty();
+            assertThat(context.getBean(DeclaredTaskRegistry.class).find("ghost")).isEmpty();
             assertThat(loop.snapshot().spawned()).isEqualTo(spawned);
         });
     }
@@ -229,17 +229,41 @@ class TaskloopEndpointTest {
     }
 
     @Test
+    void anAdHocTaskNamedLikeADeclaredTaskIsShownAsAdHocAndTheDeclaredNameStillFindsTheDeclaredTask() {
+        runner.run(context -> {
+            DeclaredTask sleeper = declared(context, "sleeper");
+            Task<?> impostor = context.getBean(EventLoop.class).spawn("sleeper", () -> Async.sleep(Duration.ofDays(1)));
+
+            TaskloopEndpoint.TaskloopDescriptor all = endpoint(context).taskloop();
+            assertThat(all.tasks()).filteredOn(t -> t.id() == impostor.id()).singleElement()
+                    .satisfies(t -> assertThat(t.declared()).as("ad hoc, though named 'sleeper'").isNull());
+            assertThat(all.tasks()).filteredOn(t -> t.id() == sleeper.task().id()).singleElement()
+                    .satisfies(t -> assertThat(t.declared()).isNotNull());
+            assertThat(all.tasks().getFirst().id()).as("the declared one first").isEqualTo(sleeper.task().id());
+
+            TaskDetailDescriptor byId = endpoint(context).task(Long.toString(impostor.id()));
+            assertThat(byId.task().name()).isEqualTo("sleeper");
+            assertThat(byId.task().declared()).isNull();
+            assertThat(byId.declared()).isNull();
+
+            TaskDetailDescriptor byName = endpoint(context).task("sleeper");
+            assertThat(byName.task().id()).isEqualTo(sleeper.task().id());
+            assertThat(byName.declared().name()).isEqualTo("sleeper");
+        });
+    }
+
+    @Test
     void cancellingADeclaredTaskStopsItForGoodAndItsHistorySaysAnOperatorDidIt() {
         runner.run(context -> {
-            SupervisedTask sleeper = declared(context, "sleeper");
-            assertThat(sleeper.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+            DeclaredTask sleeper = declared(context, "sleeper");
+            assertThat(sleeper.status()).isEqualTo(DeclaredTask.Status.RUNNING);
             Task<?> attempt = sleeper.task();
 
             TaskloopEndpoint.CancelDescriptor[] result = new TaskloopEndpoint.CancelDescriptor[1];
             awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> result[0] = endpoint(context).cancel("sleeper", ALICE));
             assertThat(result[0].outcome()).isEqualTo(CancelOutcome.CANCELLED);
             assertThat(result[0].taskId()).isEqualTo(attempt.id());
-            assertThat(sleeper.status()).as("set by the attempt as it ends").isEqualTo(SupervisedTask.Status.STOPPED);
+            assertThat(sleeper.status()).as("set by the attempt as it ends").isEqualTo(DeclaredTask.Status.STOPPED);
 
             TaskDetailDescriptor after = endpoint(context).task("sleeper");
             assertThat(after.task()).isNull();
@@ -326,7 +350,7 @@ class TaskloopEndpointTest {
     @Test
     void everyCancelRequestIsPublishedAsAnAuditEventWithWhoAskedAndWhatHappened() {
         runner.withBean(AuditEvents.class).run(context -> {
-            SupervisedTask sleeper = declared(context, "sleeper");
+            DeclaredTask sleeper = declared(context, "sleeper");
             long id = sleeper.task().id();
             TaskloopEndpoint endpoint = endpoint(context);
             awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> endpoint.cancel("sleeper", ALICE));

@@ -13,7 +13,7 @@ import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.Restart;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import dev.taskloop.spring.support.Supervisor;
@@ -156,7 +156,7 @@ class TaskloopHealthIndicatorTest {
 
     private static LoopMonitor monitor(EventLoop loop) {
         LoopDirectory loops = new LoopDirectory(List.of(loop), loop);
-        DeclaredTasks declared = new DeclaredTasks();
+        DeclaredTaskRegistry declared = new DeclaredTaskRegistry();
         return new LoopMonitor(loops, declared, new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ZERO),
                 e -> { }, new DefaultListableBeanFactory().getBeanProvider(ApplicationAvailability.class),
                 new LoopMonitor.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMillis(100), true));

@@ -6,7 +6,7 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.leader.ManualLeaderElection;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.DeclaredTasksFixture;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.TaskloopLifecycle;
@@ -40,7 +40,7 @@ class LeaderGaugeTest {
 
     @Test
     void theGaugeIsOneWhileThisReplicaLeadsTheElectionAndZeroWhileItStandsBy() {
-        DeclaredTasks declared = DeclaredTasksFixture.declare(
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(
                 DeclaredTasksFixture.singleton("report", "report", ctx -> Async.sleep(Duration.ofDays(1))),
                 DeclaredTasksFixture.singleton("digest", "billing", ctx -> Async.sleep(Duration.ofDays(1))),
                 DeclaredTasksFixture.singleton("invoices", "billing", ctx -> Async.sleep(Duration.ofDays(1))),

@@ -9,7 +9,7 @@ import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.ManualTicker;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.Restart;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.DeclaredTasksFixture;
 import dev.taskloop.spring.support.LoopDirectory;
 import io.micrometer.core.instrument.Meter;
@@ -50,7 +50,7 @@ class TaskloopMetricsTest {
         }
     }
 
-    private TaskloopMetrics bind(EventLoop loop, DeclaredTasks declared, MeterRegistry registry) {
+    private TaskloopMetrics bind(EventLoop loop, DeclaredTaskRegistry declared, MeterRegistry registry) {
         TaskloopMetrics metrics = new TaskloopMetrics(new LoopDirectory(List.of(loop), loop), declared, null);
         metrics.bindTo(registry);
         closeables.add(metrics);
@@ -96,7 +96,7 @@ class TaskloopMetricsTest {
         ManualTicker ticker = test.ticker();
         Truth poller = new Truth();
         Truth adHoc = new Truth();
-        DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER, ctx -> {
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER, ctx -> {
             long ready = 0; // spawned at time 0; its first step takes no time, so main is spawned at 0 too
             poller.ran(ticker.read() - ready);
             long s0 = ticker.read();
@@ -194,7 +194,7 @@ class TaskloopMetricsTest {
     void everyMeterIsNamedAsInTheDesignAndHasADescriptionAndABaseUnit() {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
+            DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
                     ctx -> Async.sleep(Duration.ofDays(1))));
             bind(loop, declared, registry);
             List<Meter> meters = registry.getMeters().stream().filter(m -> m.getId().syntheticAssociation() == null).toList();
@@ -227,7 +227,7 @@ class TaskloopMetricsTest {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry simple = new SimpleMeterRegistry();
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
+            DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
                     ctx -> Async.sleep(Duration.ofDays(1))));
             bind(loop, declared, simple);
             bind(loop, declared, prometheus);
@@ -269,11 +269,33 @@ class TaskloopMetricsTest {
     }
 
     @Test
+    void anAdHocTaskNamedLikeADeclaredTaskIsCountedUnderAdHocAndNotAsTheDeclaredTask() {
+        TestLoop test = TestLoop.create();
+        closeables.add(test);
+        ManualTicker ticker = test.ticker();
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("producer", Restart.NEVER, ctx -> {
+            ticker.advance(Duration.ofMillis(5));
+            Async.sleep(Duration.ofDays(1));
+        }));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        bind(test.loop(), declared, registry);
+        DeclaredTasksFixture.start(new LoopDirectory(List.of(test.loop()), test.loop()), declared);
+        test.runCurrent();
+
+        Task<?> impostor = test.loop().spawn("producer", () -> ticker.advance(Duration.ofMillis(40)));
+        test.advanceTimeBy(Duration.ofSeconds(1));
+
+        assertThat(impostor.state()).isEqualTo(Task.State.COMPLETED);
+        assertThat(seconds(registry, "taskloop.task.awake", "producer")).as("the declared task's own 5 ms only").isEqualTo(0.005);
+        assertThat(seconds(registry, "taskloop.task.awake", TaskloopMetrics.AD_HOC)).as("the ad-hoc 'producer'").isEqualTo(0.040);
+    }
+
+    @Test
     void restartsOfADeclaredTaskAreCounted() {
         TestLoop test = TestLoop.create();
         closeables.add(test);
         int[] attempts = {0};
-        DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("flaky", Restart.ON_FAILURE, ctx -> {
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("flaky", Restart.ON_FAILURE, ctx -> {
             if (++attempts[0] <= 3) {
                 throw new IllegalStateException("attempt " + attempts[0] + " failed");
             }
@@ -313,7 +335,7 @@ class TaskloopMetricsTest {
     void loopGaugesAndCountersFollowTheLoop() throws Exception {
         try (EventLoop loop = EventLoop.builder().name("main").slowStepThreshold(Duration.ofMillis(40)).build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            bind(loop, new DeclaredTasks(), registry);
+            bind(loop, new DeclaredTaskRegistry(), registry);
             awaitEnded(loop, "fine", () -> loop.spawn("fine", () -> 1));
             awaitEnded(loop, "broken", () -> loop.spawn("broken", () -> {
                 throw new IllegalStateException("boom");
@@ -352,7 +374,7 @@ class TaskloopMetricsTest {
     void afterCloseTheLoopNoLongerFeedsTheMeters() {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            TaskloopMetrics metrics = bind(loop, new DeclaredTasks(), registry);
+            TaskloopMetrics metrics = bind(loop, new DeclaredTaskRegistry(), registry);
             loop.spawn(() -> 1).join();
             metrics.close(); // records what is stored, then stops
             long count = registry.get("taskloop.loop.lag").timer().count();
@@ -367,7 +389,7 @@ class TaskloopMetricsTest {
     void theLagHistogramIsExportedToPrometheusWithFixedBuckets() {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            bind(loop, new DeclaredTasks(), prometheus).flush();
+            bind(loop, new DeclaredTaskRegistry(), prometheus).flush();
             loop.spawn(() -> 1).join();
             String scrape = prometheus.scrape();
             assertThat(scrape).contains("# TYPE taskloop_loop_lag_seconds histogram")
@@ -405,7 +427,7 @@ class TaskloopMetricsTest {
     void theMetricsThreadRecordsStoredLagSamplesWithoutBeingAsked() throws Exception {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            bind(loop, new DeclaredTasks(), registry);
+            bind(loop, new DeclaredTaskRegistry(), registry);
             loop.spawn(() -> 1).join();
             Timer lag = registry.get("taskloop.loop.lag").timer();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -8,7 +8,7 @@ import dev.taskloop.actuate.endpoint.TaskloopEndpointWebExtension;
 import dev.taskloop.actuate.health.TaskloopHealthIndicator;
 import dev.taskloop.actuate.metrics.TaskloopMetrics;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
-import dev.taskloop.spring.support.DeclaredTasks;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -127,7 +127,7 @@ class TaskloopActuatorAutoConfigurationTest {
         TaskloopEndpoint mine;
 
         @Bean
-        TaskloopEndpoint myTaskloopEndpoint(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor) {
+        TaskloopEndpoint myTaskloopEndpoint(LoopDirectory loops, DeclaredTaskRegistry declared, LoopMonitor monitor) {
             mine = new TaskloopEndpoint(loops, declared, monitor, new RecentEvents(3), 10);
             return mine;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
 import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Overrun;
 import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.Strategy;
@@ -67,9 +68,9 @@ class BackgroundTaskDeclarationTest {
         running = new CountDownLatch(2);
         runner.withUserConfiguration(WorkerConfig.class).run(context -> {
             assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-            DeclaredTasks declared = context.getBean(DeclaredTasks.class);
-            assertThat(declared.supervised()).extracting(SupervisedTask::name).containsExactlyInAnyOrder("worker", "workerBean.unnamed");
-            assertThat(declared.find("worker")).get().extracting(SupervisedTask::status).isEqualTo(SupervisedTask.Status.RUNNING);
+            DeclaredTaskRegistry declared = context.getBean(DeclaredTaskRegistry.class);
+            assertThat(declared.all()).extracting(DeclaredTask::name).containsExactlyInAnyOrder("worker", "workerBean.unnamed");
+            assertThat(declared.find("worker")).get().extracting(DeclaredTask::status).isEqualTo(DeclaredTask.Status.RUNNING);
         });
         assertThat(trace).containsExactly("started worker attempt 1", "finally worker");
     }
@@ -95,7 +96,7 @@ class BackgroundTaskDeclarationTest {
     @Test
     void aSupervisedGroupsTasksAreDeclaredInSourceOrder() {
         runner.withBean("ingestBean", Ingest.class).run(context -> {
-            GroupSpec g = context.getBean(DeclaredTasks.class).groups().getFirst();
+            GroupSpec g = context.getBean(DeclaredTaskRegistry.class).groups().getFirst();
             assertThat(g.name()).isEqualTo("ingest");
             assertThat(g.strategy()).isEqualTo(Strategy.ONE_FOR_ALL);
             assertThat(g.tasks()).extracting(TaskSpec::name)
@@ -112,7 +113,7 @@ class BackgroundTaskDeclarationTest {
     @Test
     void attributesMayBePropertyPlaceholders() {
         runner.withBean(Placeholders.class).withPropertyValues("job.name=refresh").run(context -> {
-            TaskSpec s = context.getBean(DeclaredTasks.class).tasks().getFirst();
+            TaskSpec s = context.getBean(DeclaredTaskRegistry.class).tasks().getFirst();
             assertThat(s.name()).isEqualTo("refresh");
             assertThat(s.schedule()).isEqualTo(new Schedule.FixedRate(Duration.ofSeconds(15), Duration.ofSeconds(2), Overrun.SKIP));
         });

@@ -23,7 +23,7 @@ public final class DeclaredTasksFixture {
     }
 
     /** Starts the declared tasks, the singletons seated in {@code leadership}'s elections. */
-    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTasks declared, dev.taskloop.spring.leader.Leadership leadership) {
+    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTaskRegistry declared, dev.taskloop.spring.leader.Leadership leadership) {
         TaskloopLifecycle lifecycle = new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ZERO,
                 Duration.ofSeconds(1), java.util.List.of(), leadership);
         lifecycle.start();
@@ -31,16 +31,16 @@ public final class DeclaredTasksFixture {
     }
 
     /** The declarations, as the annotation processing would have collected them. */
-    public static DeclaredTasks declare(TaskSpec... specs) {
-        DeclaredTasks declared = new DeclaredTasks();
+    public static DeclaredTaskRegistry declare(TaskSpec... specs) {
+        DeclaredTaskRegistry declared = new DeclaredTaskRegistry();
         for (TaskSpec s : specs) {
-            declared.add(s, new DeclaredTasks.Origin("fixture", s.name() + "()"));
+            declared.add(s, new DeclaredTaskRegistry.Origin("fixture", s.name() + "()"));
         }
         return declared;
     }
 
     /** Starts the declared tasks on the directory's loops, as the application context would. */
-    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTasks declared) {
+    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTaskRegistry declared) {
         TaskloopLifecycle lifecycle = new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ofSeconds(1));
         lifecycle.start();
         return lifecycle;

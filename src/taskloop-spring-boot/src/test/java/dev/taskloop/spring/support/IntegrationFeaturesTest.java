@@ -7,6 +7,7 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Overrun;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.Schedule;
@@ -136,11 +137,11 @@ class IntegrationFeaturesTest {
                 .web(WebApplicationType.NONE).properties("taskloop.shutdown.exit-zero-on-sigterm=false").run()) {
             ApplicationAvailability availability = ctx.getBean(ApplicationAvailability.class);
             assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
-            assertThat(ctx.getBean(DeclaredTasks.class).find("warmup")).get().matches(t -> !t.isStarted());
+            assertThat(ctx.getBean(DeclaredTaskRegistry.class).find("warmup")).get().matches(t -> !t.isStarted());
             release.countDown();
             assertThat(accepting.await(10, TimeUnit.SECONDS)).as("readiness turned to ACCEPTING_TRAFFIC").isTrue();
             assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
-            assertThat(ctx.getBean(DeclaredTasks.class).find("warmup")).get().matches(SupervisedTask::isStarted);
+            assertThat(ctx.getBean(DeclaredTaskRegistry.class).find("warmup")).get().matches(DeclaredTask::isStarted);
         }
     }
 

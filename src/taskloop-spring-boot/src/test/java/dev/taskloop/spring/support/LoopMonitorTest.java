@@ -10,6 +10,7 @@ import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.Schedule;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class LoopMonitorTest {
     private static final Duration MS = Duration.ofMillis(1);
 
     private final TestLoop test = TestLoop.create();
-    private final DeclaredTasks declared = new DeclaredTasks();
+    private final DeclaredTaskRegistry declared = new DeclaredTaskRegistry();
     private final List<AvailabilityState> published = new CopyOnWriteArrayList<>();
     private LoopMonitor monitor;
 
@@ -191,7 +192,7 @@ class LoopMonitorTest {
                     Async.sleep(Duration.ofSeconds(5));
                     ctx.started();
                     Async.sleep(Duration.ofDays(1));
-                }), new DeclaredTasks.Origin("bean", "warmup()"));
+                }), new DeclaredTaskRegistry.Origin("bean", "warmup()"));
         monitor(test.loop(), settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(2), true));
         test.runCurrent();
         monitor.record(test.loop().snapshot());
@@ -210,7 +211,7 @@ class LoopMonitorTest {
         assertThat(published).containsExactly(ReadinessState.REFUSING_TRAFFIC);
 
         idleSampling(1);
-        assertThat(declared.find("warmup")).get().matches(SupervisedTask::isStarted);
+        assertThat(declared.find("warmup")).get().matches(DeclaredTask::isStarted);
         monitor.check();
         assertThat(published).containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
     }

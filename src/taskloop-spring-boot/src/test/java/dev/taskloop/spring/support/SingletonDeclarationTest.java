@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
 import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.SupervisedGroup;
 import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.LeaderElection;
@@ -80,7 +81,7 @@ class SingletonDeclarationTest {
         runner.withUserConfiguration(ReportConfig.class).withPropertyValues("taskloop.leader.backend=none").run(context -> {
             assertThat(context).getBean(LeaderElection.class).isInstanceOf(LocalLeaderElection.class);
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-            DeclaredTasks declared = context.getBean(DeclaredTasks.class);
+            DeclaredTaskRegistry declared = context.getBean(DeclaredTaskRegistry.class);
             assertThat(declared.elections()).containsExactly("nightly-report");
             assertThat(declared.isLeader("nightly-report")).isTrue();
             assertThat(declared.find("nightly-report")).get().satisfies(st -> {
@@ -101,9 +102,9 @@ class SingletonDeclarationTest {
         started = new CountDownLatch(1);
         runner.withUserConfiguration(ReportConfig.class, ManualElectionConfig.class).run(context -> {
             ManualLeaderElection election = context.getBean(ManualLeaderElection.class);
-            DeclaredTasks declared = context.getBean(DeclaredTasks.class);
+            DeclaredTaskRegistry declared = context.getBean(DeclaredTaskRegistry.class);
             assertThat(election.calls).containsExactly("start nightly-report");
-            assertThat(declared.find("nightly-report")).get().extracting(SupervisedTask::status).isEqualTo(SupervisedTask.Status.STANDBY);
+            assertThat(declared.find("nightly-report")).get().extracting(DeclaredTask::status).isEqualTo(DeclaredTask.Status.STANDBY);
             assertThat(trace).isEmpty();
 
             election.grant("nightly-report");

@@ -8,6 +8,7 @@ import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.CancelOrigins;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.Strategy;
@@ -54,7 +55,7 @@ class SingletonSupervisionTest {
         leadership.start();
         test.advanceTimeBy(Duration.ofMinutes(1));
 
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(st.isLeader()).isFalse();
         assertThat(st.election()).isEqualTo("report");
         assertThat(events).isEmpty();
@@ -62,7 +63,7 @@ class SingletonSupervisionTest {
         election.grant("report");
         test.runCurrent();
 
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.RUNNING);
         assertThat(st.isLeader()).isTrue();
         assertThat(events).containsExactly("report started (attempt 1)");
     }
@@ -83,7 +84,7 @@ class SingletonSupervisionTest {
         assertThat(firstTerm.snapshot().cancelReason())
                 .isEqualTo(CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of election 'report'"));
         assertThat(EndCause.of(firstTerm.snapshot())).isEqualTo("leadership");
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(st.restarts()).as("a lost term is no restart").isZero();
 
         test.advanceTimeBy(Duration.ofMinutes(1));
@@ -92,7 +93,7 @@ class SingletonSupervisionTest {
         election.grant("report");
         test.runCurrent();
         assertThat(events).last().isEqualTo("report started (attempt 1)");
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.RUNNING);
         assertThat(st.task()).isNotSameAs(firstTerm);
     }
 
@@ -109,7 +110,7 @@ class SingletonSupervisionTest {
         election.revoke("report");
         test.runCurrent();
         assertThat(events).containsExactly("report started (attempt 1)", "report finally");
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.STANDBY);
     }
 
     @Test
@@ -121,11 +122,11 @@ class SingletonSupervisionTest {
 
         election.grant("billing");
         test.runCurrent();
-        assertThat(List.of(a.status(), b.status())).containsOnly(SupervisedTask.Status.RUNNING);
+        assertThat(List.of(a.status(), b.status())).containsOnly(DeclaredTask.Status.RUNNING);
 
         election.revoke("billing");
         test.runCurrent();
-        assertThat(List.of(a.status(), b.status())).containsOnly(SupervisedTask.Status.STANDBY);
+        assertThat(List.of(a.status(), b.status())).containsOnly(DeclaredTask.Status.STANDBY);
         assertThat(events).contains("a finally", "b finally");
     }
 
@@ -136,16 +137,16 @@ class SingletonSupervisionTest {
         List<SupervisedTask> members = Supervisor.start(test.loop(), group, env, leadership.join("ingest", "ingest"));
         leadership.start();
         test.runCurrent();
-        assertThat(members).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.STANDBY);
-        assertThat(members).extracting(SupervisedTask::election).containsOnly("ingest");
+        assertThat(members).extracting(DeclaredTask::status).containsOnly(DeclaredTask.Status.STANDBY);
+        assertThat(members).extracting(DeclaredTask::election).containsOnly("ingest");
 
         election.grant("ingest");
         test.runCurrent();
-        assertThat(members).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.RUNNING);
+        assertThat(members).extracting(DeclaredTask::status).containsOnly(DeclaredTask.Status.RUNNING);
 
         election.revoke("ingest");
         test.runCurrent();
-        assertThat(members).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.STANDBY);
+        assertThat(members).extracting(DeclaredTask::status).containsOnly(DeclaredTask.Status.STANDBY);
         assertThat(events).containsExactlyInAnyOrder("producer started (attempt 1)", "consumer started (attempt 1)",
                 "producer finally", "consumer finally");
     }
@@ -159,12 +160,12 @@ class SingletonSupervisionTest {
         leadership.start();
         election.grant("migrate");
         test.advanceTimeBy(Duration.ofMinutes(1));
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.COMPLETED);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.COMPLETED);
         assertThat(events).containsExactly("migrated");
 
         election.revoke("migrate");
         test.runCurrent();
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.STANDBY);
         election.grant("migrate");
         test.runCurrent();
         assertThat(events).containsExactly("migrated", "migrated");
@@ -182,7 +183,7 @@ class SingletonSupervisionTest {
         assertThat(report).isEqualTo("left 1 election(s) ['report']");
         assertThat(events).containsExactly("report started (attempt 1)", "report finally");
         assertThat(election.calls).containsExactly("start report", "stop report");
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.STOPPED);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.STOPPED);
         assertThat(st.task().snapshot().cancelReason()).isEqualTo(CancelReason.of(CancelOrigins.LEADERSHIP,
                 "this replica resigns the leadership of election 'report': the application is stopping"));
         assertThat(EndCause.of(st.task().snapshot())).isEqualTo("leadership");
@@ -196,7 +197,7 @@ class SingletonSupervisionTest {
 
         test.loop().shutdown(Duration.ofSeconds(5));
 
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.STOPPED);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.STOPPED);
         assertThat(events).isEmpty();
     }
 }

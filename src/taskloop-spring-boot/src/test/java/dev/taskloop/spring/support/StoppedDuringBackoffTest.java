@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.Async;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.Strategy;
@@ -24,11 +25,11 @@ class StoppedDuringBackoffTest {
                         throw new IllegalStateException("down");
                     }), Supervisor.Environment.defaults());
             test.runCurrent();
-            assertThat(st.status()).isEqualTo(SupervisedTask.Status.BACKING_OFF);
+            assertThat(st.status()).isEqualTo(DeclaredTask.Status.BACKING_OFF);
             st.task().cancel("operator");
             test.runCurrent();
             assertThat(st.task().isDone()).isTrue();
-            assertThat(st.status()).isEqualTo(SupervisedTask.Status.STOPPED);
+            assertThat(st.status()).isEqualTo(DeclaredTask.Status.STOPPED);
         }
     }
 
@@ -44,10 +45,10 @@ class StoppedDuringBackoffTest {
             List<SupervisedTask> children = Supervisor.start(test.loop(), new GroupSpec("pair", "", Strategy.ONE_FOR_ALL,
                     new RestartIntensity(5, Duration.ofMinutes(1)), List.of(failing, steady)), Supervisor.Environment.defaults());
             test.runCurrent();
-            assertThat(children).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.BACKING_OFF);
+            assertThat(children).extracting(DeclaredTask::status).containsOnly(DeclaredTask.Status.BACKING_OFF);
             test.loop().tasks().stream().filter(t -> t.name().equals("pair")).forEach(t -> t.cancel("shutdown"));
             test.runCurrent();
-            assertThat(children).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.STOPPED);
+            assertThat(children).extracting(DeclaredTask::status).containsOnly(DeclaredTask.Status.STOPPED);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.testing.ManualTicker;
 import dev.taskloop.core.testing.TestLoop;
+import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Overrun;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.RestartLimitExceededException;
@@ -64,7 +65,7 @@ class SupervisorTest {
         test.advanceUntilIdle();
         // delays 100, 200, 400, 800, 1000 (capped), 1000
         assertThat(starts).containsExactly(0L, 100L, 300L, 700L, 1500L, 2500L, 3500L);
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.COMPLETED);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.COMPLETED);
         assertThat(st.restarts()).isEqualTo(6);
         assertThat(st.lastFailure()).hasMessage("attempt 6");
     }
@@ -93,7 +94,7 @@ class SupervisorTest {
                 }), env);
         test.advanceUntilIdle();
         assertThat(starts).containsExactly(0L, 10L, 20L, 30L);
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.FAILED);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.FAILED);
         assertThat(st.restarts()).isEqualTo(3);
         assertThat(st.task().state()).isEqualTo(Task.State.FAILED);
         assertThat(st.task().exception()).isInstanceOf(RestartLimitExceededException.class)
@@ -113,7 +114,7 @@ class SupervisorTest {
                 }), env);
         test.advanceUntilIdle();
         assertThat(starts).containsExactly(0L, 110L, 220L, 330L, 440L);
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.COMPLETED);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.COMPLETED);
     }
 
     @Test
@@ -130,11 +131,11 @@ class SupervisorTest {
                 }), env);
         test.advanceUntilIdle();
         assertThat(runs).filteredOn("always"::equals).hasSize(3);
-        assertThat(always.status()).isEqualTo(SupervisedTask.Status.FAILED); // a permanent task that keeps returning hits the limit
+        assertThat(always.status()).isEqualTo(DeclaredTask.Status.FAILED); // a permanent task that keeps returning hits the limit
         assertThat(runs).filteredOn("on-failure"::equals).hasSize(1);
-        assertThat(onFailure.status()).isEqualTo(SupervisedTask.Status.COMPLETED);
+        assertThat(onFailure.status()).isEqualTo(DeclaredTask.Status.COMPLETED);
         assertThat(runs).filteredOn("never"::equals).hasSize(1);
-        assertThat(never.status()).isEqualTo(SupervisedTask.Status.FAILED);
+        assertThat(never.status()).isEqualTo(DeclaredTask.Status.FAILED);
     }
 
     @Test
@@ -144,7 +145,7 @@ class SupervisorTest {
         test.advanceTimeBy(Duration.ofSeconds(1));
         st.task().cancel("operator");
         test.advanceUntilIdle();
-        assertThat(st.status()).isEqualTo(SupervisedTask.Status.STOPPED);
+        assertThat(st.status()).isEqualTo(DeclaredTask.Status.STOPPED);
         assertThat(st.restarts()).isZero();
         assertThat(st.task().state()).isEqualTo(Task.State.CANCELLED);
     }
@@ -158,7 +159,7 @@ class SupervisorTest {
         test.advanceTimeBy(Duration.ofMillis(60));
         assertThat(trace).containsExactly("a1 start", "b1 start", "c1 start", "a1 finally", "c1 finally",
                 "a2 start", "b2 start", "c2 start");
-        assertThat(children).extracting(SupervisedTask::status).containsOnly(SupervisedTask.Status.RUNNING);
+        assertThat(children).extracting(DeclaredTask::status).containsOnly(DeclaredTask.Status.RUNNING);
         assertThat(children.get(1).restarts()).isEqualTo(1);
     }
 
@@ -187,8 +188,8 @@ class SupervisorTest {
                 new RestartIntensity(2, Duration.ofMinutes(1)), List.of(child("a", trace, -1), child("b", trace, 5))), env);
         test.advanceUntilIdle();
         assertThat(trace).containsExactly("a1 start", "b1 start", "b2 start", "b3 start", "a1 finally");
-        assertThat(children.get(0).status()).isEqualTo(SupervisedTask.Status.STOPPED);
-        assertThat(children.get(1).status()).isEqualTo(SupervisedTask.Status.FAILED);
+        assertThat(children.get(0).status()).isEqualTo(DeclaredTask.Status.STOPPED);
+        assertThat(children.get(1).status()).isEqualTo(DeclaredTask.Status.FAILED);
         assertThat(test.loop().tasks()).isEmpty();
     }
 
