@@ -1,7 +1,6 @@
 package dev.taskloop.spring.support;
 
 import dev.taskloop.spring.BackgroundTask;
-import dev.taskloop.spring.Overrun;
 import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.SupervisedGroup;
 import dev.taskloop.spring.TaskContext;
@@ -10,25 +9,22 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.MethodMetadata;
 import org.springframework.core.type.classreading.SimpleMetadataReaderFactory;
-import org.springframework.scheduling.support.CronExpression;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -81,9 +77,11 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                 declared.add(specs.get(i), origins.get(i));
             }
         } else {
-            String where = "@SupervisedGroup on class " + type.getSimpleName() + " (bean '" + beanName + "')";
-            String name = group.name().isBlank() ? beanName : resolve(where, "name", group.name());
-            String singleton = singleton(where, "group", name, group.singleton());
+            DeclarationAttributes in = new DeclarationAttributes("@SupervisedGroup on class " + type.getSimpleName() + " (bean '" + beanName
+                    + "')", environment);
+            String where = in.where();
+            String name = group.name().isBlank() ? beanName : in.resolve("name", group.name());
+            String singleton = singleton(in, "group", name, group.singleton());
             if (!singleton.isEmpty()) {
                 for (TaskSpec s : specs) {
                     if (s.awaitStarted()) {
@@ -93,9 +91,9 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                     }
                 }
             }
-            GroupSpec g = new GroupSpec(name, resolve(where, "loop", group.loop()), group.strategy(),
-                    new RestartIntensity(nonNegative(where, "maxRestarts", group.maxRestarts()),
-                            positive(where, "restartWindow", group.restartWindow())), specs, singleton);
+            GroupSpec g = new GroupSpec(name, in.resolve("loop", group.loop()), group.strategy(),
+                    new RestartIntensity(in.restarts("maxRestarts", group.maxRestarts()),
+                            in.positive("restartWindow", group.restartWindow())), specs, singleton);
             for (TaskSpec s : specs) {
                 if (!s.loop().isEmpty() && !s.loop().equals(group.loop())) {
                     throw new TaskDeclarationException("@BackgroundTask '" + s.name() + "' in " + where + " names loop '"
@@ -111,7 +109,9 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
 
     private TaskSpec spec(Object bean, String beanName, Class<?> type, Method m, BackgroundTask a,
                           DeclaredTaskRegistry.Origin origin, boolean inGroup) {
-        String where = "@BackgroundTask method " + type.getSimpleName() + "." + m.getName() + "() of bean '" + beanName + "'";
+        DeclarationAttributes in = new DeclarationAttributes("@BackgroundTask method " + type.getSimpleName() + "." + m.getName()
+                + "() of bean '" + beanName + "'", environment);
+        String where = in.where();
         if (Modifier.isPrivate(m.getModifiers())) {
             throw new TaskDeclarationException(where + " is private", "make it package-private, protected or public");
         }
@@ -124,9 +124,9 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                     + Arrays.stream(params).map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")",
                     "declare no parameters, or a single TaskContext");
         }
-        String name = a.name().isBlank() ? beanName + "." + m.getName() : resolve(where, "name", a.name());
-        Backoff backoff = new Backoff(nonNegative(where, "backoffInitial", a.backoffInitial()),
-                nonNegative(where, "backoffMax", a.backoffMax()), a.backoffMultiplier(), a.backoffJitter());
+        String name = a.name().isBlank() ? beanName + "." + m.getName() : in.resolve("name", a.name());
+        Backoff backoff = new Backoff(in.nonNegative("backoffInitial", a.backoffInitial()),
+                in.nonNegative("backoffMax", a.backoffMax()), a.backoffMultiplier(), a.backoffJitter());
         if (backoff.max().compareTo(backoff.initial()) < 0) {
             throw new TaskDeclarationException(where + " has backoffMax '" + a.backoffMax() + "' shorter than backoffInitial '"
                     + a.backoffInitial() + "'", "make backoffMax at least backoffInitial");
@@ -140,9 +140,9 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                     "use a fraction between 0 and 1 (0.1 spreads each delay by ± 10 %)");
         }
         RestartIntensity intensity = inGroup ? new RestartIntensity(0, Duration.ofSeconds(1))
-                : new RestartIntensity(nonNegative(where, "maxRestarts", a.maxRestarts()), positive(where, "restartWindow", a.restartWindow()));
-        Schedule schedule = schedule(where, a);
-        if (a.drainOnShutdown() && !(schedule instanceof Schedule.Continuous)) {
+                : new RestartIntensity(in.restarts("maxRestarts", a.maxRestarts()), in.positive("restartWindow", a.restartWindow()));
+        Schedule schedule = ScheduleParser.parse(a, in);
+        if (a.drainOnShutdown() && schedule instanceof Schedule.Periodic) {
             throw new TaskDeclarationException(where + " sets drainOnShutdown on a periodic task",
                     "remove drainOnShutdown: a periodic task starts no new run once the application is stopping");
         }
@@ -150,7 +150,7 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
             throw new TaskDeclarationException(where + " sets singleton '" + a.singleton() + "', but it belongs to a @SupervisedGroup,"
                     + " whose tasks always run together", "remove singleton here, and set it on the @SupervisedGroup");
         }
-        String singleton = singleton(where, "task", name, a.singleton());
+        String singleton = singleton(in, "task", name, a.singleton());
         if (!singleton.isEmpty() && a.awaitStarted()) {
             throw new TaskDeclarationException(where + " sets both awaitStarted and singleton '" + a.singleton() + "': a singleton runs on"
                     + " one replica only, so the others' readiness cannot wait for it", "remove awaitStarted, or singleton");
@@ -169,15 +169,16 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                 throw (Error) cause;
             }
         };
-        return new TaskSpec(name, resolve(where, "loop", a.loop()), a.restart(), backoff, intensity, schedule,
+        return new TaskSpec(name, in.resolve("loop", a.loop()), a.restart(), backoff, intensity, schedule,
                 a.critical(), a.awaitStarted(), body, a.drainOnShutdown(), singleton);
     }
 
     /** An election name: 1 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit. */
-    static final java.util.regex.Pattern ELECTION = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
+    private static final Pattern ELECTION = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
 
     /** The election a singleton attribute names ({@code "*"}: the task's or group's own name), or empty. */
-    private String singleton(String where, String kind, String ownName, String value) {
+    private static String singleton(DeclarationAttributes in, String kind, String ownName, String value) {
+        String where = in.where();
         if (value.isBlank()) {
             return "";
         }
@@ -189,108 +190,13 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
             }
             return ownName;
         }
-        String election = resolve(where, "singleton", value);
+        String election = in.resolve("singleton", value);
         if (!ELECTION.matcher(election).matches()) {
             throw new TaskDeclarationException(where + " has singleton '" + election + "', which is not a valid election name (1 to 63"
                     + " lower-case letters, digits, '-' and '.', starting and ending with a letter or digit; it names a Kubernetes Lease)",
                     "use a name such as 'nightly-report', or '*' to name the election after the " + kind);
         }
         return election;
-    }
-
-    private Schedule schedule(String where, BackgroundTask a) {
-        List<String> modes = new ArrayList<>();
-        if (!a.fixedRate().isBlank()) {
-            modes.add("fixedRate");
-        }
-        if (!a.fixedDelay().isBlank()) {
-            modes.add("fixedDelay");
-        }
-        if (!a.cron().isBlank()) {
-            modes.add("cron");
-        }
-        if (modes.size() > 1) {
-            throw new TaskDeclarationException(where + " sets " + String.join(" and ", modes), "choose one of fixedRate, fixedDelay and cron");
-        }
-        if (!a.zone().isBlank() && a.cron().isBlank()) {
-            throw new TaskDeclarationException(where + " sets zone '" + a.zone() + "' without cron", "remove zone, or add a cron expression");
-        }
-        if (!a.initialDelay().isBlank() && (modes.isEmpty() || !a.cron().isBlank())) {
-            throw new TaskDeclarationException(where + " sets initialDelay '" + a.initialDelay() + "' without fixedRate or fixedDelay",
-                    "remove initialDelay, or make the task periodic with fixedRate or fixedDelay");
-        }
-        Duration initial = a.initialDelay().isBlank() ? Duration.ZERO : nonNegative(where, "initialDelay", a.initialDelay());
-        if (!a.fixedRate().isBlank()) {
-            return new Schedule.FixedRate(positive(where, "fixedRate", a.fixedRate()), initial, a.overrun());
-        }
-        if (!a.fixedDelay().isBlank()) {
-            return new Schedule.FixedDelay(nonNegative(where, "fixedDelay", a.fixedDelay()), initial);
-        }
-        if (!a.cron().isBlank()) {
-            String cron = resolve(where, "cron", a.cron());
-            CronExpression expression;
-            try {
-                expression = CronExpression.parse(cron);
-            } catch (IllegalArgumentException e) {
-                throw new TaskDeclarationException(where + " has an invalid cron '" + cron + "' (" + e.getMessage() + ")",
-                        "use six fields, seconds first, such as '0 */5 * * * *', or a macro such as '@hourly'");
-            }
-            ZoneId zone;
-            try {
-                zone = a.zone().isBlank() ? ZoneId.systemDefault() : ZoneId.of(resolve(where, "zone", a.zone()));
-            } catch (DateTimeException e) {
-                throw new TaskDeclarationException(where + " has an unknown zone '" + a.zone() + "'", "use a zone id such as 'UTC' or 'Europe/Paris'");
-            }
-            return new Schedule.Cron(expression, cron, zone, a.overrun());
-        }
-        if (a.overrun() != Overrun.SKIP) {
-            throw new TaskDeclarationException(where + " sets overrun " + a.overrun() + " but is not periodic",
-                    "remove overrun, or add fixedRate or cron");
-        }
-        return new Schedule.Continuous();
-    }
-
-    private String resolve(String where, String attribute, String value) {
-        try {
-            return environment == null ? value : environment.resolveRequiredPlaceholders(value);
-        } catch (IllegalArgumentException e) {
-            throw new TaskDeclarationException(where + " has " + attribute + " '" + value + "' with a placeholder that cannot be resolved ("
-                    + e.getMessage() + ")", "define the property, or give the placeholder a default: ${name:default}");
-        }
-    }
-
-    private Duration duration(String where, String attribute, String value) {
-        String resolved = resolve(where, attribute, value);
-        try {
-            return DurationStyle.detectAndParse(resolved);
-        } catch (IllegalArgumentException e) {
-            throw new TaskDeclarationException(where + " has an invalid " + attribute + " '" + resolved + "'",
-                    "use a duration such as 500ms, 30s, 5m or PT1M");
-        }
-    }
-
-    private Duration nonNegative(String where, String attribute, String value) {
-        Duration d = duration(where, attribute, value);
-        if (d.isNegative()) {
-            throw new TaskDeclarationException(where + " has a negative " + attribute + " '" + value + "'", "use a duration of zero or more");
-        }
-        return d;
-    }
-
-    private Duration positive(String where, String attribute, String value) {
-        Duration d = duration(where, attribute, value);
-        if (d.isNegative() || d.isZero()) {
-            throw new TaskDeclarationException(where + " has " + attribute + " '" + value + "', which is not positive",
-                    "use a duration greater than zero");
-        }
-        return d;
-    }
-
-    private static int nonNegative(String where, String attribute, int value) {
-        if (value < 0) {
-            throw new TaskDeclarationException(where + " has " + attribute + " " + value, "use 0 (no restarts) or more");
-        }
-        return value;
     }
 
     /** The methods in the order the class file declares them, so that a group's start order is the source order. */

@@ -7,7 +7,6 @@ import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
-import dev.taskloop.spring.Overrun;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.RestartLimitExceededException;
 import dev.taskloop.spring.Schedule;
@@ -18,7 +17,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -285,42 +283,15 @@ public final class Supervisor {
         TaskSpec spec = st.spec();
         switch (spec.schedule()) {
             case Schedule.Continuous c -> spec.body().run(ctx);
-            case Schedule.FixedDelay d -> {
-                Async.sleep(d.initialDelay());
-                while (true) {
+            case Schedule.Periodic p -> {
+                Schedule.Runs runs = p.runs(EventLoop.current()::time, env.clock());
+                for (Duration wait = runs.untilNext(); wait != null; wait = runs.untilNext()) {
+                    Async.sleep(wait);
+                    runs.starting();
                     run(spec, ctx, env);
-                    Async.sleep(d.delay());
                 }
-            }
-            case Schedule.FixedRate r -> {
-                Async.sleep(r.initialDelay());
-                EventLoop loop = EventLoop.current();
-                long period = r.period().toNanos();
-                long slot = loop.time();
-                while (true) {
-                    run(spec, ctx, env);
-                    long next = slot + period;
-                    long now = loop.time();
-                    if (now > next && r.overrun() == Overrun.SKIP) {
-                        next += ((now - next + period - 1) / period) * period;
-                    }
-                    slot = next;
-                    Async.sleep(Duration.ofNanos(Math.max(0, next - now)));
-                }
-            }
-            case Schedule.Cron c -> {
-                Clock clock = env.clock().withZone(c.zone());
-                ZonedDateTime last = ZonedDateTime.now(clock);
-                while (true) {
-                    ZonedDateTime now = ZonedDateTime.now(clock);
-                    ZonedDateTime next = c.expression().next(c.overrun() == Overrun.SKIP || last.isAfter(now) ? now : last);
-                    if (next == null) {
-                        log.info("Cron task '" + spec.name() + "' has no further run for '" + c.source() + "'");
-                        return;
-                    }
-                    Async.sleep(Duration.between(now, next).isNegative() ? Duration.ZERO : Duration.between(now, next));
-                    last = next;
-                    run(spec, ctx, env);
+                if (p instanceof Schedule.Cron c) {
+                    log.info("Cron task '" + spec.name() + "' has no further run for '" + c.source() + "'");
                 }
             }
         }
