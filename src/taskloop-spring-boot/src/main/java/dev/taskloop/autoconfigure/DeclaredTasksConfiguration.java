@@ -65,9 +65,13 @@ class DeclaredTasksConfiguration {
                     + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the drain after that;"
                     + " lower taskloop.shutdown.drain-timeout or raise the phase timeout");
         }
-        return new TaskloopLifecycle(loops, declared,
-                new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()),
-                drain, timeout, participants.orderedStream().toList(), leadership.getIfAvailable());
+        return TaskloopLifecycle.builder(loops, declared)
+                .environment(new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()))
+                .drainTimeout(drain)
+                .shutdownTimeout(timeout)
+                .participants(participants.orderedStream().toList())
+                .leadership(leadership.getIfAvailable())
+                .build();
     }
 
     /** INTAKE and DRAIN, at a phase of their own above the web server's graceful shutdown. */

@@ -91,9 +91,14 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                     }
                 }
             }
-            GroupSpec g = new GroupSpec(name, in.resolve("loop", group.loop()), group.strategy(),
-                    new RestartIntensity(in.restarts("maxRestarts", group.maxRestarts()),
-                            in.positive("restartWindow", group.restartWindow())), specs, singleton);
+            GroupSpec g = GroupSpec.builder(name)
+                    .loop(in.resolve("loop", group.loop()))
+                    .strategy(group.strategy())
+                    .intensity(new RestartIntensity(in.restarts("maxRestarts", group.maxRestarts()),
+                            in.positive("restartWindow", group.restartWindow())))
+                    .tasks(specs)
+                    .singleton(singleton)
+                    .build();
             for (TaskSpec s : specs) {
                 if (!s.loop().isEmpty() && !s.loop().equals(group.loop())) {
                     throw new TaskDeclarationException("@BackgroundTask '" + s.name() + "' in " + where + " names loop '"
@@ -169,8 +174,18 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                 throw (Error) cause;
             }
         };
-        return new TaskSpec(name, in.resolve("loop", a.loop()), a.restart(), backoff, intensity, schedule,
-                a.critical(), a.awaitStarted(), body, a.drainOnShutdown(), singleton);
+        return TaskSpec.builder(name)
+                .loop(in.resolve("loop", a.loop()))
+                .restart(a.restart())
+                .backoff(backoff)
+                .intensity(intensity)
+                .schedule(schedule)
+                .critical(a.critical())
+                .awaitStarted(a.awaitStarted())
+                .body(body)
+                .drainOnShutdown(a.drainOnShutdown())
+                .singleton(singleton)
+                .build();
     }
 
     /** An election name: 1 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit. */

@@ -14,6 +14,9 @@ import java.util.random.RandomGenerator;
  */
 public record Backoff(Duration initial, Duration max, double multiplier, double jitter) {
 
+    /** {@code @BackgroundTask}'s defaults: 1 s, at most 1 min, doubling, ± 10 %. */
+    public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.1);
+
     /** Delay before the {@code n}-th restart. */
     public Duration delay(int n, RandomGenerator random) {
         double base = initial.toNanos() * Math.pow(multiplier, Math.max(0, n - 1));

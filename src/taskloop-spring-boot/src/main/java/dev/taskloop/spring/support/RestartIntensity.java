@@ -10,4 +10,7 @@ import java.time.Duration;
  * @param window the sliding window (> 0)
  */
 public record RestartIntensity(int maxRestarts, Duration window) {
+
+    /** {@code @BackgroundTask}'s and {@code @SupervisedGroup}'s defaults: 10 restarts within 1 min. */
+    public static final RestartIntensity DEFAULT = new RestartIntensity(10, Duration.ofMinutes(1));
 }

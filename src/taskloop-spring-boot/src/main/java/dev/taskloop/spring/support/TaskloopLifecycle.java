@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -49,7 +51,28 @@ import org.springframework.context.SmartLifecycle;
  *
  * <h2>States</h2>
  * <pre>  NEW --start()--> RUNNING --stop--> INTAKE --> DRAIN --> CANCEL --> HAND_BACK --> STOPPED</pre>
- * Not restartable: the loops are closed.
+ * {@link ShutdownProgress.Phase} names them from {@code RUNNING} on ({@link #shutdownProgress()}).
+ * {@code start()} after a stop does nothing: the loops are closed, so neither lifecycle can be
+ * restarted, and both say so ({@link #isPauseable()} is {@code false}: a context {@code pause()}
+ * leaves them running rather than shut the loops down for good).
+ *
+ * <h2>Thread-safety</h2>
+ * {@code start()} runs once, on the thread that refreshes the context. The shutdown phases run under
+ * one lock, each at most once, whichever thread asks first ({@code stop()}, {@code stop(Runnable)} or
+ * the drain lifecycle's); {@link #shutdownProgress()}, {@link #isStopping()} and
+ * {@link #whenAllStarted()} may be called from any thread at any time.
+ *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>Register {@link #drainLifecycle()} as a bean too, or INTAKE and DRAIN run only when CANCEL
+ *       begins, after the web server has stopped.</li>
+ *   <li>Both budgets must be shorter than {@code spring.lifecycle.timeout-per-shutdown-phase}, or
+ *       Spring stops waiting and tasks still cleaning up are cut off.</li>
+ *   <li>A declared singleton needs a {@link Leadership} ({@link Builder#leadership}); without one,
+ *       {@code start()} fails naming the task.</li>
+ * </ul>
+ *
+ * @since 0.1.0
  */
 public class TaskloopLifecycle implements SmartLifecycle {
 
@@ -67,44 +90,86 @@ public class TaskloopLifecycle implements SmartLifecycle {
     private final Duration drainTimeout;
     private final Duration shutdownTimeout;
     private final List<ShutdownParticipant> participants;
-    private final Leadership leadership;
-    private final List<SupervisedTask> started = new ArrayList<>();
+    private final @Nullable Leadership leadership;
+    private final List<SupervisedTask> started = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     private volatile boolean stopping;
     private volatile ShutdownProgress.Phase phase = ShutdownProgress.Phase.RUNNING;
-    private volatile Instant shutdownStartedAt;
+    private volatile @Nullable Instant shutdownStartedAt;
     private final List<String> steps = new CopyOnWriteArrayList<>();
     private final Object shutdownLock = new Object();
     private boolean drained;
     private boolean closed;
 
-    /** A lifecycle without a drain phase or participants (tests, applications wiring it by hand). */
-    public TaskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, Supervisor.Environment environment,
-                             Duration shutdownTimeout) {
-        this(loops, declared, environment, Duration.ZERO, shutdownTimeout, List.of());
-    }
-
-    /** A lifecycle without leader elections: declaring a singleton task fails at {@link #start()}. */
-    public TaskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, Supervisor.Environment environment,
-                             Duration drainTimeout, Duration shutdownTimeout, List<ShutdownParticipant> participants) {
-        this(loops, declared, environment, drainTimeout, shutdownTimeout, participants, null);
+    private TaskloopLifecycle(Builder b) {
+        this.loops = b.loops;
+        this.declared = b.declared;
+        this.environment = new Supervisor.Environment(b.environment.clock(), b.environment.random(), b.environment.observations(),
+                () -> stopping);
+        this.drainTimeout = b.drainTimeout;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.participants = List.copyOf(b.participants);
+        this.leadership = b.leadership;
     }
 
     /**
-     * @param leadership the leader elections of the singleton tasks and groups; {@code null} if there is
-     *     no backend, and then a singleton fails {@link #start()}
+     * A lifecycle that starts the tasks {@code declared} holds on the {@code loops}; by default with
+     * {@link Supervisor.Environment#defaults()}, no drain phase ({@code drainTimeout} zero), a
+     * {@code shutdownTimeout} of 20 s (as {@code taskloop.shutdown.timeout}), no participants and no
+     * leader elections.
      */
-    public TaskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, Supervisor.Environment environment,
-                             Duration drainTimeout, Duration shutdownTimeout, List<ShutdownParticipant> participants,
-                             Leadership leadership) {
-        this.leadership = leadership;
-        this.loops = loops;
-        this.declared = declared;
-        this.environment = new Supervisor.Environment(environment.clock(), environment.random(), environment.observations(),
-                () -> stopping);
-        this.drainTimeout = drainTimeout;
-        this.shutdownTimeout = shutdownTimeout;
-        this.participants = List.copyOf(participants);
+    public static Builder builder(LoopDirectory loops, DeclaredTaskRegistry declared) {
+        return new Builder(loops, declared);
+    }
+
+    /** Builds a {@link TaskloopLifecycle}; every setter replaces the default named in {@link #builder}. Not thread-safe. */
+    public static final class Builder {
+        private final LoopDirectory loops;
+        private final DeclaredTaskRegistry declared;
+        private Supervisor.Environment environment = Supervisor.Environment.defaults();
+        private Duration drainTimeout = Duration.ZERO;
+        private Duration shutdownTimeout = Duration.ofSeconds(20);
+        private List<ShutdownParticipant> participants = List.of();
+        private @Nullable Leadership leadership;
+
+        private Builder(LoopDirectory loops, DeclaredTaskRegistry declared) {
+            this.loops = Objects.requireNonNull(loops, "loops");
+            this.declared = Objects.requireNonNull(declared, "declared");
+        }
+
+        /** Clock, randomness and observations of the supervision (its {@code stopping} is the lifecycle's own). */
+        public Builder environment(Supervisor.Environment environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** How long DRAIN waits for the tasks declared with {@code drainOnShutdown}. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+            return this;
+        }
+
+        /** How long CANCEL waits for the cancelled tasks' cleanup (and RESIGN for the singletons'). */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            return this;
+        }
+
+        /** The participants of INTAKE and HAND_BACK, in order. */
+        public Builder participants(List<ShutdownParticipant> participants) {
+            this.participants = List.copyOf(participants);
+            return this;
+        }
+
+        /** The leader elections of the singleton tasks and groups; {@code null}: none, and a singleton fails {@link #start()}. */
+        public Builder leadership(@Nullable Leadership leadership) {
+            this.leadership = leadership;
+            return this;
+        }
+
+        public TaskloopLifecycle build() {
+            return new TaskloopLifecycle(this);
+        }
     }
 
     @Override
@@ -152,12 +217,13 @@ public class TaskloopLifecycle implements SmartLifecycle {
                 seats.put(g, seat(g.singleton(), g.name(), "@SupervisedGroup '" + g.name() + "'"));
             }
         }
-        if (!seats.isEmpty()) {
-            declared.leadership(leadership);
+        Leadership l = leadership;
+        if (!seats.isEmpty() && l != null) { // a seat was had, so there is a Leadership
+            declared.leadership(l);
             try {
-                leadership.start();
+                l.start();
             } catch (RuntimeException e) {
-                leadership.close();
+                l.close();
                 throw e;
             }
         }
@@ -165,11 +231,12 @@ public class TaskloopLifecycle implements SmartLifecycle {
     }
 
     private Leadership.Seat seat(String election, String unit, String who) {
-        if (leadership == null) {
+        Leadership l = leadership;
+        if (l == null) {
             throw new TaskDeclarationException(who + " is a singleton (election '" + election + "'), but this application has no leader"
                     + " election", "use the auto-configuration (taskloop.leader.backend), or pass a Leadership to TaskloopLifecycle");
         }
-        return leadership.join(election, unit);
+        return l.join(election, unit);
     }
 
     private void record(SupervisedTask t) {
@@ -234,6 +301,12 @@ public class TaskloopLifecycle implements SmartLifecycle {
             @Override
             public int getPhase() {
                 return DRAIN_PHASE;
+            }
+
+            /** Once drained, the tasks stay stopped: a {@code pause()} must not drain them. */
+            @Override
+            public boolean isPauseable() {
+                return false;
             }
         };
     }
@@ -374,5 +447,11 @@ public class TaskloopLifecycle implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
+    }
+
+    /** Stopping closes the loops for good (see States): a {@code pause()} must not stop it. */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 }

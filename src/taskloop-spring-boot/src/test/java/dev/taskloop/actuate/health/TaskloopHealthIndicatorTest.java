@@ -16,7 +16,6 @@ import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
-import dev.taskloop.spring.support.Supervisor;
 import dev.taskloop.spring.support.TaskloopLifecycle;
 import java.time.Duration;
 import java.util.List;
@@ -157,7 +156,7 @@ class TaskloopHealthIndicatorTest {
     private static LoopMonitor monitor(EventLoop loop) {
         LoopDirectory loops = new LoopDirectory(List.of(loop), loop);
         DeclaredTaskRegistry declared = new DeclaredTaskRegistry();
-        return new LoopMonitor(loops, declared, new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ZERO),
+        return new LoopMonitor(loops, declared, TaskloopLifecycle.builder(loops, declared).shutdownTimeout(Duration.ZERO).build(),
                 e -> { }, new DefaultListableBeanFactory().getBeanProvider(ApplicationAvailability.class),
                 new LoopMonitor.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMillis(100), true));
     }

@@ -1,7 +1,7 @@
 package dev.taskloop.spring.support;
 
 import dev.taskloop.spring.Restart;
-import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.leader.Leadership;
 import java.time.Duration;
 
 /** Declared tasks built by hand, for tests outside this package that need them without a Spring context. */
@@ -12,20 +12,20 @@ public final class DeclaredTasksFixture {
 
     /** A continuous declared task: {@code restart} policy, 1 ms back-off, at most 5 restarts a minute. */
     public static TaskSpec continuous(String name, Restart restart, TaskSpec.Body body) {
-        return new TaskSpec(name, "", restart, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0),
-                new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, body);
+        return TaskSpec.builder(name).restart(restart).backoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0))
+                .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).body(body).build();
     }
 
     /** A continuous declared task that only the leader of {@code election} runs. */
     public static TaskSpec singleton(String name, String election, TaskSpec.Body body) {
-        return new TaskSpec(name, "", Restart.ALWAYS, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0),
-                new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, body, false, election);
+        return TaskSpec.builder(name).restart(Restart.ALWAYS).backoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0))
+                .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).singleton(election).body(body).build();
     }
 
     /** Starts the declared tasks, the singletons seated in {@code leadership}'s elections. */
-    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTaskRegistry declared, dev.taskloop.spring.leader.Leadership leadership) {
-        TaskloopLifecycle lifecycle = new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ZERO,
-                Duration.ofSeconds(1), java.util.List.of(), leadership);
+    public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTaskRegistry declared, Leadership leadership) {
+        TaskloopLifecycle lifecycle = TaskloopLifecycle.builder(loops, declared).shutdownTimeout(Duration.ofSeconds(1))
+                .leadership(leadership).build();
         lifecycle.start();
         return lifecycle;
     }
@@ -41,7 +41,7 @@ public final class DeclaredTasksFixture {
 
     /** Starts the declared tasks on the directory's loops, as the application context would. */
     public static TaskloopLifecycle start(LoopDirectory loops, DeclaredTaskRegistry declared) {
-        TaskloopLifecycle lifecycle = new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ofSeconds(1));
+        TaskloopLifecycle lifecycle = TaskloopLifecycle.builder(loops, declared).shutdownTimeout(Duration.ofSeconds(1)).build();
         lifecycle.start();
         return lifecycle;
     }

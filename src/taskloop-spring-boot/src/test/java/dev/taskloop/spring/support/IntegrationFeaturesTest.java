@@ -69,13 +69,13 @@ class IntegrationFeaturesTest {
             }
         });
         try (TestLoop test = TestLoop.create()) {
-            Supervisor.start(test.loop(), new TaskSpec("poll", "", Restart.NEVER,
-                    new Backoff(Duration.ZERO, Duration.ZERO, 1, 0), new RestartIntensity(0, Duration.ofSeconds(1)),
-                    new Schedule.FixedRate(Duration.ofSeconds(1), Duration.ofMillis(1), Overrun.SKIP), false, false, ctx -> {
+            Supervisor.start(test.loop(), TaskSpec.builder("poll").restart(Restart.NEVER)
+                    .backoff(new Backoff(Duration.ZERO, Duration.ZERO, 1, 0)).intensity(new RestartIntensity(0, Duration.ofSeconds(1)))
+                    .schedule(new Schedule.FixedRate(Duration.ofSeconds(1), Duration.ofMillis(1), Overrun.SKIP)).body(ctx -> {
                         if (ctx.run() == 2) {
                             throw new IllegalStateException("second run failed");
                         }
-                    }), new Supervisor.Environment(Clock.systemUTC(), RandomGenerator.getDefault(), registry));
+                    }).build(), new Supervisor.Environment(Clock.systemUTC(), RandomGenerator.getDefault(), registry));
             test.advanceTimeBy(Duration.ofSeconds(3));
         }
         assertThat(events).containsExactly("start taskloop.task.run poll run 1", "stop",

@@ -12,7 +12,6 @@ import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
-import dev.taskloop.spring.Schedule;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,7 +47,7 @@ class LoopMonitorTest {
 
     private LoopMonitor monitor(EventLoop loop, LoopMonitor.Settings settings) {
         LoopDirectory loops = new LoopDirectory(List.of(loop), loop);
-        TaskloopLifecycle lifecycle = new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ofSeconds(1));
+        TaskloopLifecycle lifecycle = TaskloopLifecycle.builder(loops, declared).shutdownTimeout(Duration.ofSeconds(1)).build();
         lifecycle.start();
         monitor = new LoopMonitor(loops, declared, lifecycle, event -> {
             if (event instanceof AvailabilityChangeEvent<?> e) {
@@ -187,12 +186,12 @@ class LoopMonitorTest {
 
     @Test
     void readinessReturnsOnlyWhenBothTheSaturationAndTheAwaitStartedHoldHaveCleared() {
-        declared.add(new TaskSpec("warmup", "", Restart.NEVER, new Backoff(Duration.ZERO, Duration.ZERO, 1, 0),
-                new RestartIntensity(1, Duration.ofSeconds(1)), new Schedule.Continuous(), false, true, ctx -> {
+        declared.add(TaskSpec.builder("warmup").restart(Restart.NEVER).backoff(new Backoff(Duration.ZERO, Duration.ZERO, 1, 0))
+                .intensity(new RestartIntensity(1, Duration.ofSeconds(1))).awaitStarted(true).body(ctx -> {
                     Async.sleep(Duration.ofSeconds(5));
                     ctx.started();
                     Async.sleep(Duration.ofDays(1));
-                }), new DeclaredTaskRegistry.Origin("bean", "warmup()"));
+                }).build(), new DeclaredTaskRegistry.Origin("bean", "warmup()"));
         monitor(test.loop(), settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(2), true));
         test.runCurrent();
         monitor.record(test.loop().snapshot());

@@ -10,7 +10,6 @@ import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
-import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.Strategy;
 import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.leader.ManualLeaderElection;
@@ -36,8 +35,8 @@ class SingletonSupervisionTest {
 
     /** A singleton that ticks every second until cancelled, and says when it starts and ends. */
     private TaskSpec ticker(String name, String singleton) {
-        return new TaskSpec(name, "", Restart.ALWAYS, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 0),
-                new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, ctx -> {
+        return TaskSpec.builder(name).restart(Restart.ALWAYS).backoff(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 0))
+                .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).singleton(singleton).body(ctx -> {
                     events.add(name + " started (attempt " + ctx.attempt() + ")");
                     try {
                         while (true) {
@@ -46,7 +45,7 @@ class SingletonSupervisionTest {
                     } finally {
                         events.add(name + " finally");
                     }
-                }, false, singleton);
+                }).build();
     }
 
     @Test
@@ -132,8 +131,8 @@ class SingletonSupervisionTest {
 
     @Test
     void aSingletonGroupRunsAllItsTasksOnlyWhileLeadingAndStopsThemAllWhenItLosesTheElection() {
-        GroupSpec group = new GroupSpec("ingest", "", Strategy.ONE_FOR_ALL, new RestartIntensity(5, Duration.ofMinutes(1)),
-                List.of(ticker("producer", ""), ticker("consumer", "")), "ingest");
+        GroupSpec group = GroupSpec.builder("ingest").strategy(Strategy.ONE_FOR_ALL).intensity(new RestartIntensity(5, Duration.ofMinutes(1)))
+                .tasks(ticker("producer", ""), ticker("consumer", "")).singleton("ingest").build();
         List<SupervisedTask> members = Supervisor.start(test.loop(), group, env, leadership.join("ingest", "ingest"));
         leadership.start();
         test.runCurrent();
@@ -153,9 +152,8 @@ class SingletonSupervisionTest {
 
     @Test
     void aSingletonThatEndsByItselfStaysEndedForTheTermAndRunsAgainInTheNextOne() {
-        TaskSpec once = new TaskSpec("migrate", "", Restart.NEVER, new Backoff(Duration.ZERO, Duration.ZERO, 1, 0),
-                new RestartIntensity(0, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false,
-                ctx -> events.add("migrated"), false, "migrate");
+        TaskSpec once = TaskSpec.builder("migrate").restart(Restart.NEVER).backoff(new Backoff(Duration.ZERO, Duration.ZERO, 1, 0))
+                .intensity(new RestartIntensity(0, Duration.ofMinutes(1))).singleton("migrate").body(ctx -> events.add("migrated")).build();
         SupervisedTask st = Supervisor.start(test.loop(), once, env, leadership.join("migrate", "migrate"));
         leadership.start();
         election.grant("migrate");

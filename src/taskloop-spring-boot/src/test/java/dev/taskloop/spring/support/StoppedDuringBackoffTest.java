@@ -6,7 +6,6 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
-import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.Strategy;
 import java.time.Duration;
 import java.util.List;
@@ -20,10 +19,10 @@ class StoppedDuringBackoffTest {
     @Test
     void aTaskCancelledDuringItsBackOffIsStopped() {
         try (TestLoop test = TestLoop.create()) {
-            SupervisedTask st = Supervisor.start(test.loop(), new TaskSpec("flaky", "", Restart.ALWAYS, TEN_SECONDS,
-                    new RestartIntensity(5, Duration.ofMinutes(1)), new Schedule.Continuous(), false, false, ctx -> {
+            SupervisedTask st = Supervisor.start(test.loop(), TaskSpec.builder("flaky").restart(Restart.ALWAYS).backoff(TEN_SECONDS)
+                    .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).body(ctx -> {
                         throw new IllegalStateException("down");
-                    }), Supervisor.Environment.defaults());
+                    }).build(), Supervisor.Environment.defaults());
             test.runCurrent();
             assertThat(st.status()).isEqualTo(DeclaredTask.Status.BACKING_OFF);
             st.task().cancel("operator");
@@ -36,14 +35,14 @@ class StoppedDuringBackoffTest {
     @Test
     void theTasksOfAGroupStoppedDuringItsRestartBackOffAreStopped() {
         try (TestLoop test = TestLoop.create()) {
-            TaskSpec failing = new TaskSpec("failing", "", Restart.ALWAYS, TEN_SECONDS, new RestartIntensity(5, Duration.ofMinutes(1)),
-                    new Schedule.Continuous(), false, false, ctx -> {
+            TaskSpec failing = TaskSpec.builder("failing").restart(Restart.ALWAYS).backoff(TEN_SECONDS)
+                    .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).body(ctx -> {
                         throw new IllegalStateException("down");
-                    });
-            TaskSpec steady = new TaskSpec("steady", "", Restart.ALWAYS, TEN_SECONDS, new RestartIntensity(5, Duration.ofMinutes(1)),
-                    new Schedule.Continuous(), false, false, ctx -> Async.sleep(Duration.ofDays(1)));
-            List<SupervisedTask> children = Supervisor.start(test.loop(), new GroupSpec("pair", "", Strategy.ONE_FOR_ALL,
-                    new RestartIntensity(5, Duration.ofMinutes(1)), List.of(failing, steady)), Supervisor.Environment.defaults());
+                    }).build();
+            TaskSpec steady = TaskSpec.builder("steady").restart(Restart.ALWAYS).backoff(TEN_SECONDS)
+                    .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).body(ctx -> Async.sleep(Duration.ofDays(1))).build();
+            List<SupervisedTask> children = Supervisor.start(test.loop(), GroupSpec.builder("pair").strategy(Strategy.ONE_FOR_ALL)
+                    .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).tasks(failing, steady).build(), Supervisor.Environment.defaults());
             test.runCurrent();
             assertThat(children).extracting(DeclaredTask::status).containsOnly(DeclaredTask.Status.BACKING_OFF);
             test.loop().tasks().stream().filter(t -> t.name().equals("pair")).forEach(t -> t.cancel("shutdown"));

@@ -43,7 +43,7 @@ class SupervisorTest {
 
     private static TaskSpec spec(String name, Restart restart, Backoff backoff, RestartIntensity limit,
                                  Schedule schedule, TaskSpec.Body body) {
-        return new TaskSpec(name, "", restart, backoff, limit, schedule, false, false, body);
+        return TaskSpec.builder(name).restart(restart).backoff(backoff).intensity(limit).schedule(schedule).body(body).build();
     }
 
     private static Backoff exact(long initialMs, long maxMs, double multiplier) {
@@ -153,9 +153,8 @@ class SupervisorTest {
     @Test
     void oneForAllRestartsTheWholeGroupInDeclarationOrder() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        List<SupervisedTask> children = Supervisor.start(test.loop(), new GroupSpec("ingest", "", Strategy.ONE_FOR_ALL,
-                LENIENT, List.of(
-                        child("a", trace, -1), child("b", trace, 50), child("c", trace, -1))), env);
+        List<SupervisedTask> children = Supervisor.start(test.loop(), GroupSpec.builder("ingest").strategy(Strategy.ONE_FOR_ALL)
+                .intensity(LENIENT).tasks(child("a", trace, -1), child("b", trace, 50), child("c", trace, -1)).build(), env);
         test.advanceTimeBy(Duration.ofMillis(60));
         assertThat(trace).containsExactly("a1 start", "b1 start", "c1 start", "a1 finally", "c1 finally",
                 "a2 start", "b2 start", "c2 start");
@@ -166,8 +165,8 @@ class SupervisorTest {
     @Test
     void restForOneRestartsTheFailedTaskAndTheOnesDeclaredAfterIt() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        Supervisor.start(test.loop(), new GroupSpec("pipeline", "", Strategy.REST_FOR_ONE, LENIENT, List.of(
-                child("a", trace, -1), child("b", trace, 50), child("c", trace, -1))), env);
+        Supervisor.start(test.loop(), GroupSpec.builder("pipeline").strategy(Strategy.REST_FOR_ONE).intensity(LENIENT)
+                .tasks(child("a", trace, -1), child("b", trace, 50), child("c", trace, -1)).build(), env);
         test.advanceTimeBy(Duration.ofMillis(60));
         assertThat(trace).containsExactly("a1 start", "b1 start", "c1 start", "c1 finally", "b2 start", "c2 start");
     }
@@ -175,8 +174,8 @@ class SupervisorTest {
     @Test
     void oneForOneRestartsOnlyTheFailedTask() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        Supervisor.start(test.loop(), new GroupSpec("workers", "", Strategy.ONE_FOR_ONE, LENIENT, List.of(
-                child("a", trace, -1), child("b", trace, 50), child("c", trace, -1))), env);
+        Supervisor.start(test.loop(), GroupSpec.builder("workers").strategy(Strategy.ONE_FOR_ONE).intensity(LENIENT)
+                .tasks(child("a", trace, -1), child("b", trace, 50), child("c", trace, -1)).build(), env);
         test.advanceTimeBy(Duration.ofMillis(60));
         assertThat(trace).containsExactly("a1 start", "b1 start", "c1 start", "b2 start");
     }
@@ -184,8 +183,8 @@ class SupervisorTest {
     @Test
     void aGroupPastItsRestartLimitStopsEveryTaskAndFails() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        List<SupervisedTask> children = Supervisor.start(test.loop(), new GroupSpec("fragile", "", Strategy.ONE_FOR_ONE,
-                new RestartIntensity(2, Duration.ofMinutes(1)), List.of(child("a", trace, -1), child("b", trace, 5))), env);
+        List<SupervisedTask> children = Supervisor.start(test.loop(), GroupSpec.builder("fragile").strategy(Strategy.ONE_FOR_ONE)
+                .intensity(new RestartIntensity(2, Duration.ofMinutes(1))).tasks(child("a", trace, -1), child("b", trace, 5)).build(), env);
         test.advanceUntilIdle();
         assertThat(trace).containsExactly("a1 start", "b1 start", "b2 start", "b3 start", "a1 finally");
         assertThat(children.get(0).status()).isEqualTo(DeclaredTask.Status.STOPPED);
@@ -270,14 +269,14 @@ class SupervisorTest {
     @Test
     void taskContextCountsAttemptsAndRunsAndReportsStarted() {
         List<String> seen = new CopyOnWriteArrayList<>();
-        TaskSpec s = new TaskSpec("ctx", "", Restart.ON_FAILURE, exact(0, 0, 1), LENIENT,
-                new Schedule.FixedDelay(Duration.ofMillis(10), Duration.ofMillis(5)), true, true, ctx -> {
+        TaskSpec s = TaskSpec.builder("ctx").restart(Restart.ON_FAILURE).backoff(exact(0, 0, 1)).intensity(LENIENT)
+                .schedule(new Schedule.FixedDelay(Duration.ofMillis(10), Duration.ofMillis(5))).critical(true).awaitStarted(true).body(ctx -> {
                     seen.add(ctx.name() + " attempt " + ctx.attempt() + " run " + ctx.run());
                     ctx.started();
                     if (ctx.attempt() == 1 && ctx.run() == 2) {
                         throw new IllegalStateException();
                     }
-                });
+                }).build();
         SupervisedTask st = Supervisor.start(test.loop(), s, env);
         assertThat(st.isStarted()).isFalse();
         test.advanceTimeBy(Duration.ofMillis(30));
