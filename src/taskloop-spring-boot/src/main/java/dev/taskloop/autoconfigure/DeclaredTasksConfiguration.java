@@ -4,6 +4,7 @@ import dev.taskloop.spring.ShutdownParticipant;
 import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.support.BackgroundTaskBeanPostProcessor;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import dev.taskloop.spring.support.SigtermExit;
@@ -92,7 +93,7 @@ class DeclaredTasksConfiguration {
                                     TaskloopProperties properties) {
         TaskloopProperties.Health h = properties.getHealth();
         return new LoopMonitor(loops, declared, lifecycle, publisher, availability,
-                new LoopMonitor.Settings(h.getStuckThreshold(), h.getLagThreshold(), h.getLagWindow(), h.getCheckInterval(),
+                new LoopAssessment.Settings(h.getStuckThreshold(), h.getLagThreshold(), h.getLagWindow(), h.getCheckInterval(),
                         h.isAvailability()));
     }
 }

@@ -12,6 +12,7 @@ import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import java.security.Principal;
@@ -298,7 +299,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     // ------------------------------------------------------------------ loops
 
     private LoopDescriptor describe(EventLoop loop, LoopSnapshot s) {
-        LoopMonitor.LoopHealth h = monitor.assess(s);
+        LoopAssessment.LoopHealth h = monitor.assess(s);
         BatonHolderDescriptor holder = null;
         if (s.holderName() != null) {
             Boolean blocked = null;

@@ -4,6 +4,7 @@ import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopMonitor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,11 +52,11 @@ public class TaskloopHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        LoopMonitor.Assessment a = monitor.assess();
-        boolean stuck = !a.loopsIn(LoopMonitor.Condition.STUCK).isEmpty();
+        LoopAssessment a = monitor.assess();
+        boolean stuck = !a.loopsIn(LoopAssessment.Condition.STUCK).isEmpty();
         Status status = stuck || !a.failedCritical().isEmpty() ? Status.DOWN
-                : !a.loopsIn(LoopMonitor.Condition.CLOSED).isEmpty() ? Status.OUT_OF_SERVICE
-                : !a.loopsIn(LoopMonitor.Condition.SATURATED).isEmpty() || !a.loopsIn(LoopMonitor.Condition.OVERLOADED).isEmpty()
+                : !a.loopsIn(LoopAssessment.Condition.CLOSED).isEmpty() ? Status.OUT_OF_SERVICE
+                : !a.loopsIn(LoopAssessment.Condition.SATURATED).isEmpty() || !a.loopsIn(LoopAssessment.Condition.OVERLOADED).isEmpty()
                 ? SATURATED
                 : Status.UP;
         Health.Builder b = Health.status(status);
@@ -63,7 +64,7 @@ public class TaskloopHealthIndicator implements HealthIndicator {
             b.withDetail("problems", a.problems());
         }
         Map<String, Object> loops = new LinkedHashMap<>();
-        for (LoopMonitor.LoopHealth l : a.loops()) {
+        for (LoopAssessment.LoopHealth l : a.loops()) {
             loops.put(l.name(), loopDetails(l));
         }
         b.withDetail("loops", loops);
@@ -83,7 +84,7 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         return b.build();
     }
 
-    private Map<String, Object> loopDetails(LoopMonitor.LoopHealth l) {
+    private Map<String, Object> loopDetails(LoopAssessment.LoopHealth l) {
         LoopSnapshot s = l.snapshot();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("status", l.condition().name());

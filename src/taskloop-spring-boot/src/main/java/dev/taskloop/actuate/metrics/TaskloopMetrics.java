@@ -9,6 +9,7 @@ import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.GroupSpec;
+import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import dev.taskloop.spring.support.TaskSpec;
@@ -281,7 +282,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             Gauge.builder(PREFIX + "admission.lag.slo", loop, l -> l.snapshot().admission().lagSloNanos() / 1e9)
                     .description("Lag p99 above which the loop admits no new task (taskloop.admission.lag-slo); 0: none")
                     .baseUnit("seconds").tags(tags).register(registry);
-            Gauge.builder(PREFIX + "admission.overloaded", loop, l -> LoopMonitor.isOverloaded(l.snapshot()) ? 1 : 0)
+            Gauge.builder(PREFIX + "admission.overloaded", loop, l -> LoopAssessment.isOverloaded(l.snapshot()) ? 1 : 0)
                     .description("1 while the loop admits no new task (at its live-task limit, spawns waiting, or lag over "
                             + "its SLO): readiness refuses traffic; 0 otherwise")
                     .baseUnit("loops").tags(tags).register(registry);

@@ -14,6 +14,7 @@ import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import dev.taskloop.spring.support.TaskloopLifecycle;
@@ -158,6 +159,6 @@ class TaskloopHealthIndicatorTest {
         DeclaredTaskRegistry declared = new DeclaredTaskRegistry();
         return new LoopMonitor(loops, declared, TaskloopLifecycle.builder(loops, declared).shutdownTimeout(Duration.ZERO).build(),
                 e -> { }, new DefaultListableBeanFactory().getBeanProvider(ApplicationAvailability.class),
-                new LoopMonitor.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMillis(100), true));
+                new LoopAssessment.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMillis(100), true));
     }
 }

@@ -45,7 +45,7 @@ class LoopMonitorTest {
         test.close();
     }
 
-    private LoopMonitor monitor(EventLoop loop, LoopMonitor.Settings settings) {
+    private LoopMonitor monitor(EventLoop loop, LoopAssessment.Settings settings) {
         LoopDirectory loops = new LoopDirectory(List.of(loop), loop);
         TaskloopLifecycle lifecycle = TaskloopLifecycle.builder(loops, declared).shutdownTimeout(Duration.ofSeconds(1)).build();
         lifecycle.start();
@@ -58,8 +58,8 @@ class LoopMonitorTest {
         return monitor;
     }
 
-    private static LoopMonitor.Settings settings(Duration stuck, Duration lag, Duration window, boolean availability) {
-        return new LoopMonitor.Settings(stuck, lag, window, Duration.ofMillis(100), availability);
+    private static LoopAssessment.Settings settings(Duration stuck, Duration lag, Duration window, boolean availability) {
+        return new LoopAssessment.Settings(stuck, lag, window, Duration.ofMillis(100), availability);
     }
 
     /** The application (Spring Boot, after startup) declares itself ready. */
@@ -95,18 +95,18 @@ class LoopMonitorTest {
         monitor.record(test.loop().snapshot());
         hogFor(300);
 
-        LoopMonitor.LoopHealth h = monitor.assess(test.loop().snapshot());
-        assertThat(h.condition()).isEqualTo(LoopMonitor.Condition.SATURATED);
+        LoopAssessment.LoopHealth h = monitor.assess(test.loop().snapshot());
+        assertThat(h.condition()).isEqualTo(LoopAssessment.Condition.SATURATED);
         assertThat(h.recent().lag().p99()).isBetween(300 * MS.toNanos(), 340 * MS.toNanos()); // 12.5 % bucket error at most
         assertThat(monitor.assess().problems()).singleElement().asString()
                 .startsWith("loop 'test' is saturated: lag p99 3").contains("(threshold 100 ms, 3 steps)");
 
         idleSampling(7);
         assertThat(monitor.assess(test.loop().snapshot()).condition()).as("7 s later, still inside the 8 s window")
-                .isEqualTo(LoopMonitor.Condition.SATURATED);
+                .isEqualTo(LoopAssessment.Condition.SATURATED);
         idleSampling(3);
-        LoopMonitor.LoopHealth later = monitor.assess(test.loop().snapshot());
-        assertThat(later.condition()).isEqualTo(LoopMonitor.Condition.OK);
+        LoopAssessment.LoopHealth later = monitor.assess(test.loop().snapshot());
+        assertThat(later.condition()).isEqualTo(LoopAssessment.Condition.OK);
         assertThat(later.recent().windowNanos()).isBetween(Duration.ofSeconds(7).toNanos(), Duration.ofSeconds(8).toNanos());
         assertThat(later.recent().lag().maxNanos()).isLessThan(MS.toNanos());
         assertThat(later.snapshot().lag().maxNanos()).as("since start it is still there").isEqualTo(300 * MS.toNanos());
@@ -128,7 +128,7 @@ class LoopMonitorTest {
         }
         test.advanceTimeBy(Duration.ofSeconds(2)); // then 2 s idle
         LoopSnapshot now = test.loop().snapshot();
-        LoopMonitor.Recent r = monitor.assess(now).recent();
+        LoopAssessment.Recent r = monitor.assess(now).recent();
         assertThat(r.windowNanos()).isBetween(Duration.ofMillis(3_500).toNanos(), Duration.ofSeconds(4).toNanos());
         // Ground truth: the worker computed in [k s, k s + 250 ms] for k = 0..9.
         long from = now.elapsedNanos() - r.windowNanos();
@@ -162,8 +162,8 @@ class LoopMonitorTest {
             assertThat(reported.await(10, TimeUnit.SECONDS)).as("the watchdog saw the step run past 50 ms").isTrue();
 
             monitor.check();
-            LoopMonitor.Assessment a = monitor.assess();
-            assertThat(a.loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition).isEqualTo(LoopMonitor.Condition.STUCK);
+            LoopAssessment a = monitor.assess();
+            assertThat(a.loops()).singleElement().extracting(LoopAssessment.LoopHealth::condition).isEqualTo(LoopAssessment.Condition.STUCK);
             assertThat(a.brokenReasons()).singleElement().asString()
                     .startsWith("loop 'real' is stuck: task 'blocker' (id " + blocker.id() + ") has held its baton for ");
             assertThat(published).containsExactly(ReadinessState.REFUSING_TRAFFIC, LivenessState.BROKEN);
@@ -177,8 +177,8 @@ class LoopMonitorTest {
             // after it has run once that hand-off is done.
             loop.spawn("after", () -> { }).join();
             monitor.check();
-            assertThat(monitor.assess().loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition)
-                    .isEqualTo(LoopMonitor.Condition.OK);
+            assertThat(monitor.assess().loops()).singleElement().extracting(LoopAssessment.LoopHealth::condition)
+                    .isEqualTo(LoopAssessment.Condition.OK);
             assertThat(published).containsExactly(ReadinessState.REFUSING_TRAFFIC, LivenessState.BROKEN,
                     ReadinessState.ACCEPTING_TRAFFIC, LivenessState.CORRECT);
         }
@@ -247,7 +247,7 @@ class LoopMonitorTest {
         applicationReady();
         hogFor(300);
         monitor.check();
-        assertThat(monitor.assess().loopsIn(LoopMonitor.Condition.SATURATED)).hasSize(1);
+        assertThat(monitor.assess().loopsIn(LoopAssessment.Condition.SATURATED)).hasSize(1);
         assertThat(monitor.assess().refuseReasons()).isEmpty();
         assertThat(published).isEmpty();
     }
@@ -256,8 +256,8 @@ class LoopMonitorTest {
     void aClosedLoopIsClosedRatherThanStuckOrSaturated() {
         monitor(test.loop(), settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(2), true));
         test.loop().close();
-        assertThat(monitor.assess().loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition)
-                .isEqualTo(LoopMonitor.Condition.CLOSED);
+        assertThat(monitor.assess().loops()).singleElement().extracting(LoopAssessment.LoopHealth::condition)
+                .isEqualTo(LoopAssessment.Condition.CLOSED);
     }
 
     @Test
@@ -273,8 +273,8 @@ class LoopMonitorTest {
             assertThat(full.loop().spawn("one-too-many", () -> { }).state()).isEqualTo(Task.State.CANCELLED);
 
             monitor.check();
-            assertThat(monitor.assess().loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition)
-                    .isEqualTo(LoopMonitor.Condition.OVERLOADED);
+            assertThat(monitor.assess().loops()).singleElement().extracting(LoopAssessment.LoopHealth::condition)
+                    .isEqualTo(LoopAssessment.Condition.OVERLOADED);
             assertThat(monitor.assess().refuseReasons()).containsExactly("loop 'full' is overloaded: 3 live tasks of at most 3"
                     + " (taskloop.admission.max-tasks); 0 spawn(s) waiting, 0 waited, 0 rejected, 1 shed so far (mode SHED)");
             assertThat(monitor.assess().brokenReasons()).isEmpty();
@@ -283,8 +283,8 @@ class LoopMonitorTest {
             sleepers.getFirst().cancel("room for one more");
             full.runCurrent();
             monitor.check();
-            assertThat(monitor.assess().loops()).singleElement().extracting(LoopMonitor.LoopHealth::condition)
-                    .isEqualTo(LoopMonitor.Condition.OK);
+            assertThat(monitor.assess().loops()).singleElement().extracting(LoopAssessment.LoopHealth::condition)
+                    .isEqualTo(LoopAssessment.Condition.OK);
             assertThat(published).containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
         }
     }
