@@ -2,15 +2,24 @@ package dev.taskloop.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
+import dev.taskloop.actuate.health.TaskloopHealthIndicator;
+import dev.taskloop.actuate.metrics.TaskloopMetrics;
+import dev.taskloop.autoconfigure.actuate.TaskloopEndpointAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopHealthAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopMetricsAutoConfiguration;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
 import dev.taskloop.spring.support.TaskloopLifecycle;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -75,6 +84,18 @@ class TaskloopAutoConfigurationTest {
     void canBeSwitchedOff() {
         runner.withPropertyValues("taskloop.enabled=false").run(context -> assertThat(context)
                 .doesNotHaveBean(EventLoop.class).doesNotHaveBean(TaskloopLifecycle.class));
+    }
+
+    @Test
+    void withoutActuatorMicrometerOrHealthOnTheClasspathTaskloopStartsAndItsActuatorPartsBackOff() {
+        runner.withConfiguration(AutoConfigurations.of(TaskloopEndpointAutoConfiguration.class, TaskloopHealthAutoConfiguration.class,
+                        TaskloopMetricsAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health",
+                        "org.springframework.boot.micrometer", "io.micrometer.core"))
+                .withPropertyValues("management.endpoints.web.exposure.include=*")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(TaskloopLifecycle.class).hasSingleBean(LoopMonitor.class)
+                        .doesNotHaveBean(TaskloopEndpoint.class).doesNotHaveBean(TaskloopHealthIndicator.class)
+                        .doesNotHaveBean(TaskloopMetrics.class).doesNotHaveBean(RecentEvents.class));
     }
 
     @Test

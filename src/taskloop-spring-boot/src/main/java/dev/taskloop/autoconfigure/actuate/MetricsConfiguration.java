@@ -5,14 +5,12 @@ import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
 import io.micrometer.core.instrument.config.MeterFilter;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The {@code taskloop.*} meters, bound to the application's {@code MeterRegistry} by Spring Boot. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
 class MetricsConfiguration {
 
     @Bean

@@ -8,7 +8,7 @@ import dev.taskloop.actuate.endpoint.TaskloopEndpoint.LoopDescriptor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDescriptor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDetailDescriptor;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
-import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopEndpointAutoConfiguration;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
@@ -43,7 +43,7 @@ import org.springframework.context.annotation.Configuration;
 class TaskloopEndpointTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopEndpointAutoConfiguration.class))
             .withUserConfiguration(Tasks.class)
             .withPropertyValues("management.endpoints.web.exposure.include=taskloop", "taskloop.shutdown.exit-zero-on-sigterm=false",
                     "taskloop.endpoint.max-tasks=5", "taskloop.endpoint.history-size=4", "taskloop.slow-step-threshold=50ms",

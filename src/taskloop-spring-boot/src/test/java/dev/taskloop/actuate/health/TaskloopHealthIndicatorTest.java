@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
-import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopHealthAutoConfiguration;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -38,7 +38,7 @@ import org.springframework.context.annotation.Configuration;
 class TaskloopHealthIndicatorTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopHealthAutoConfiguration.class))
             .withPropertyValues("taskloop.shutdown.exit-zero-on-sigterm=false", "taskloop.slow-step-threshold=50ms",
                     "taskloop.health.stuck-threshold=100ms", "taskloop.health.check-interval=50ms");
 

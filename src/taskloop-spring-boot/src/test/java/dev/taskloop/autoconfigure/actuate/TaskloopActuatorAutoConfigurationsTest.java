@@ -30,15 +30,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * When the endpoint, its web extension, the health component and the meters exist: the endpoint's
- * four access cases (exposed, not exposed, switched off, the application's own bean), write access
- * off by default and on with one property, and backing off with Taskloop.
+ * When the endpoint, its web extension, the health component and the meters exist, each from its own
+ * auto-configuration: the endpoint's four access cases (exposed, not exposed, switched off, the
+ * application's own bean), write access off by default and on with one property, the meters only
+ * with a {@code MeterRegistry}, and backing off with Taskloop.
  */
-class TaskloopActuatorAutoConfigurationTest {
+class TaskloopActuatorAutoConfigurationsTest {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class,
-                    EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopEndpointAutoConfiguration.class,
+                    TaskloopHealthAutoConfiguration.class, TaskloopMetricsAutoConfiguration.class, EndpointAutoConfiguration.class,
+                    WebEndpointAutoConfiguration.class))
             .withPropertyValues("taskloop.shutdown.exit-zero-on-sigterm=false")
             // As in a SpringApplication: lenient conversion, so that the documented access=unrestricted binds.
             .withInitializer(context -> context.getEnvironment().setConversionService(new ApplicationConversionService()));
@@ -101,6 +103,11 @@ class TaskloopActuatorAutoConfigurationTest {
                     assertThat(registry.find("taskloop.loop.queue.depth").tag("loop", "main").gauge()).isNotNull();
                     assertThat(registry.find("taskloop.loop.lag").tag("loop", "main").timer()).isNotNull();
                 });
+    }
+
+    @Test
+    void withoutAMeterRegistryThereAreNoMeters() {
+        runner.run(context -> assertThat(context).doesNotHaveBean(TaskloopMetrics.class).doesNotHaveBean(MeterRegistry.class));
     }
 
     @Test
