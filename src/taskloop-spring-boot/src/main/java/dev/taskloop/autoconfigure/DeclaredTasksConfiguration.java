@@ -19,7 +19,6 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -50,26 +49,13 @@ class DeclaredTasksConfiguration {
     TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, TaskloopProperties properties,
                                         ObjectProvider<ObservationRegistry> observations, ObjectProvider<ShutdownParticipant> participants,
                                         ObjectProvider<Leadership> leadership, Environment environment) {
-        Duration timeout = properties.getShutdown().getTimeout();
-        Duration drain = properties.getShutdown().getDrainTimeout();
         Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .orElse(Duration.ofSeconds(30));
-        if (timeout.compareTo(phase) >= 0) {
-            throw new InvalidConfigurationPropertyValueException("taskloop.shutdown.timeout", timeout,
-                    "taskloop.shutdown.timeout (" + timeout + ") must be shorter than "
-                    + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the loops after that,"
-                    + " cutting off tasks still cleaning up; lower taskloop.shutdown.timeout or raise the phase timeout");
-        }
-        if (drain.compareTo(phase) >= 0) {
-            throw new InvalidConfigurationPropertyValueException("taskloop.shutdown.drain-timeout", drain,
-                    "taskloop.shutdown.drain-timeout (" + drain + ") must be shorter than "
-                    + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the drain after that;"
-                    + " lower taskloop.shutdown.drain-timeout or raise the phase timeout");
-        }
+        TaskloopPropertiesValidator.checkShutdownBudgets(properties.getShutdown(), phase);
         return TaskloopLifecycle.builder(loops, declared)
                 .environment(new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()))
-                .drainTimeout(drain)
-                .shutdownTimeout(timeout)
+                .drainTimeout(properties.getShutdown().getDrainTimeout())
+                .shutdownTimeout(properties.getShutdown().getTimeout())
                 .participants(participants.orderedStream().toList())
                 .leadership(leadership.getIfAvailable())
                 .build();

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Import;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration")
 @Conditional(TaskloopEnabledCondition.class)
-@EnableConfigurationProperties(TaskloopProperties.class)
+@EnableConfigurationProperties({TaskloopProperties.class, TaskloopLeaderProperties.class})
 @Import({LoopsConfiguration.class, ApplicationLoopsConfiguration.class, LeaderElectionConfiguration.class, DeclaredTasksConfiguration.class})
 public final class TaskloopAutoConfiguration {
 }

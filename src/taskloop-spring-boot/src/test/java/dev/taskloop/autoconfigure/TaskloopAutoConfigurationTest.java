@@ -63,6 +63,30 @@ class TaskloopAutoConfigurationTest {
     }
 
     @Test
+    void bindsTheLeaderPropertiesInTheirOwnClassWithClientGosDefaults() {
+        runner.run(context -> {
+            TaskloopLeaderProperties l = context.getBean(TaskloopLeaderProperties.class);
+            assertThat(l.getBackend()).isEqualTo(TaskloopLeaderProperties.Backend.AUTO);
+            assertThat(List.of(l.getLeaseDuration(), l.getRenewDeadline(), l.getRetryPeriod()))
+                    .containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+            assertThat(l.getJdbc().getTablePrefix()).isEqualTo("INT_");
+            assertThat(l.getKubernetes().getLeaseNamePrefix()).isEmpty();
+        });
+        runner.withPropertyValues("taskloop.leader.backend=none", "taskloop.leader.identity=pod-1", "taskloop.leader.lease-duration=30s",
+                "taskloop.leader.renew-deadline=20s", "taskloop.leader.retry-period=5s", "taskloop.leader.jdbc.table-prefix=APP_",
+                "taskloop.leader.kubernetes.namespace=orders", "taskloop.leader.kubernetes.lease-name-prefix=orders-").run(context -> {
+                    TaskloopLeaderProperties l = context.getBean(TaskloopLeaderProperties.class);
+                    assertThat(l.getBackend()).isEqualTo(TaskloopLeaderProperties.Backend.NONE);
+                    assertThat(l.getIdentity()).isEqualTo("pod-1");
+                    assertThat(List.of(l.getLeaseDuration(), l.getRenewDeadline(), l.getRetryPeriod()))
+                            .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(5));
+                    assertThat(l.getJdbc().getTablePrefix()).isEqualTo("APP_");
+                    assertThat(l.getKubernetes().getNamespace()).isEqualTo("orders");
+                    assertThat(l.getKubernetes().getLeaseNamePrefix()).isEqualTo("orders-");
+                });
+    }
+
+    @Test
     void backsOffWhenTheApplicationDefinesItsOwnLoop() {
         runner.withUserConfiguration(OwnLoop.class).run(context -> {
             assertThat(context).hasSingleBean(EventLoop.class);
