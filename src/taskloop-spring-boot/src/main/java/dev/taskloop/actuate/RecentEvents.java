@@ -1,6 +1,7 @@
 package dev.taskloop.actuate;
 
 import dev.taskloop.core.spi.LoopListener;
+import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Instant;
@@ -97,6 +98,11 @@ public final class RecentEvents implements LoopListener {
             }
         }
         return Optional.empty();
+    }
+
+    /** The watchdog's latest report about the step {@code s} shows holding its loop's baton, if there is one. */
+    public Optional<StuckReport> stuckReport(LoopSnapshot s) {
+        return stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos());
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.taskloop.actuate.endpoint;
 
+import static dev.taskloop.actuate.Units.millis;
+import static dev.taskloop.actuate.Units.ratio;
+
 import dev.taskloop.actuate.EndCause;
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.core.CancelReason;
@@ -293,7 +296,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /** How long {@code t} has held its loop's baton, or {@code null} if it does not hold it. */
     private static Double batonHeldFor(Task<?> t) {
         LoopSnapshot s = t.loop().snapshot();
-        return s.holderId() == t.id() ? ms(s.heldForNanos()) : null;
+        return s.holderId() == t.id() ? millis(s.heldForNanos()) : null;
     }
 
     // ------------------------------------------------------------------ loops
@@ -304,33 +307,25 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         if (s.holderName() != null) {
             Boolean blocked = null;
             String threadState = null;
-            Optional<RecentEvents.StuckReport> r = events.stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos());
+            Optional<RecentEvents.StuckReport> r = events.stuckReport(s);
             if (r.isPresent()) {
                 blocked = r.get().step().blocked();
                 threadState = r.get().step().threadState() == null ? null : r.get().step().threadState().name();
             }
             List<String> stack = s.holderId() < 0 ? List.of()
                     : loop.task(s.holderId()).map(t -> stack(t.stackTrace())).orElse(List.of());
-            holder = new BatonHolderDescriptor(s.holderId() < 0 ? null : s.holderId(), s.holderName(), ms(s.heldForNanos()),
+            holder = new BatonHolderDescriptor(s.holderId() < 0 ? null : s.holderId(), s.holderName(), millis(s.heldForNanos()),
                     s.heldForNanos() >= s.slowStepThresholdNanos(), blocked, threadState, stack);
         }
         return new LoopDescriptor(s.name(), h.condition().name(), s.closed(), s.readyDepth(), s.liveTasks(), s.offloads(),
                 s.spawned(), s.completed(), s.failed(), s.cancelled(), s.steps(), s.slowSteps(), s.blockedSteps(),
-                round(h.recent().utilization()), round(s.utilization()),
+                ratio(h.recent().utilization()), ratio(s.utilization()),
                 new LagDescriptors(LagDescriptor.of(h.recent().lag(), h.recent().windowNanos()), LagDescriptor.of(s.lag(), s.elapsedNanos())),
-                holder, ms(s.slowStepThresholdNanos()), ms(monitor.settings().stuckThreshold().toNanos()),
-                ms(monitor.settings().lagThreshold().toNanos()), AdmissionDescriptor.of(s.admission()));
+                holder, millis(s.slowStepThresholdNanos()), millis(monitor.settings().stuckThreshold().toNanos()),
+                millis(monitor.settings().lagThreshold().toNanos()), AdmissionDescriptor.of(s.admission()));
     }
 
     // ------------------------------------------------------------------ helpers
-
-    static double ms(long nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
-    }
-
-    private static double round(double ratio) {
-        return Math.round(ratio * 10_000) / 10_000.0;
-    }
 
     static List<String> stack(StackTraceElement[] stack) {
         return Arrays.stream(stack).map(StackTraceElement::toString).toList();
@@ -426,7 +421,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record AdmissionDescriptor(int maxTasks, double lagSloMs, String mode, boolean overloaded, int waiting, long waited,
                                       long rejected, long shed) {
         static AdmissionDescriptor of(dev.taskloop.core.spi.AdmissionSnapshot a) {
-            return a == null ? null : new AdmissionDescriptor(a.maxTasks(), ms(a.lagSloNanos()), a.mode(), a.overloaded(), a.waiting(),
+            return a == null ? null : new AdmissionDescriptor(a.maxTasks(), millis(a.lagSloNanos()), a.mode(), a.overloaded(), a.waiting(),
                     a.waited(), a.rejected(), a.shed());
         }
     }
@@ -455,8 +450,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record LagDescriptor(double spanMs, long count, double meanMs, double p50Ms, double p90Ms, double p99Ms, double p999Ms,
                                 double maxMs) {
         static LagDescriptor of(LatencySnapshot l, long spanNanos) {
-            return new LagDescriptor(ms(spanNanos), l.count(), ms(Math.round(l.mean())), ms(l.p50()), ms(l.p90()), ms(l.p99()),
-                    ms(l.p999()), ms(l.maxNanos()));
+            return new LagDescriptor(millis(spanNanos), l.count(), millis(Math.round(l.mean())), millis(l.p50()), millis(l.p90()), millis(l.p99()),
+                    millis(l.p999()), millis(l.maxNanos()));
         }
     }
 
@@ -523,7 +518,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      */
     public record AwaitingDescriptor(String kind, String target, double forMs, TaskRef holder) {
         static AwaitingDescriptor of(Awaiting a, long now) {
-            return a == null ? null : new AwaitingDescriptor(a.kind(), a.target(), ms(Math.max(0, now - a.since())),
+            return a == null ? null : new AwaitingDescriptor(a.kind(), a.target(), millis(Math.max(0, now - a.since())),
                     a.holderId() >= 0 ? new TaskRef(a.holderId(), a.holderName()) : null);
         }
     }
@@ -576,8 +571,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
                                  double waitingMs, long steps, double ageMs, AwaitingDescriptor awaiting, boolean cancelRequested,
                                  String cancelReason, String cancelOrigin, SupervisionDescriptor declared) {
         static TaskDescriptor of(TaskSnapshot s, long now, DeclaredTask st) {
-            return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), ms(s.awakeNanos()), ms(s.asleepNanos()),
-                    ms(s.waitingNanos()), s.steps(), ms(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
+            return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), millis(s.awakeNanos()), millis(s.asleepNanos()),
+                    millis(s.waitingNanos()), s.steps(), millis(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
                     s.cancelRequested(), s.cancelReason() == null ? null : s.cancelReason().message(),
                     s.cancelReason() == null ? null : s.cancelReason().origin().label(), SupervisionDescriptor.of(st));
         }
@@ -613,8 +608,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         static EndedDescriptor of(TaskSnapshot s, Instant endedAt) {
             return new EndedDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), EndCause.of(s),
                     s.state() == Task.State.CANCELLED && s.cancelReason() != null ? s.cancelReason().message() : null,
-                    s.state() == Task.State.FAILED ? FailureDescriptor.of(s.failure()) : null, endedAt, ms(s.awakeNanos()),
-                    ms(s.asleepNanos()), ms(s.waitingNanos()), s.endedAt() < 0 ? 0 : ms(s.endedAt() - s.spawnedAt()));
+                    s.state() == Task.State.FAILED ? FailureDescriptor.of(s.failure()) : null, endedAt, millis(s.awakeNanos()),
+                    millis(s.asleepNanos()), millis(s.waitingNanos()), s.endedAt() < 0 ? 0 : millis(s.endedAt() - s.spawnedAt()));
         }
     }
 

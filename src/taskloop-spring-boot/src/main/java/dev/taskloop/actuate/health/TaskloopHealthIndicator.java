@@ -1,5 +1,8 @@
 package dev.taskloop.actuate.health;
 
+import static dev.taskloop.actuate.Units.millis;
+import static dev.taskloop.actuate.Units.ratio;
+
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
@@ -89,19 +92,18 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("status", l.condition().name());
         d.put("queueDepth", s.readyDepth());
-        d.put("utilization", Math.round(l.recent().utilization() * 10_000) / 10_000.0);
-        d.put("lagP99Ms", ms(l.recent().lag().p99()));
-        d.put("lagMaxMs", ms(l.recent().lag().maxNanos()));
+        d.put("utilization", ratio(l.recent().utilization()));
+        d.put("lagP99Ms", millis(l.recent().lag().p99()));
+        d.put("lagMaxMs", millis(l.recent().lag().maxNanos()));
         d.put("lagSteps", l.recent().lag().count());
-        d.put("windowMs", ms(l.recent().windowNanos()));
+        d.put("windowMs", millis(l.recent().windowNanos()));
         if (s.holderName() != null) {
             d.put("batonHolder", s.holderName());
             if (s.holderId() >= 0) {
                 d.put("batonHolderId", s.holderId());
             }
-            d.put("heldForMs", ms(s.heldForNanos()));
-            events.stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos())
-                    .ifPresent(r -> d.put("blocked", r.step().blocked()));
+            d.put("heldForMs", millis(s.heldForNanos()));
+            events.stuckReport(s).ifPresent(r -> d.put("blocked", r.step().blocked()));
         }
         d.put("slowSteps", s.slowSteps());
         d.put("blockedSteps", s.blockedSteps());
@@ -115,7 +117,7 @@ public class TaskloopHealthIndicator implements HealthIndicator {
     private static Map<String, Object> admissionDetails(AdmissionSnapshot a) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("maxTasks", a.maxTasks());
-        d.put("lagSloMs", ms(a.lagSloNanos()));
+        d.put("lagSloMs", millis(a.lagSloNanos()));
         d.put("mode", a.mode());
         d.put("overloaded", a.overloaded());
         d.put("waiting", a.waiting());
@@ -123,9 +125,5 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         d.put("rejected", a.rejected());
         d.put("shed", a.shed());
         return d;
-    }
-
-    private static double ms(long nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
     }
 }

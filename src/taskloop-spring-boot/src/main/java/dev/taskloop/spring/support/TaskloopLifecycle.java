@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -284,13 +285,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
 
             @Override
             public void stop(Runnable callback) {
-                Thread.ofPlatform().name("taskloop-drain").start(() -> {
-                    try {
-                        drain();
-                    } finally {
-                        callback.run();
-                    }
-                });
+                inBackground("taskloop-drain", TaskloopLifecycle.this::drain, callback);
             }
 
             @Override
@@ -322,13 +317,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
             stopping = true;
             phase = ShutdownProgress.Phase.INTAKE;
             long t0 = System.nanoTime();
-            for (ShutdownParticipant p : participants) {
-                try {
-                    p.stopIntake();
-                } catch (RuntimeException e) {
-                    log.warn("Shutdown participant " + p + " failed to stop its intake", e);
-                }
-            }
+            eachParticipant(ShutdownParticipant::stopIntake, "stop its intake");
             step("INTAKE: " + participants.size() + " participant(s) stopped their intake", t0);
 
             phase = ShutdownProgress.Phase.DRAIN;
@@ -360,6 +349,17 @@ public class TaskloopLifecycle implements SmartLifecycle {
         }
     }
 
+    /** Runs {@code phase} on every participant, in order; one that throws is logged and the others still run. */
+    private void eachParticipant(Consumer<ShutdownParticipant> phase, String what) {
+        for (ShutdownParticipant p : participants) {
+            try {
+                phase.accept(p);
+            } catch (RuntimeException e) {
+                log.warn("Shutdown participant " + p + " failed to " + what, e);
+            }
+        }
+    }
+
     private void step(String what, long since) {
         String line = what + " (" + (System.nanoTime() - since) / 1_000_000 + " ms)";
         steps.add(line);
@@ -369,9 +369,14 @@ public class TaskloopLifecycle implements SmartLifecycle {
     @Override
     public void stop(Runnable callback) {
         running = false;
-        Thread.ofPlatform().name("taskloop-shutdown").start(() -> {
+        inBackground("taskloop-shutdown", this::shutdown, callback);
+    }
+
+    /** Runs {@code phases} on a platform thread of its own, then tells Spring it is done, so that Spring waits for it with its timeout. */
+    private static void inBackground(String thread, Runnable phases, Runnable callback) {
+        Thread.ofPlatform().name(thread).start(() -> {
             try {
-                shutdown();
+                phases.run();
             } finally {
                 callback.run();
             }
@@ -420,13 +425,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
 
             phase = ShutdownProgress.Phase.HAND_BACK;
             long t1 = System.nanoTime();
-            for (ShutdownParticipant p : participants) {
-                try {
-                    p.handBack();
-                } catch (RuntimeException e) {
-                    log.warn("Shutdown participant " + p + " failed to hand back its work", e);
-                }
-            }
+            eachParticipant(ShutdownParticipant::handBack, "hand back its work");
             step("HAND_BACK: " + participants.size() + " participant(s) handed back their work", t1);
             phase = ShutdownProgress.Phase.STOPPED;
             long ms = Duration.between(shutdownStartedAt, Instant.now()).toMillis();

@@ -3,6 +3,7 @@ package dev.taskloop.actuate.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskloop.actuate.LoopEvents;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.CancelOutcome;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.LoopDescriptor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDescriptor;
@@ -14,8 +15,6 @@ import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Awaiting;
-import dev.taskloop.core.spi.LoopListener;
-import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.CancelOrigins;
@@ -25,8 +24,6 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
@@ -94,51 +91,14 @@ class TaskloopEndpointTest {
         return context.getBean(DeclaredTaskRegistry.class).find(name).orElseThrow();
     }
 
-    /**
-     * Runs {@code action} and waits until the loop has told its listeners (the endpoint's history
-     * among them, added before this one) that a task named {@code name} ended: {@code join()} and a
-     * task's future complete a moment before that.
-     */
-    private static void awaitEnded(EventLoop loop, String name, Runnable action) throws InterruptedException {
-        CountDownLatch ended = new CountDownLatch(1);
-        LoopListener l = new LoopListener() {
-            @Override
-            public void taskEnded(TaskSnapshot task) {
-                if (task.name().equals(name)) {
-                    ended.countDown();
-                }
-            }
-        };
-        loop.addListener(l);
-        try {
-            action.run();
-            assertThat(ended.await(10, TimeUnit.SECONDS)).as("task '%s' ended", name).isTrue();
-        } finally {
-            loop.removeListener(l);
-        }
-    }
-
     @Test
     void listsEveryLoopAndTheTaskHoldingTheBatonWithHowLongAndItsStackWhileItIsStuck() {
         runner.run(context -> {
-            EventLoop loop = context.getBean(EventLoop.class);
-            CountDownLatch twoReports = new CountDownLatch(2); // the watchdog reports at 50 ms, then at twice that
-            CountDownLatch release = new CountDownLatch(1);
-            loop.addListener(new LoopListener() {
-                @Override
-                public void slowStep(SlowStep step) {
-                    if (step.ongoing() && step.taskName().equals("hog")) {
-                        twoReports.countDown();
-                    }
-                }
-            });
-            Task<?> hog = loop.spawn("hog", () -> release.await());
-            try {
-                assertThat(twoReports.await(10, TimeUnit.SECONDS)).isTrue();
+            try (LoopEvents.Hog hog = LoopEvents.hog(context.getBean(EventLoop.class), "hog")) {
                 LoopDescriptor main = endpoint(context).taskloop().loops().getFirst();
                 assertThat(main.name()).isEqualTo("main");
                 assertThat(main.status()).isEqualTo("STUCK");
-                assertThat(main.batonHolder().taskId()).isEqualTo(hog.id());
+                assertThat(main.batonHolder().taskId()).isEqualTo(hog.task().id());
                 assertThat(main.batonHolder().taskName()).isEqualTo("hog");
                 assertThat(main.batonHolder().heldForMs()).isGreaterThanOrEqualTo(100);
                 assertThat(main.batonHolder().slow()).isTrue();
@@ -149,8 +109,6 @@ class TaskloopEndpointTest {
                 assertThat(main.slowStepThresholdMs()).isEqualTo(50);
                 assertThat(main.liveTasks()).isGreaterThanOrEqualTo(2);
                 assertThat(main.lag().sinceStart().count()).isEqualTo(main.steps());
-            } finally {
-                release.countDown();
             }
         });
     }
@@ -260,7 +218,7 @@ class TaskloopEndpointTest {
             Task<?> attempt = sleeper.task();
 
             TaskloopEndpoint.CancelDescriptor[] result = new TaskloopEndpoint.CancelDescriptor[1];
-            awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> result[0] = endpoint(context).cancel("sleeper", ALICE));
+            LoopEvents.awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> result[0] = endpoint(context).cancel("sleeper", ALICE));
             assertThat(result[0].outcome()).isEqualTo(CancelOutcome.CANCELLED);
             assertThat(result[0].taskId()).isEqualTo(attempt.id());
             assertThat(sleeper.status()).as("set by the attempt as it ends").isEqualTo(DeclaredTask.Status.STOPPED);
@@ -300,7 +258,7 @@ class TaskloopEndpointTest {
             EventLoop loop = context.getBean(EventLoop.class);
             for (int i = 0; i < 6; i++) {
                 int n = i;
-                awaitEnded(loop, "quick-" + i, () -> loop.spawn("quick-" + n, () -> {
+                LoopEvents.awaitEnded(loop, "quick-" + i, () -> loop.spawn("quick-" + n, () -> {
                     if (n == 5) {
                         throw new IllegalStateException("the last one fails");
                     }
@@ -353,7 +311,7 @@ class TaskloopEndpointTest {
             DeclaredTask sleeper = declared(context, "sleeper");
             long id = sleeper.task().id();
             TaskloopEndpoint endpoint = endpoint(context);
-            awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> endpoint.cancel("sleeper", ALICE));
+            LoopEvents.awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> endpoint.cancel("sleeper", ALICE));
             endpoint.cancel("sleeper", ALICE);
             endpoint.cancel("ghost", SecurityContext.NONE);
 

@@ -3,6 +3,7 @@ package dev.taskloop.actuate.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.taskloop.actuate.LoopEvents;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -308,36 +309,13 @@ class TaskloopMetricsTest {
         assertThat(registry.get("taskloop.task.restarts").tag("task", "flaky").functionCounter().count()).isEqualTo(3);
     }
 
-    /**
-     * Waits until the loop has told its listeners that {@code name} ended, which it does after
-     * counting it ({@code join()} may return a moment before that).
-     */
-    private static void awaitEnded(EventLoop loop, String name, Runnable spawn) throws InterruptedException {
-        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        dev.taskloop.core.spi.LoopListener l = new dev.taskloop.core.spi.LoopListener() {
-            @Override
-            public void taskEnded(dev.taskloop.core.spi.TaskSnapshot task) {
-                if (task.name().equals(name)) {
-                    ended.countDown();
-                }
-            }
-        };
-        loop.addListener(l);
-        try {
-            spawn.run();
-            assertThat(ended.await(10, TimeUnit.SECONDS)).as("task '%s' ended", name).isTrue();
-        } finally {
-            loop.removeListener(l);
-        }
-    }
-
     @Test
     void loopGaugesAndCountersFollowTheLoop() throws Exception {
         try (EventLoop loop = EventLoop.builder().name("main").slowStepThreshold(Duration.ofMillis(40)).build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             bind(loop, new DeclaredTaskRegistry(), registry);
-            awaitEnded(loop, "fine", () -> loop.spawn("fine", () -> 1));
-            awaitEnded(loop, "broken", () -> loop.spawn("broken", () -> {
+            LoopEvents.awaitEnded(loop, "fine", () -> loop.spawn("fine", () -> 1));
+            LoopEvents.awaitEnded(loop, "broken", () -> loop.spawn("broken", () -> {
                 throw new IllegalStateException("boom");
             }).toCompletableFuture());
             Task<?> sleeper = loop.spawn("sleeper", () -> Async.sleep(Duration.ofDays(1)));
@@ -347,10 +325,10 @@ class TaskloopMetricsTest {
             // Slow steps, counted as deltas around each (a first step elsewhere may be slow on a busy machine).
             double blocked0 = registry.get("taskloop.loop.slow.steps").tag("blocked", "true").functionCounter().count();
             double computing0 = registry.get("taskloop.loop.slow.steps").tag("blocked", "false").functionCounter().count();
-            awaitEnded(loop, "blocker", () -> loop.spawn("blocker", () -> Thread.sleep(100))); // holds the baton in a non-Taskloop wait
+            LoopEvents.awaitEnded(loop, "blocker", () -> loop.spawn("blocker", () -> Thread.sleep(100))); // holds the baton in a non-Taskloop wait
             assertThat(registry.get("taskloop.loop.slow.steps").tag("blocked", "true").functionCounter().count()).isEqualTo(blocked0 + 1);
             assertThat(registry.get("taskloop.loop.slow.steps").tag("blocked", "false").functionCounter().count()).isEqualTo(computing0);
-            awaitEnded(loop, "computer", () -> loop.spawn("computer", () -> {
+            LoopEvents.awaitEnded(loop, "computer", () -> loop.spawn("computer", () -> {
                 long end = System.nanoTime() + 100 * MS;
                 while (System.nanoTime() < end) {
                     Thread.onSpinWait(); // computing: holds the baton on purpose
@@ -363,7 +341,7 @@ class TaskloopMetricsTest {
             assertThat(registry.get("taskloop.tasks.active").gauge().value()).isEqualTo(1);
             assertThat(registry.get("taskloop.loop.utilization").gauge().value()).isBetween(0.0, 1.0);
             assertThat(registry.get("taskloop.tasks.completed").tag("outcome", "completed").functionCounter().count()).isEqualTo(3);
-            awaitEnded(loop, "sleeper", sleeper::cancel);
+            LoopEvents.awaitEnded(loop, "sleeper", sleeper::cancel);
             assertThat(registry.get("taskloop.tasks.completed").tag("outcome", "cancelled").functionCounter().count()).isEqualTo(1);
             assertThat(registry.get("taskloop.tasks.active").gauge().value()).isZero();
             assertThat(registry.get("taskloop.loop.queue.depth").gauge().value()).isZero();
