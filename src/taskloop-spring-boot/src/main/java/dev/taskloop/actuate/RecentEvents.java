@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Added to every loop as a {@link LoopListener}. {@link #taskEnded} runs on the ending task's
  * thread while it holds the baton, so it only stores a reference in a ring: the cost is a
  * timestamp and a short critical section per ended task.
+ *
+ * @since 0.1.0
  */
 public final class RecentEvents implements LoopListener {
 

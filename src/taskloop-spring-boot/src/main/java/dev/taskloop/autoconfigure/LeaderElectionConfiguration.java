@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,7 +34,7 @@ import org.springframework.core.env.Environment;
 class LeaderElectionConfiguration {
 
     /** A backend this application could use, or why it cannot. */
-    record Backend(String name, String unavailable, Supplier<LeaderElection> factory) {
+    record Backend(String name, @Nullable String unavailable, Supplier<LeaderElection> factory) {
         boolean available() {
             return unavailable == null;
         }

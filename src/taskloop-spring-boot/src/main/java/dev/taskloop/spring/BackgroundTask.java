@@ -46,6 +46,8 @@ import java.lang.annotation.Target;
  * With {@link #singleton()}, the task runs on one replica of the application at a time: the leader of
  * that election (Kubernetes Lease or a database lock, {@code taskloop.leader.backend}). The others
  * show it as {@code STANDBY}.
+ *
+ * @since 0.1.0
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,6 +1,10 @@
 package dev.taskloop.spring;
 
-/** When a declared task is started again after it ends (OTP's child restart types). */
+/**
+ * When a declared task is started again after it ends (OTP's child restart types).
+ *
+ * @since 0.1.0
+ */
 public enum Restart {
     /** Always, whether it failed or returned (OTP {@code permanent}). */
     ALWAYS,

@@ -1,6 +1,10 @@
 package dev.taskloop.spring;
 
-/** What a {@link SupervisedGroup} restarts when one of its tasks has to be restarted (OTP's strategies). */
+/**
+ * What a {@link SupervisedGroup} restarts when one of its tasks has to be restarted (OTP's strategies).
+ *
+ * @since 0.1.0
+ */
 public enum Strategy {
     /** Only that task. */
     ONE_FOR_ONE,

@@ -13,6 +13,8 @@ import java.lang.annotation.Target;
  * intensity ({@link #maxRestarts()} within {@link #restartWindow()}) counts the restarts of all its
  * tasks; past it, the whole group is stopped and marked failed. Each task keeps its own restart
  * policy and back-off; its own {@code maxRestarts}/{@code restartWindow} are not used.
+ *
+ * @since 0.1.0
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -8,12 +8,14 @@ import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.Awaiting;
 import dev.taskloop.core.spi.LatencySnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.ShutdownProgress;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopDirectory;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -68,6 +71,8 @@ import org.springframework.context.ApplicationEventPublisherAware;
  *
  * <p>Reading never creates, starts or changes anything. Times are milliseconds (loop time for task
  * totals and lag, wall time for how long the baton has been held).
+ *
+ * @since 0.1.0
  */
 @Endpoint(id = "taskloop", defaultAccess = Access.READ_ONLY)
 public class TaskloopEndpoint implements ApplicationEventPublisherAware {
@@ -81,7 +86,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /** The audit principal of a cancel request made without one (no Spring Security). */
     public static final String ANONYMOUS = "anonymous";
 
-    private volatile ApplicationEventPublisher publisher;
+    private volatile @Nullable ApplicationEventPublisher publisher;
 
     private final LoopDirectory loops;
     private final DeclaredTaskRegistry declared;
@@ -136,7 +141,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @throws InvalidEndpointRequestException (400) for a selector that cannot name a task
      */
     @ReadOperation
-    public TaskDetailDescriptor task(@Selector String task) {
+    public @Nullable TaskDetailDescriptor task(@Selector String task) {
         Found f = find(task);
         if (f == null) {
             return null;
@@ -162,14 +167,14 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @throws InvalidEndpointRequestException (400) for a selector that cannot name a task
      */
     @DeleteOperation
-    public CancelDescriptor cancel(@Selector String task, SecurityContext security) {
+    public CancelDescriptor cancel(@Selector String task, @Nullable SecurityContext security) {
         Principal principal = security == null ? null : security.getPrincipal();
         CancelDescriptor result = cancel(task, principal);
         audit(principal, result);
         return result;
     }
 
-    private CancelDescriptor cancel(String task, Principal principal) {
+    private CancelDescriptor cancel(String task, @Nullable Principal principal) {
         Found f = find(task);
         if (f == null) {
             return new CancelDescriptor(CancelOutcome.UNKNOWN, task, null, null, "no task has the id or declared name '" + task
@@ -199,7 +204,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * {@code AuditListener}). Its data: {@code task} (the selector), {@code outcome}, {@code message},
      * and when a task was found {@code taskId} and {@code state}.
      */
-    private void audit(Principal principal, CancelDescriptor result) {
+    private void audit(@Nullable Principal principal, CancelDescriptor result) {
         ApplicationEventPublisher p = publisher;
         if (p == null) {
             return;
@@ -225,10 +230,10 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     // ------------------------------------------------------------------ lookup
 
     /** What a selector names: a live task, an ended one from the history, and/or a declared task. */
-    private record Found(Task<?> live, RecentEvents.Ended ended, DeclaredTask supervised) {
+    private record Found(@Nullable Task<?> live, RecentEvents.@Nullable Ended ended, @Nullable DeclaredTask supervised) {
     }
 
-    private Found find(String selector) {
+    private @Nullable Found find(String selector) {
         validate(selector);
         if (isDigits(selector)) {
             long id = parseId(selector);
@@ -294,7 +299,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     }
 
     /** How long {@code t} has held its loop's baton, or {@code null} if it does not hold it. */
-    private static Double batonHeldFor(Task<?> t) {
+    private static @Nullable Double batonHeldFor(Task<?> t) {
         LoopSnapshot s = t.loop().snapshot();
         return s.holderId() == t.id() ? millis(s.heldForNanos()) : null;
     }
@@ -356,6 +361,13 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record TaskloopDescriptor(List<LoopDescriptor> loops, List<DeclaredDescriptor> declared, List<TaskDescriptor> tasks,
                                      int tasksOmitted, List<EndedDescriptor> recentlyEnded, ShutdownDescriptor shutdown)
             implements OperationResponseBody {
+
+        public TaskloopDescriptor {
+            loops = List.copyOf(loops);
+            declared = List.copyOf(declared);
+            tasks = List.copyOf(tasks);
+            recentlyEnded = List.copyOf(recentlyEnded);
+        }
     }
 
     /**
@@ -368,7 +380,12 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param steps what each finished phase did, with its duration
      */
     public record ShutdownDescriptor(String phase, long elapsedMs, long drainBudgetMs, long cancelBudgetMs, List<String> steps) {
-        static ShutdownDescriptor of(dev.taskloop.spring.ShutdownProgress p) {
+
+        public ShutdownDescriptor {
+            steps = List.copyOf(steps);
+        }
+
+        static ShutdownDescriptor of(ShutdownProgress p) {
             return new ShutdownDescriptor(p.phase().name(), p.elapsed().toMillis(), p.drainBudget().toMillis(),
                     p.cancelBudget().toMillis(), p.steps());
         }
@@ -402,8 +419,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record LoopDescriptor(String name, String status, boolean closed, int queueDepth, int liveTasks, int offloads,
                                  long spawned, long completed, long failed, long cancelled, long steps, long slowSteps,
                                  long blockedSteps, double utilization, double utilizationSinceStart, LagDescriptors lag,
-                                 BatonHolderDescriptor batonHolder, double slowStepThresholdMs, double stuckThresholdMs,
-                                 double lagThresholdMs, AdmissionDescriptor admission) {
+                                 @Nullable BatonHolderDescriptor batonHolder, double slowStepThresholdMs, double stuckThresholdMs,
+                                 double lagThresholdMs, @Nullable AdmissionDescriptor admission) {
     }
 
     /**
@@ -420,7 +437,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      */
     public record AdmissionDescriptor(int maxTasks, double lagSloMs, String mode, boolean overloaded, int waiting, long waited,
                                       long rejected, long shed) {
-        static AdmissionDescriptor of(dev.taskloop.core.spi.AdmissionSnapshot a) {
+        static @Nullable AdmissionDescriptor of(@Nullable AdmissionSnapshot a) {
             return a == null ? null : new AdmissionDescriptor(a.maxTasks(), millis(a.lagSloNanos()), a.mode(), a.overloaded(), a.waiting(),
                     a.waited(), a.rejected(), a.shed());
         }
@@ -467,8 +484,12 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param threadState its thread's state when the watchdog looked, or {@code null}
      * @param stack its live stack, sampled now (empty for callbacks)
      */
-    public record BatonHolderDescriptor(Long taskId, String taskName, double heldForMs, boolean slow, Boolean blocked,
-                                        String threadState, List<String> stack) {
+    public record BatonHolderDescriptor(@Nullable Long taskId, String taskName, double heldForMs, boolean slow, @Nullable Boolean blocked,
+                                        @Nullable String threadState, List<String> stack) {
+
+        public BatonHolderDescriptor {
+            stack = List.copyOf(stack);
+        }
     }
 
     /**
@@ -487,8 +508,9 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param singleton the leader election it runs under, or {@code null} if it runs on every replica
      * @param leader for a singleton, whether this replica leads its election now; else {@code null}
      */
-    public record DeclaredDescriptor(String name, String group, String loop, String status, boolean critical, boolean started,
-                                     int restarts, FailureDescriptor lastFailure, Long taskId, String singleton, Boolean leader) {
+    public record DeclaredDescriptor(String name, @Nullable String group, String loop, String status, boolean critical, boolean started,
+                                     int restarts, @Nullable FailureDescriptor lastFailure, @Nullable Long taskId, @Nullable String singleton,
+                                     @Nullable Boolean leader) {
         static DeclaredDescriptor of(DeclaredTask st) {
             Task<?> t = st.task();
             return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.isCritical(), st.isStarted(),
@@ -502,8 +524,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param type its class name
      * @param message its message, or {@code null}
      */
-    public record FailureDescriptor(String type, String message) {
-        static FailureDescriptor of(Throwable t) {
+    public record FailureDescriptor(String type, @Nullable String message) {
+        static @Nullable FailureDescriptor of(@Nullable Throwable t) {
             return t == null ? null : new FailureDescriptor(t.getClass().getName(), t.getMessage());
         }
     }
@@ -516,8 +538,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param forMs how long it has waited (loop time)
      * @param holder the task holding what it waits on (a lock's owner), or {@code null}
      */
-    public record AwaitingDescriptor(String kind, String target, double forMs, TaskRef holder) {
-        static AwaitingDescriptor of(Awaiting a, long now) {
+    public record AwaitingDescriptor(String kind, String target, double forMs, @Nullable TaskRef holder) {
+        static @Nullable AwaitingDescriptor of(@Nullable Awaiting a, long now) {
             return a == null ? null : new AwaitingDescriptor(a.kind(), a.target(), millis(Math.max(0, now - a.since())),
                     a.holderId() >= 0 ? new TaskRef(a.holderId(), a.holderName()) : null);
         }
@@ -541,8 +563,9 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param restarts restarts so far
      * @param lastFailure the last exception an attempt ended with, or {@code null}
      */
-    public record SupervisionDescriptor(String status, String group, boolean critical, int restarts, FailureDescriptor lastFailure) {
-        static SupervisionDescriptor of(DeclaredTask st) {
+    public record SupervisionDescriptor(String status, @Nullable String group, boolean critical, int restarts,
+                                        @Nullable FailureDescriptor lastFailure) {
+        static @Nullable SupervisionDescriptor of(@Nullable DeclaredTask st) {
             return st == null ? null : new SupervisionDescriptor(st.status().name(), st.group(), st.isCritical(), st.restarts(),
                     FailureDescriptor.of(st.lastFailure()));
         }
@@ -567,10 +590,11 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param cancelOrigin who asked ({@code operator}, {@code timeout}, {@code shutdown}...), or {@code null}
      * @param declared its supervision when it runs a declared task, else {@code null} (ad-hoc task)
      */
-    public record TaskDescriptor(long id, String name, String loop, String group, String state, double awakeMs, double asleepMs,
-                                 double waitingMs, long steps, double ageMs, AwaitingDescriptor awaiting, boolean cancelRequested,
-                                 String cancelReason, String cancelOrigin, SupervisionDescriptor declared) {
-        static TaskDescriptor of(TaskSnapshot s, long now, DeclaredTask st) {
+    public record TaskDescriptor(long id, String name, String loop, @Nullable String group, String state, double awakeMs,
+                                 double asleepMs, double waitingMs, long steps, double ageMs, @Nullable AwaitingDescriptor awaiting,
+                                 boolean cancelRequested, @Nullable String cancelReason, @Nullable String cancelOrigin,
+                                 @Nullable SupervisionDescriptor declared) {
+        static TaskDescriptor of(TaskSnapshot s, long now, @Nullable DeclaredTask st) {
             return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), millis(s.awakeNanos()), millis(s.asleepNanos()),
                     millis(s.waitingNanos()), s.steps(), millis(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
                     s.cancelRequested(), s.cancelReason() == null ? null : s.cancelReason().message(),
@@ -598,14 +622,14 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param waitingMs time queued for the baton
      * @param lifetimeMs time from spawn to end
      */
-    public record EndedDescriptor(long id, String name, String loop, String group, String outcome, String cause, String reason,
-                                  FailureDescriptor failure, Instant endedAt, double awakeMs, double asleepMs, double waitingMs,
-                                  double lifetimeMs) {
+    public record EndedDescriptor(long id, String name, String loop, @Nullable String group, String outcome, @Nullable String cause,
+                                  @Nullable String reason, @Nullable FailureDescriptor failure, @Nullable Instant endedAt, double awakeMs,
+                                  double asleepMs, double waitingMs, double lifetimeMs) {
         static EndedDescriptor of(RecentEvents.Ended e) {
             return of(e.task(), e.endedAt());
         }
 
-        static EndedDescriptor of(TaskSnapshot s, Instant endedAt) {
+        static EndedDescriptor of(TaskSnapshot s, @Nullable Instant endedAt) {
             return new EndedDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), EndCause.of(s),
                     s.state() == Task.State.CANCELLED && s.cancelReason() != null ? s.cancelReason().message() : null,
                     s.state() == Task.State.FAILED ? FailureDescriptor.of(s.failure()) : null, endedAt, millis(s.awakeNanos()),
@@ -623,14 +647,20 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param batonHeldForMs how long it has held its loop's baton, or {@code null} if it does not hold it
      * @param stack its live stack: where it waits, or what it runs (empty once ended)
      */
-    public record TaskDetailDescriptor(TaskDescriptor task, EndedDescriptor ended, DeclaredDescriptor declared, Double batonHeldForMs,
-                                       List<String> stack) implements OperationResponseBody {
-        static TaskDetailDescriptor live(TaskSnapshot s, long now, DeclaredTask st, StackTraceElement[] stack, Double heldFor) {
+    public record TaskDetailDescriptor(@Nullable TaskDescriptor task, @Nullable EndedDescriptor ended, @Nullable DeclaredDescriptor declared,
+                                       @Nullable Double batonHeldForMs, List<String> stack) implements OperationResponseBody {
+
+        public TaskDetailDescriptor {
+            stack = List.copyOf(stack);
+        }
+
+        static TaskDetailDescriptor live(TaskSnapshot s, long now, @Nullable DeclaredTask st, StackTraceElement[] stack,
+                                         @Nullable Double heldFor) {
             return new TaskDetailDescriptor(TaskDescriptor.of(s, now, st), null, st == null ? null : DeclaredDescriptor.of(st), heldFor,
                     TaskloopEndpoint.stack(stack));
         }
 
-        static TaskDetailDescriptor ended(TaskSnapshot s, Instant endedAt, DeclaredTask st) {
+        static TaskDetailDescriptor ended(TaskSnapshot s, @Nullable Instant endedAt, @Nullable DeclaredTask st) {
             return new TaskDetailDescriptor(null, EndedDescriptor.of(s, endedAt), st == null ? null : DeclaredDescriptor.of(st), null,
                     List.of());
         }
@@ -649,7 +679,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param state the task's state after the request, or {@code null}
      * @param message what happened, in words
      */
-    public record CancelDescriptor(CancelOutcome outcome, String selector, Long taskId, String state, String message)
+    public record CancelDescriptor(CancelOutcome outcome, String selector, @Nullable Long taskId, @Nullable String state, String message)
             implements OperationResponseBody {
     }
 }

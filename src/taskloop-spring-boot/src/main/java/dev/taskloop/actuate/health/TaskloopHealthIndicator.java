@@ -38,6 +38,8 @@ import org.springframework.boot.health.contributor.Status;
  * maps to HTTP 200 on purpose: a saturated loop still works, only late; readiness (not this
  * component) takes the pod out of the load balancer. The details give every loop's figures and
  * the thresholds they were judged by.
+ *
+ * @since 0.1.0
  */
 public class TaskloopHealthIndicator implements HealthIndicator {
 

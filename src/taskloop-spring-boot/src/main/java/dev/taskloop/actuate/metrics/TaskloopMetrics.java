@@ -83,6 +83,8 @@ import org.jspecify.annotations.Nullable;
  * stored samples into the lag timer every {@value #DRAIN_MILLIS} ms, so the exported histogram is at
  * most that far behind ({@link #flush()} records them at once). Ended tasks are added up by
  * {@link LoopListener#taskEnded}.
+ *
+ * @since 0.1.0
  */
 public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
 
@@ -107,7 +109,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
 
     private final List<Runnable> unbinds = new CopyOnWriteArrayList<>();
     private final List<LagRecorder> recorders = new CopyOnWriteArrayList<>();
-    private volatile Thread drainer;
+    private volatile @Nullable Thread drainer;
     private volatile boolean closed;
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.EnvironmentAware;
@@ -32,11 +33,13 @@ import org.springframework.util.ReflectionUtils;
  * and records them in {@link DeclaredTaskRegistry}; the lifecycle starts them. Every misuse throws
  * {@link TaskDeclarationException} naming the bean, the method and the fix, so the application
  * does not start.
+ *
+ * @since 0.1.0
  */
 public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, EnvironmentAware {
 
     private final DeclaredTaskRegistry declared;
-    private Environment environment;
+    private @Nullable Environment environment;
 
     public BackgroundTaskBeanPostProcessor(DeclaredTaskRegistry declared) {
         this.declared = declared;

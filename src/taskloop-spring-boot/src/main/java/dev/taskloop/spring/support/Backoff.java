@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
  * @param max longest delay (≥ initial)
  * @param multiplier growth factor (≥ 1)
  * @param jitter spread as a fraction in [0, 1]
+ * @since 0.1.0
  */
 public record Backoff(Duration initial, Duration max, double multiplier, double jitter) {
 

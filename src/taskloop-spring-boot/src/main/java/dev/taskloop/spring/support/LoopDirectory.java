@@ -5,10 +5,13 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's loops by name, and which one is the default: what the {@code loop}
  * attribute of the annotations refers to.
+ *
+ * @since 0.1.0
  */
 public final class LoopDirectory {
 
@@ -28,7 +31,7 @@ public final class LoopDirectory {
     }
 
     /** The loop named {@code name}, the default loop for an empty name, or {@code null} if there is none. */
-    public EventLoop find(String name) {
+    public @Nullable EventLoop find(@Nullable String name) {
         return name == null || name.isEmpty() ? defaultLoop : loops.get(name);
     }
 

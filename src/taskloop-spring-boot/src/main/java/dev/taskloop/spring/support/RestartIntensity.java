@@ -8,6 +8,7 @@ import java.time.Duration;
  *
  * @param maxRestarts restarts allowed within the window (≥ 0)
  * @param window the sliding window (> 0)
+ * @since 0.1.0
  */
 public record RestartIntensity(int maxRestarts, Duration window) {
 

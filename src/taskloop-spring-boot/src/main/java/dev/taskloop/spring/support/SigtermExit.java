@@ -17,6 +17,8 @@ import sun.misc.Signal;
  * differs. It uses {@code sun.misc.Signal} (module {@code jdk.unsupported}), the only JDK API for
  * signals. Opt-in, with {@code taskloop.shutdown.exit-zero-on-sigterm=true}: a library must not
  * decide how an application's process ends.
+ *
+ * @since 0.1.0
  */
 public final class SigtermExit implements ApplicationListener<ApplicationReadyEvent> {
 
