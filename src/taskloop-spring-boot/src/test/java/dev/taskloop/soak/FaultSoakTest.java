@@ -9,6 +9,7 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.TimeoutExpiredException;
+import dev.taskloop.core.testing.Blocking;
 import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
@@ -184,7 +185,7 @@ class FaultSoakTest {
             Async.sleep(Duration.ofDays(1));
         }
 
-        /** Holds the loop with a plain Thread.sleep, past the stuck threshold, every few seconds. */
+        /** Holds the loop with a blocking sleep (Blocking.sleep, a plain Thread.sleep), past the stuck threshold, every few seconds. */
         @BackgroundTask(name = "blocker")
         void blocker() throws InterruptedException {
             while (true) {
@@ -194,7 +195,7 @@ class FaultSoakTest {
                     chaos.blocks.add(window);
                     chaos.blocking.set(true);
                     try {
-                        Thread.sleep(BLOCK.toMillis()); // on purpose: keeps the baton
+                        Blocking.sleep(BLOCK); // on purpose: keeps the baton
                     } finally {
                         window[1] = System.nanoTime();
                         chaos.blocking.set(false);
@@ -242,7 +243,7 @@ class FaultSoakTest {
                     return null;
                 });
             } else if (kind < 5) {
-                Async.offload(() -> Thread.sleep(Chaos.millis(5, 30).toMillis())); // blocking, off the loop
+                Async.offload(() -> Blocking.sleep(Chaos.millis(5, 30))); // blocking, off the loop
             } else {
                 Async.sleep(Chaos.millis(50, 400));
             }

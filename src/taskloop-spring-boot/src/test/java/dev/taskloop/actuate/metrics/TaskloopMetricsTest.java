@@ -7,6 +7,7 @@ import dev.taskloop.actuate.LoopEvents;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.testing.Blocking;
 import dev.taskloop.core.testing.ManualTicker;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.Restart;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -325,7 +327,7 @@ class TaskloopMetricsTest {
             // Slow steps, counted as deltas around each (a first step elsewhere may be slow on a busy machine).
             double blocked0 = registry.get("taskloop.loop.slow.steps").tag("blocked", "true").functionCounter().count();
             double computing0 = registry.get("taskloop.loop.slow.steps").tag("blocked", "false").functionCounter().count();
-            LoopEvents.awaitEnded(loop, "blocker", () -> loop.spawn("blocker", () -> Thread.sleep(100))); // holds the baton in a non-Taskloop wait
+            LoopEvents.awaitEnded(loop, "blocker", () -> loop.spawn("blocker", () -> Blocking.sleep(Duration.ofMillis(100)))); // holds the baton in a non-Taskloop wait
             assertThat(registry.get("taskloop.loop.slow.steps").tag("blocked", "true").functionCounter().count()).isEqualTo(blocked0 + 1);
             assertThat(registry.get("taskloop.loop.slow.steps").tag("blocked", "false").functionCounter().count()).isEqualTo(computing0);
             LoopEvents.awaitEnded(loop, "computer", () -> loop.spawn("computer", () -> {
@@ -408,11 +410,9 @@ class TaskloopMetricsTest {
             bind(loop, new DeclaredTaskRegistry(), registry);
             loop.spawn(() -> 1).join();
             Timer lag = registry.get("taskloop.loop.lag").timer();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (lag.count() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // the drainer runs every 50 ms on its own thread
-            }
-            assertThat(lag.count()).isPositive();
+            // the drainer runs every 50 ms on its own thread
+            Awaitility.await("the lag samples recorded").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                    .untilAsserted(() -> assertThat(lag.count()).isPositive());
         }
     }
 

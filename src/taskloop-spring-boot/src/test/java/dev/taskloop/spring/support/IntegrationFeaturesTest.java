@@ -42,6 +42,9 @@ import org.springframework.context.annotation.Bean;
 /** Observations per periodic run, the logging MDC, readiness held for awaitStarted tasks, the SIGTERM switch. */
 class IntegrationFeaturesTest {
 
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class));
+
     @Test
     void eachRunOfAPeriodicTaskIsAnObservation() {
         List<String> events = new CopyOnWriteArrayList<>();
@@ -147,8 +150,6 @@ class IntegrationFeaturesTest {
 
     @Test
     void theSigtermExitStatusIsOffUnlessSwitchedOn() {
-        ApplicationContextRunner runner = new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class));
         runner.run(context -> assertThat(context).doesNotHaveBean(SigtermExit.class));
         runner.withPropertyValues("taskloop.shutdown.exit-zero-on-sigterm=false")
                 .run(context -> assertThat(context).doesNotHaveBean(SigtermExit.class));
