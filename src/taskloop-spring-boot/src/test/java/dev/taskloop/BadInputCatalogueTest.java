@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
-import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopEndpointAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopHealthAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopMetricsAutoConfiguration;
 import dev.taskloop.core.Admission;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
@@ -14,10 +16,10 @@ import dev.taskloop.core.EventLoopGroup;
 import dev.taskloop.core.Timeout;
 import dev.taskloop.core.queue.Queue;
 import dev.taskloop.core.sync.Semaphore;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.Overrun;
+import dev.taskloop.spring.SupervisedGroup;
 import dev.taskloop.spring.TaskContext;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Overrun;
-import dev.taskloop.spring.annotation.SupervisedGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -280,7 +282,8 @@ class BadInputCatalogueTest {
     // ------------------------------------------------------------------ kinds of rows
 
     private static final ApplicationContextRunner RUNNER = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopEndpointAutoConfiguration.class,
+                    TaskloopHealthAutoConfiguration.class, TaskloopMetricsAutoConfiguration.class))
             .withPropertyValues("taskloop.shutdown.exit-zero-on-sigterm=false");
 
     private static Row property(String name, String value, String allowed, String... others) {

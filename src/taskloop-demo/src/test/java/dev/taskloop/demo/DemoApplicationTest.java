@@ -3,8 +3,8 @@ package dev.taskloop.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,7 +18,7 @@ class DemoApplicationTest {
     EventLoop loop;
 
     @Autowired
-    DeclaredTasks declared;
+    DeclaredTaskRegistry declared;
 
     @Autowired
     DemoTasks tasks;
@@ -29,13 +29,13 @@ class DemoApplicationTest {
     @Test
     void theDemosDeclaredTasksRunOnTheDefaultLoop() throws InterruptedException {
         assertThat(loop.name()).isEqualTo("main");
-        assertThat(declared.supervised()).extracting(SupervisedTask::name)
+        assertThat(declared.all()).extracting(DeclaredTask::name)
                 .contains("ticker", "report", "blocker", "stubborn", "producer", "consumers");
-        assertThat(declared.find("consumers")).get().extracting(SupervisedTask::group).isEqualTo("ingest");
+        assertThat(declared.find("consumers")).get().extracting(DeclaredTask::group).isEqualTo("ingest");
         assertThat(tasks.stats().awaitFirstRound(Duration.ofSeconds(20))).as("first report round ended").isTrue();
         assertThat(tasks.stats().fetches()).isGreaterThanOrEqualTo(3);
         assertThat(ingest.awaitFirstOrders(Duration.ofSeconds(20))).as("orders consumed through the bounded queue").isTrue();
         assertThat(ingest.produced()).isGreaterThanOrEqualTo(ingest.consumed());
-        assertThat(declared.find("stubborn")).get().extracting(SupervisedTask::status).isEqualTo(SupervisedTask.Status.COMPLETED);
+        assertThat(declared.find("stubborn")).get().extracting(DeclaredTask::status).isEqualTo(DeclaredTask.Status.COMPLETED);
     }
 }

@@ -1,6 +1,7 @@
 package dev.taskloop.actuate;
 
 import dev.taskloop.core.spi.LoopListener;
+import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.time.Instant;
@@ -19,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Added to every loop as a {@link LoopListener}. {@link #taskEnded} runs on the ending task's
  * thread while it holds the baton, so it only stores a reference in a ring: the cost is a
  * timestamp and a short critical section per ended task.
+ *
+ * @since 0.1.0
  */
 public final class RecentEvents implements LoopListener {
 
@@ -97,6 +100,11 @@ public final class RecentEvents implements LoopListener {
             }
         }
         return Optional.empty();
+    }
+
+    /** The watchdog's latest report about the step {@code s} shows holding its loop's baton, if there is one. */
+    public Optional<StuckReport> stuckReport(LoopSnapshot s) {
+        return stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos());
     }
 
     /**

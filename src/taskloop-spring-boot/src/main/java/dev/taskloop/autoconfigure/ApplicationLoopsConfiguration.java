@@ -1,8 +1,8 @@
 package dev.taskloop.autoconfigure;
 
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.LoopDirectory;
 import dev.taskloop.spring.TaskMdc;
+import dev.taskloop.spring.support.LoopDirectory;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

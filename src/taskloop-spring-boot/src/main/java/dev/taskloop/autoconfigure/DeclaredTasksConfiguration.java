@@ -1,25 +1,25 @@
 package dev.taskloop.autoconfigure;
 
-import dev.taskloop.spring.BackgroundTaskBeanPostProcessor;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
 import dev.taskloop.spring.ShutdownParticipant;
-import dev.taskloop.spring.SigtermExit;
-import dev.taskloop.spring.Supervisor;
-import dev.taskloop.spring.TaskloopLifecycle;
 import dev.taskloop.spring.leader.Leadership;
+import dev.taskloop.spring.support.BackgroundTaskBeanPostProcessor;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.KeepAlive;
+import dev.taskloop.spring.support.LoopAssessment;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
+import dev.taskloop.spring.support.SigtermExit;
+import dev.taskloop.spring.support.Supervisor;
+import dev.taskloop.spring.support.TaskloopLifecycle;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -36,39 +36,30 @@ class DeclaredTasksConfiguration {
 
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static DeclaredTasks taskloopDeclaredTasks() {
-        return new DeclaredTasks();
+    static DeclaredTaskRegistry taskloopDeclaredTaskRegistry() {
+        return new DeclaredTaskRegistry();
     }
 
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static BackgroundTaskBeanPostProcessor taskloopBackgroundTaskBeanPostProcessor(DeclaredTasks taskloopDeclaredTasks) {
-        return new BackgroundTaskBeanPostProcessor(taskloopDeclaredTasks);
+    static BackgroundTaskBeanPostProcessor taskloopBackgroundTaskBeanPostProcessor(DeclaredTaskRegistry taskloopDeclaredTaskRegistry) {
+        return new BackgroundTaskBeanPostProcessor(taskloopDeclaredTaskRegistry);
     }
 
     @Bean
-    TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTasks declared, TaskloopProperties properties,
+    TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, TaskloopProperties properties,
                                         ObjectProvider<ObservationRegistry> observations, ObjectProvider<ShutdownParticipant> participants,
                                         ObjectProvider<Leadership> leadership, Environment environment) {
-        Duration timeout = properties.getShutdown().getTimeout();
-        Duration drain = properties.getShutdown().getDrainTimeout();
         Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .orElse(Duration.ofSeconds(30));
-        if (timeout.compareTo(phase) >= 0) {
-            throw new InvalidConfigurationPropertyValueException("taskloop.shutdown.timeout", timeout,
-                    "taskloop.shutdown.timeout (" + timeout + ") must be shorter than "
-                    + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the loops after that,"
-                    + " cutting off tasks still cleaning up; lower taskloop.shutdown.timeout or raise the phase timeout");
-        }
-        if (drain.compareTo(phase) >= 0) {
-            throw new InvalidConfigurationPropertyValueException("taskloop.shutdown.drain-timeout", drain,
-                    "taskloop.shutdown.drain-timeout (" + drain + ") must be shorter than "
-                    + "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): Spring stops waiting for the drain after that;"
-                    + " lower taskloop.shutdown.drain-timeout or raise the phase timeout");
-        }
-        return new TaskloopLifecycle(loops, declared,
-                new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()),
-                drain, timeout, participants.orderedStream().toList(), leadership.getIfAvailable());
+        TaskloopPropertiesValidator.checkShutdownBudgets(properties.getShutdown(), phase);
+        return TaskloopLifecycle.builder(loops, declared)
+                .environment(new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()))
+                .drainTimeout(properties.getShutdown().getDrainTimeout())
+                .shutdownTimeout(properties.getShutdown().getTimeout())
+                .participants(participants.orderedStream().toList())
+                .leadership(leadership.getIfAvailable())
+                .build();
     }
 
     /** INTAKE and DRAIN, at a phase of their own above the web server's graceful shutdown. */
@@ -79,8 +70,8 @@ class DeclaredTasksConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty(name = "taskloop.keep-alive", matchIfMissing = true)
-    static KeepAlive taskloopKeepAlive(DeclaredTasks taskloopDeclaredTasks) {
-        return new KeepAlive(() -> !taskloopDeclaredTasks.tasks().isEmpty() || !taskloopDeclaredTasks.groups().isEmpty());
+    static KeepAlive taskloopKeepAlive(DeclaredTaskRegistry taskloopDeclaredTaskRegistry) {
+        return new KeepAlive(() -> !taskloopDeclaredTaskRegistry.tasks().isEmpty() || !taskloopDeclaredTaskRegistry.groups().isEmpty());
     }
 
     @Bean
@@ -90,12 +81,12 @@ class DeclaredTasksConfiguration {
     }
 
     @Bean
-    LoopMonitor taskloopLoopMonitor(LoopDirectory loops, DeclaredTasks declared, TaskloopLifecycle lifecycle,
+    LoopMonitor taskloopLoopMonitor(LoopDirectory loops, DeclaredTaskRegistry declared, TaskloopLifecycle lifecycle,
                                     ApplicationEventPublisher publisher, ObjectProvider<ApplicationAvailability> availability,
                                     TaskloopProperties properties) {
         TaskloopProperties.Health h = properties.getHealth();
         return new LoopMonitor(loops, declared, lifecycle, publisher, availability,
-                new LoopMonitor.Settings(h.getStuckThreshold(), h.getLagThreshold(), h.getLagWindow(), h.getCheckInterval(),
+                new LoopAssessment.Settings(h.getStuckThreshold(), h.getLagThreshold(), h.getLagWindow(), h.getCheckInterval(),
                         h.isAvailability()));
     }
 }

@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,7 +34,7 @@ import org.springframework.core.env.Environment;
 class LeaderElectionConfiguration {
 
     /** A backend this application could use, or why it cannot. */
-    record Backend(String name, String unavailable, Supplier<LeaderElection> factory) {
+    record Backend(String name, @Nullable String unavailable, Supplier<LeaderElection> factory) {
         boolean available() {
             return unavailable == null;
         }
@@ -41,8 +42,7 @@ class LeaderElectionConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LeaderElection taskloopLeaderElection(TaskloopProperties properties, ObjectProvider<Backend> backends, Environment environment) {
-        TaskloopProperties.Leader leader = properties.getLeader();
+    LeaderElection taskloopLeaderElection(TaskloopLeaderProperties leader, ObjectProvider<Backend> backends, Environment environment) {
         List<Backend> known = backends.orderedStream().sorted(java.util.Comparator.comparing(Backend::name)).toList();
         return switch (leader.getBackend()) {
             case NONE -> new LocalLeaderElection(identity(leader, environment));
@@ -85,12 +85,12 @@ class LeaderElectionConfiguration {
         return b.factory().get();
     }
 
-    static LeaseTimings timings(TaskloopProperties.Leader leader) {
+    static LeaseTimings timings(TaskloopLeaderProperties leader) {
         return new LeaseTimings(leader.getLeaseDuration(), leader.getRenewDeadline(), leader.getRetryPeriod());
     }
 
     /** taskloop.leader.identity, else POD_NAME, else HOSTNAME, else the host name. */
-    static String identity(TaskloopProperties.Leader leader, Environment environment) {
+    static String identity(TaskloopLeaderProperties leader, Environment environment) {
         for (String candidate : new String[] {leader.getIdentity(), environment.getProperty("POD_NAME"), environment.getProperty("HOSTNAME")}) {
             if (candidate != null && !candidate.isBlank()) {
                 return candidate;
@@ -109,9 +109,8 @@ class LeaderElectionConfiguration {
     static class JdbcBackend {
 
         @Bean
-        Backend taskloopJdbcLeaderBackend(ObjectProvider<DataSource> dataSources, TaskloopProperties properties, Environment environment) {
+        Backend taskloopJdbcLeaderBackend(ObjectProvider<DataSource> dataSources, TaskloopLeaderProperties leader, Environment environment) {
             DataSource dataSource = dataSources.getIfUnique();
-            TaskloopProperties.Leader leader = properties.getLeader();
             return new Backend("jdbc", dataSource == null ? "there is no DataSource bean (or several, none @Primary)" : null,
                     () -> new JdbcLeaderElection(dataSource, leader.getJdbc().getTablePrefix(), timings(leader), identity(leader, environment)));
         }
@@ -123,11 +122,10 @@ class LeaderElectionConfiguration {
     static class KubernetesBackend {
 
         @Bean
-        Backend taskloopKubernetesLeaderBackend(ObjectProvider<KubernetesClient> clients, TaskloopProperties properties,
+        Backend taskloopKubernetesLeaderBackend(ObjectProvider<KubernetesClient> clients, TaskloopLeaderProperties leader,
                                                 Environment environment) {
             KubernetesClient bean = clients.getIfUnique();
             boolean inCluster = environment.getProperty("KUBERNETES_SERVICE_HOST") != null;
-            TaskloopProperties.Leader leader = properties.getLeader();
             String namespace = leader.getKubernetes().getNamespace() != null ? leader.getKubernetes().getNamespace()
                     : environment.getProperty("POD_NAMESPACE");
             return new Backend("kubernetes", bean != null || inCluster ? null

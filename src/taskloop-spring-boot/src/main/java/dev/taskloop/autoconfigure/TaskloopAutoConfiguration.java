@@ -14,10 +14,12 @@ import org.springframework.context.annotation.Import;
  *
  * <p>After {@code ApplicationAvailabilityAutoConfiguration}, so that Spring Boot's availability bean
  * hears a readiness change before the loop monitor does, and the monitor's correction comes last.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration")
 @Conditional(TaskloopEnabledCondition.class)
-@EnableConfigurationProperties(TaskloopProperties.class)
+@EnableConfigurationProperties({TaskloopProperties.class, TaskloopLeaderProperties.class})
 @Import({LoopsConfiguration.class, ApplicationLoopsConfiguration.class, LeaderElectionConfiguration.class, DeclaredTasksConfiguration.class})
 public final class TaskloopAutoConfiguration {
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -30,9 +31,9 @@ class TaskloopPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
     private static final List<String> CONDITION_PROPERTIES = List.of("taskloop.enabled", "management.endpoint.taskloop.access",
             "management.health.taskloop.enabled", "taskloop.shutdown.exit-zero-on-sigterm", "taskloop.keep-alive");
 
-    private final Environment environment;
+    private final @Nullable Environment environment;
 
-    TaskloopPropertyFailureAnalyzer(Environment environment) {
+    TaskloopPropertyFailureAnalyzer(@Nullable Environment environment) {
         this.environment = environment;
     }
 
@@ -42,7 +43,7 @@ class TaskloopPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
     }
 
     @Override
-    public FailureAnalysis analyze(Throwable failure) {
+    public @Nullable FailureAnalysis analyze(Throwable failure) {
         ConversionFailedException conversion = find(failure, ConversionFailedException.class);
         if (conversion == null) {
             return null;
@@ -72,7 +73,7 @@ class TaskloopPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
     }
 
     /** Which condition property holds {@code value}, if the failure comes from one of Taskloop's conditions. */
-    private String conditionProperty(Throwable failure, Object value) {
+    private @Nullable String conditionProperty(Throwable failure, @Nullable Object value) {
         boolean ours = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IllegalStateException && t.getMessage() != null
@@ -92,7 +93,7 @@ class TaskloopPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
     }
 
     /** What a value of this type may be, in words. */
-    static String allowed(TypeDescriptor type) {
+    static String allowed(@Nullable TypeDescriptor type) {
         Class<?> c = type == null ? Object.class : type.getObjectType();
         if (c == Duration.class) {
             return "a duration such as 250ms, 5s, 2m or PT1M (a bare number means milliseconds)";
@@ -114,7 +115,7 @@ class TaskloopPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
         return "a " + c.getSimpleName();
     }
 
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+    private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

@@ -1,9 +1,14 @@
 package dev.taskloop.spring;
 
-/** A declared task or group failed more often than its restart intensity allows, and was given up on. */
+import org.jspecify.annotations.Nullable;
+/**
+ * A declared task or group failed more often than its restart intensity allows, and was given up on.
+ *
+ * @since 0.1.0
+ */
 public class RestartLimitExceededException extends RuntimeException {
 
-    public RestartLimitExceededException(String message, Throwable lastFailure) {
+    public RestartLimitExceededException(String message, @Nullable Throwable lastFailure) {
         super(message, lastFailure);
     }
 }

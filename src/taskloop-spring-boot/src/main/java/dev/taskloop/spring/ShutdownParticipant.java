@@ -15,6 +15,8 @@ package dev.taskloop.spring;
  * </ol>
  * Both methods run on a shutdown thread, outside any task: they must not await, and should be quick.
  * An exception is logged and the shutdown goes on.
+ *
+ * @since 0.1.0
  */
 public interface ShutdownParticipant {
 

@@ -3,6 +3,7 @@ package dev.taskloop.spring;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where Taskloop's orderly shutdown is, for the endpoint and the log.
@@ -13,8 +14,9 @@ import java.util.List;
  * @param drainBudget how long the DRAIN phase may take ({@code taskloop.shutdown.drain-timeout})
  * @param cancelBudget how long the CANCEL phase may take ({@code taskloop.shutdown.timeout})
  * @param steps what each finished phase did and how long it took, in order
+ * @since 0.1.0
  */
-public record ShutdownProgress(Phase phase, Instant startedAt, Duration elapsed, Duration drainBudget, Duration cancelBudget,
+public record ShutdownProgress(Phase phase, @Nullable Instant startedAt, Duration elapsed, Duration drainBudget, Duration cancelBudget,
                                List<String> steps) {
 
     public ShutdownProgress {

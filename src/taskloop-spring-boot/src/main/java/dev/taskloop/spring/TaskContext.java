@@ -3,9 +3,11 @@ package dev.taskloop.spring;
 import dev.taskloop.core.Task;
 
 /**
- * What a {@link dev.taskloop.spring.annotation.BackgroundTask} method may take as its one
+ * What a {@link dev.taskloop.spring.BackgroundTask} method may take as its one
  * parameter: who it is, which attempt this is, and a way to tell readiness it has started.
  * Valid inside the task that received it.
+ *
+ * @since 0.1.0
  */
 public interface TaskContext {
 

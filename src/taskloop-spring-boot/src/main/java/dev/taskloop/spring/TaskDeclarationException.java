@@ -4,6 +4,8 @@ package dev.taskloop.spring;
  * A {@code @BackgroundTask} or {@code @SupervisedGroup} is used wrongly; thrown at startup. The
  * message names the bean and the method, says what is wrong and how to fix it; {@link #action()}
  * is the fix alone, for Spring Boot's failure report.
+ *
+ * @since 0.1.0
  */
 public class TaskDeclarationException extends IllegalStateException {
 

@@ -8,6 +8,8 @@ import org.slf4j.MDC;
  * Puts the task's name and loop in the logging MDC ({@value #TASK}, {@value #LOOP}) on the task's
  * own thread before it runs, so every log line a task writes says which task wrote it. Each task
  * is a thread of its own, so the entries last for the task's life and never leak to another.
+ *
+ * @since 0.1.0
  */
 public final class TaskMdc implements LoopListener {
 

@@ -11,15 +11,14 @@ import dev.taskloop.core.TaskGroup;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.Backoff;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.GroupSpec;
-import dev.taskloop.spring.RestartIntensity;
-import dev.taskloop.spring.Schedule;
-import dev.taskloop.spring.Supervisor;
-import dev.taskloop.spring.TaskSpec;
-import dev.taskloop.spring.annotation.Restart;
-import dev.taskloop.spring.annotation.Strategy;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Strategy;
+import dev.taskloop.spring.support.Backoff;
+import dev.taskloop.spring.support.GroupSpec;
+import dev.taskloop.spring.support.RestartIntensity;
+import dev.taskloop.spring.support.Supervisor;
+import dev.taskloop.spring.support.TaskSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -143,17 +142,17 @@ class EndCauseTest {
     void aTaskRestartedWithItsFailedGroupMateWasCancelledByTheSupervisor() {
         AtomicInteger attempts = new AtomicInteger();
         Backoff now = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0);
-        GroupSpec group = new GroupSpec("ingest", "", Strategy.ONE_FOR_ALL, new RestartIntensity(5, Duration.ofMinutes(1)), List.of(
-                new TaskSpec("consumer", "", Restart.ON_FAILURE, now, new RestartIntensity(5, Duration.ofMinutes(1)),
-                        new Schedule.Continuous(), false, false, ctx -> Async.sleep(Duration.ofHours(1))),
-                new TaskSpec("producer", "", Restart.ON_FAILURE, now, new RestartIntensity(5, Duration.ofMinutes(1)),
-                        new Schedule.Continuous(), false, false, ctx -> {
-                            if (attempts.incrementAndGet() == 1) {
-                                Async.sleep(Duration.ofSeconds(1));
-                                throw new IllegalStateException("producer lost its connection");
-                            }
-                            Async.sleep(Duration.ofHours(1));
-                        })));
+        RestartIntensity five = new RestartIntensity(5, Duration.ofMinutes(1));
+        GroupSpec group = GroupSpec.builder("ingest").strategy(Strategy.ONE_FOR_ALL).intensity(five).tasks(
+                TaskSpec.builder("consumer").restart(Restart.ON_FAILURE).backoff(now).intensity(five)
+                        .body(ctx -> Async.sleep(Duration.ofHours(1))).build(),
+                TaskSpec.builder("producer").restart(Restart.ON_FAILURE).backoff(now).intensity(five).body(ctx -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        Async.sleep(Duration.ofSeconds(1));
+                        throw new IllegalStateException("producer lost its connection");
+                    }
+                    Async.sleep(Duration.ofHours(1));
+                }).build()).build();
         Supervisor.start(test.loop(), group, Supervisor.Environment.defaults());
         test.advanceTimeBy(Duration.ofSeconds(2));
         assertThat(causeOf("consumer")).isEqualTo("supervisor");

@@ -6,26 +6,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
 import dev.taskloop.actuate.health.TaskloopHealthIndicator;
 import dev.taskloop.actuate.metrics.TaskloopMetrics;
-import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopEndpointAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopHealthAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopMetricsAutoConfiguration;
 import dev.taskloop.core.Admission;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.spi.AdmissionSnapshot;
-import dev.taskloop.spring.LoopDirectory;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.taskloop.spring.support.LoopDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** {@code taskloop.admission.*}: applied to every auto-configured loop, and visible in health, the endpoint and the meters. */
 class AdmissionPropertiesTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopEndpointAutoConfiguration.class,
+                    TaskloopHealthAutoConfiguration.class, TaskloopMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
             .withPropertyValues("taskloop.shutdown.exit-zero-on-sigterm=false");
 
     @Test
@@ -64,8 +71,8 @@ class AdmissionPropertiesTest {
     void aFullLoopShowsAsOverloadedInHealthAndTheEndpointAndItsPolicyAndCountsInTheMeters() {
         runner.withPropertyValues("taskloop.admission.max-tasks=3", "taskloop.admission.mode=shed",
                 "management.endpoints.web.exposure.include=taskloop").run(context -> {
-                    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-                    context.getBean(TaskloopMetrics.class).bindTo(registry);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(context).hasSingleBean(TaskloopMetrics.class);
                     EventLoop loop = context.getBean(EventLoop.class);
                     assertThat(registry.get("taskloop.admission.overloaded").gauge().value()).isZero();
                     for (int i = 0; i < 3; i++) {

@@ -2,7 +2,8 @@ package dev.taskloop.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.support.LoopAssessment;
+import dev.taskloop.spring.support.LoopMonitor;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class HealthAndEndpointPropertiesTest {
     void theLoopMonitorHasTheDefaultThresholds() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(LoopMonitor.class);
-            assertThat(context.getBean(LoopMonitor.class).settings()).isEqualTo(LoopMonitor.Settings.defaults());
+            assertThat(context.getBean(LoopMonitor.class).settings()).isEqualTo(LoopAssessment.Settings.defaults());
             TaskloopProperties p = context.getBean(TaskloopProperties.class);
             assertThat(p.getHealth().getStuckThreshold()).isEqualTo(Duration.ofSeconds(5));
             assertThat(p.getHealth().getLagThreshold()).isEqualTo(Duration.ofMillis(250));
@@ -38,7 +39,7 @@ class HealthAndEndpointPropertiesTest {
         runner.withPropertyValues("taskloop.health.stuck-threshold=2s", "taskloop.health.lag-threshold=80ms",
                 "taskloop.health.lag-window=30s", "taskloop.health.check-interval=1s", "taskloop.health.availability=false",
                 "taskloop.endpoint.history-size=0", "taskloop.endpoint.max-tasks=20").run(context -> {
-                    assertThat(context.getBean(LoopMonitor.class).settings()).isEqualTo(new LoopMonitor.Settings(Duration.ofSeconds(2),
+                    assertThat(context.getBean(LoopMonitor.class).settings()).isEqualTo(new LoopAssessment.Settings(Duration.ofSeconds(2),
                             Duration.ofMillis(80), Duration.ofSeconds(30), Duration.ofSeconds(1), false));
                     TaskloopProperties p = context.getBean(TaskloopProperties.class);
                     assertThat(p.getEndpoint().getHistorySize()).isZero();

@@ -2,15 +2,24 @@ package dev.taskloop.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
+import dev.taskloop.actuate.health.TaskloopHealthIndicator;
+import dev.taskloop.actuate.metrics.TaskloopMetrics;
+import dev.taskloop.autoconfigure.actuate.TaskloopEndpointAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopHealthAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopMetricsAutoConfiguration;
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.TaskloopLifecycle;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
+import dev.taskloop.spring.support.TaskloopLifecycle;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,7 +34,7 @@ class TaskloopAutoConfigurationTest {
     void createsOneDefaultLoopNamedMainWithTheDefaults() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(EventLoop.class).hasSingleBean(LoopDirectory.class)
-                    .hasSingleBean(TaskloopLifecycle.class).hasSingleBean(DeclaredTasks.class);
+                    .hasSingleBean(TaskloopLifecycle.class).hasSingleBean(DeclaredTaskRegistry.class);
             EventLoop loop = context.getBean(EventLoop.class);
             assertThat(loop.name()).isEqualTo("main");
             assertThat(loop.snapshot().slowStepThresholdNanos()).isEqualTo(Duration.ofMillis(100).toNanos());
@@ -54,6 +63,30 @@ class TaskloopAutoConfigurationTest {
     }
 
     @Test
+    void bindsTheLeaderPropertiesInTheirOwnClassWithClientGosDefaults() {
+        runner.run(context -> {
+            TaskloopLeaderProperties l = context.getBean(TaskloopLeaderProperties.class);
+            assertThat(l.getBackend()).isEqualTo(TaskloopLeaderProperties.Backend.AUTO);
+            assertThat(List.of(l.getLeaseDuration(), l.getRenewDeadline(), l.getRetryPeriod()))
+                    .containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+            assertThat(l.getJdbc().getTablePrefix()).isEqualTo("INT_");
+            assertThat(l.getKubernetes().getLeaseNamePrefix()).isEmpty();
+        });
+        runner.withPropertyValues("taskloop.leader.backend=none", "taskloop.leader.identity=pod-1", "taskloop.leader.lease-duration=30s",
+                "taskloop.leader.renew-deadline=20s", "taskloop.leader.retry-period=5s", "taskloop.leader.jdbc.table-prefix=APP_",
+                "taskloop.leader.kubernetes.namespace=orders", "taskloop.leader.kubernetes.lease-name-prefix=orders-").run(context -> {
+                    TaskloopLeaderProperties l = context.getBean(TaskloopLeaderProperties.class);
+                    assertThat(l.getBackend()).isEqualTo(TaskloopLeaderProperties.Backend.NONE);
+                    assertThat(l.getIdentity()).isEqualTo("pod-1");
+                    assertThat(List.of(l.getLeaseDuration(), l.getRenewDeadline(), l.getRetryPeriod()))
+                            .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(5));
+                    assertThat(l.getJdbc().getTablePrefix()).isEqualTo("APP_");
+                    assertThat(l.getKubernetes().getNamespace()).isEqualTo("orders");
+                    assertThat(l.getKubernetes().getLeaseNamePrefix()).isEqualTo("orders-");
+                });
+    }
+
+    @Test
     void backsOffWhenTheApplicationDefinesItsOwnLoop() {
         runner.withUserConfiguration(OwnLoop.class).run(context -> {
             assertThat(context).hasSingleBean(EventLoop.class);
@@ -75,6 +108,18 @@ class TaskloopAutoConfigurationTest {
     void canBeSwitchedOff() {
         runner.withPropertyValues("taskloop.enabled=false").run(context -> assertThat(context)
                 .doesNotHaveBean(EventLoop.class).doesNotHaveBean(TaskloopLifecycle.class));
+    }
+
+    @Test
+    void withoutActuatorMicrometerOrHealthOnTheClasspathTaskloopStartsAndItsActuatorPartsBackOff() {
+        runner.withConfiguration(AutoConfigurations.of(TaskloopEndpointAutoConfiguration.class, TaskloopHealthAutoConfiguration.class,
+                        TaskloopMetricsAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health",
+                        "org.springframework.boot.micrometer", "io.micrometer.core"))
+                .withPropertyValues("management.endpoints.web.exposure.include=*")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(TaskloopLifecycle.class).hasSingleBean(LoopMonitor.class)
+                        .doesNotHaveBean(TaskloopEndpoint.class).doesNotHaveBean(TaskloopHealthIndicator.class)
+                        .doesNotHaveBean(TaskloopMetrics.class).doesNotHaveBean(RecentEvents.class));
     }
 
     @Test

@@ -9,12 +9,13 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.TimeoutExpiredException;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Restart;
-import dev.taskloop.spring.annotation.Strategy;
-import dev.taskloop.spring.annotation.SupervisedGroup;
+import dev.taskloop.core.testing.Blocking;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.Strategy;
+import dev.taskloop.spring.SupervisedGroup;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -184,7 +185,7 @@ class FaultSoakTest {
             Async.sleep(Duration.ofDays(1));
         }
 
-        /** Holds the loop with a plain Thread.sleep, past the stuck threshold, every few seconds. */
+        /** Holds the loop with a blocking sleep (Blocking.sleep, a plain Thread.sleep), past the stuck threshold, every few seconds. */
         @BackgroundTask(name = "blocker")
         void blocker() throws InterruptedException {
             while (true) {
@@ -194,7 +195,7 @@ class FaultSoakTest {
                     chaos.blocks.add(window);
                     chaos.blocking.set(true);
                     try {
-                        Thread.sleep(BLOCK.toMillis()); // on purpose: keeps the baton
+                        Blocking.sleep(BLOCK); // on purpose: keeps the baton
                     } finally {
                         window[1] = System.nanoTime();
                         chaos.blocking.set(false);
@@ -242,7 +243,7 @@ class FaultSoakTest {
                     return null;
                 });
             } else if (kind < 5) {
-                Async.offload(() -> Thread.sleep(Chaos.millis(5, 30).toMillis())); // blocking, off the loop
+                Async.offload(() -> Blocking.sleep(Chaos.millis(5, 30))); // blocking, off the loop
             } else {
                 Async.sleep(Chaos.millis(50, 400));
             }
@@ -327,7 +328,7 @@ class FaultSoakTest {
         private final ConfigurableApplicationContext context;
         private final Chaos chaos;
         private final EventLoop loop;
-        private final DeclaredTasks declared;
+        private final DeclaredTaskRegistry declared;
         private final MeterRegistry meters;
         private final int port;
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -340,14 +341,14 @@ class FaultSoakTest {
             this.context = context;
             this.chaos = context.getBean(Chaos.class);
             this.loop = context.getBean(EventLoop.class);
-            this.declared = context.getBean(DeclaredTasks.class);
+            this.declared = context.getBean(DeclaredTaskRegistry.class);
             this.meters = context.getBean(MeterRegistry.class);
             this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
         }
 
         void run(Duration length) throws Exception {
             // Warm up with the chaos on for a while (classes loaded, histories and pools filled), then settle.
-            await("the doomed task is given up on", Duration.ofSeconds(20), () -> status("doomed") == SupervisedTask.Status.FAILED);
+            await("the doomed task is given up on", Duration.ofSeconds(20), () -> status("doomed") == DeclaredTask.Status.FAILED);
             chaos.on.set(true);
             long warm = System.nanoTime();
             while (System.nanoTime() - warm < Duration.ofSeconds(3).toNanos()) {
@@ -393,7 +394,7 @@ class FaultSoakTest {
 
             Map<String, Integer> restarts = new TreeMap<>();
             Map<String, Double> restartMeters = new TreeMap<>();
-            for (SupervisedTask st : declared.supervised()) {
+            for (DeclaredTask st : declared.all()) {
                 restarts.put(st.name(), st.restarts());
                 restartMeters.put(st.name(), meters.get("taskloop.task.restarts").tag("task", st.name()).functionCounter().count());
             }
@@ -412,17 +413,17 @@ class FaultSoakTest {
             for (String name : STANDALONE) {
                 assertThat(thrown.getOrDefault(name, 0L)).as("failures of %s", name).isPositive();
                 assertThat(restarts.get(name)).as("restarts of %s = its failures", name).isEqualTo(thrown.get(name).intValue());
-                assertThat(status(name)).as(name).isEqualTo(SupervisedTask.Status.RUNNING);
+                assertThat(status(name)).as(name).isEqualTo(DeclaredTask.Status.RUNNING);
             }
             int pipelineRestarts = restarts.get("stage-a") + restarts.get("stage-b");
             assertThat(pipelineRestarts).as("pipeline restarts").isPositive()
                     .isLessThanOrEqualTo((int) (thrown.getOrDefault("stage-a", 0L) + thrown.getOrDefault("stage-b", 0L)));
-            assertThat(status("stage-a")).isEqualTo(SupervisedTask.Status.RUNNING);
-            assertThat(status("stage-b")).isEqualTo(SupervisedTask.Status.RUNNING);
-            assertThat(status("doomed")).as("past its limit").isEqualTo(SupervisedTask.Status.FAILED);
+            assertThat(status("stage-a")).isEqualTo(DeclaredTask.Status.RUNNING);
+            assertThat(status("stage-b")).isEqualTo(DeclaredTask.Status.RUNNING);
+            assertThat(status("doomed")).as("past its limit").isEqualTo(DeclaredTask.Status.FAILED);
             assertThat(restarts.get("doomed")).as("doomed: maxRestarts = 3").isEqualTo(3);
             assertThat(thrown.get("doomed")).as("doomed: 1 attempt + 3 restarts").isEqualTo(4);
-            assertThat(status("victim")).as("stopped by the operator, not restarted").isEqualTo(SupervisedTask.Status.STOPPED);
+            assertThat(status("victim")).as("stopped by the operator, not restarted").isEqualTo(DeclaredTask.Status.STOPPED);
             assertThat(restarts.get("victim")).isZero();
             restarts.forEach((name, n) -> assertThat(restartMeters.get(name)).as("taskloop.task.restarts{task=%s}", name).isEqualTo(n.doubleValue()));
 
@@ -470,8 +471,8 @@ class FaultSoakTest {
         private void settle() throws InterruptedException {
             await("the chaos has settled", Duration.ofSeconds(30), () -> chaos.spawnerIdle.get() && !chaos.blocking.get()
                     && loop.tasks().stream().noneMatch(t -> t.name().equals("job"))
-                    && declared.supervised().stream().noneMatch(st -> st.status() == SupervisedTask.Status.BACKING_OFF
-                            || st.status() == SupervisedTask.Status.STARTING));
+                    && declared.all().stream().noneMatch(st -> st.status() == DeclaredTask.Status.BACKING_OFF
+                            || st.status() == DeclaredTask.Status.STARTING));
             loop.spawn("settled", () -> { }).join(); // one more turn of the loop: ends announced, threads gone
         }
 
@@ -525,7 +526,7 @@ class FaultSoakTest {
             return new Sample(at, System.nanoTime(), liveness, JsonPath.read(component.body(), "$.status"));
         }
 
-        private SupervisedTask.Status status(String name) {
+        private DeclaredTask.Status status(String name) {
             return declared.find(name).orElseThrow().status();
         }
 

@@ -1,8 +1,8 @@
 package dev.example.worker;
 
 import dev.taskloop.core.Async;
+import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.TaskContext;
-import dev.taskloop.spring.annotation.BackgroundTask;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,31 +1,38 @@
 package dev.taskloop.actuate.endpoint;
 
+import static dev.taskloop.actuate.Units.millis;
+import static dev.taskloop.actuate.Units.ratio;
+
 import dev.taskloop.actuate.EndCause;
-import dev.taskloop.core.CancelReason;
-import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.Describe;
+import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.Awaiting;
 import dev.taskloop.core.spi.LatencySnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.CancelOrigins;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.ShutdownProgress;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopAssessment;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -65,6 +72,8 @@ import org.springframework.context.ApplicationEventPublisherAware;
  *
  * <p>Reading never creates, starts or changes anything. Times are milliseconds (loop time for task
  * totals and lag, wall time for how long the baton has been held).
+ *
+ * @since 0.1.0
  */
 @Endpoint(id = "taskloop", defaultAccess = Access.READ_ONLY)
 public class TaskloopEndpoint implements ApplicationEventPublisherAware {
@@ -78,10 +87,10 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /** The audit principal of a cancel request made without one (no Spring Security). */
     public static final String ANONYMOUS = "anonymous";
 
-    private volatile ApplicationEventPublisher publisher;
+    private volatile @Nullable ApplicationEventPublisher publisher;
 
     private final LoopDirectory loops;
-    private final DeclaredTasks declared;
+    private final DeclaredTaskRegistry declared;
     private final LoopMonitor monitor;
     private final RecentEvents events;
     private final int maxTasks;
@@ -89,7 +98,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /**
      * @param maxTasks the most live tasks one {@link #taskloop()} lists
      */
-    public TaskloopEndpoint(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor, RecentEvents events, int maxTasks) {
+    public TaskloopEndpoint(LoopDirectory loops, DeclaredTaskRegistry declared, LoopMonitor monitor, RecentEvents events, int maxTasks) {
         if (maxTasks < 1) {
             throw new IllegalArgumentException("maxTasks must be at least 1, was " + maxTasks);
         }
@@ -105,7 +114,6 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /** Every loop, declared task, live task (bounded) and recently ended task. */
     @ReadOperation
     public TaskloopDescriptor taskloop() {
-        Map<Long, SupervisedTask> byTask = declaredByTaskId();
         List<LoopDescriptor> loopDescriptors = new ArrayList<>();
         List<Task<?>> live = new ArrayList<>();
         for (EventLoop loop : loops.all()) {
@@ -113,16 +121,16 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
             live.addAll(loop.tasks());
         }
         live.removeIf(Task::isDone); // ended, not yet let go of by the loop
-        live.sort(Comparator.comparing((Task<?> t) -> !byTask.containsKey(t.id())).thenComparingLong(Task::id));
+        live.sort(Comparator.comparing((Task<?> t) -> declared.findByTask(t.id()).isEmpty()).thenComparingLong(Task::id));
         List<TaskDescriptor> tasks = new ArrayList<>();
         for (Task<?> t : live.subList(0, Math.min(maxTasks, live.size()))) {
             TaskSnapshot s = t.snapshot();
             if (!s.state().isDone()) {
-                tasks.add(TaskDescriptor.of(s, loopTime(t), byTask.get(t.id())));
+                tasks.add(TaskDescriptor.of(s, loopTime(t), declared.findByTask(t.id()).orElse(null)));
             }
         }
-        List<DeclaredDescriptor> declaredTasks = declared.supervised().stream()
-                .sorted(Comparator.comparing(SupervisedTask::name)).map(DeclaredDescriptor::of).toList();
+        List<DeclaredDescriptor> declaredTasks = declared.all().stream()
+                .sorted(Comparator.comparing(DeclaredTask::name)).map(DeclaredDescriptor::of).toList();
         List<EndedDescriptor> ended = events.ended().stream().map(EndedDescriptor::of).toList();
         return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, Math.max(0, live.size() - maxTasks), ended,
                 ShutdownDescriptor.of(monitor.shutdownProgress()));
@@ -134,7 +142,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @throws InvalidEndpointRequestException (400) for a selector that cannot name a task
      */
     @ReadOperation
-    public TaskDetailDescriptor task(@Selector String task) {
+    public @Nullable TaskDetailDescriptor task(@Selector String task) {
         Found f = find(task);
         if (f == null) {
             return null;
@@ -160,14 +168,14 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @throws InvalidEndpointRequestException (400) for a selector that cannot name a task
      */
     @DeleteOperation
-    public CancelDescriptor cancel(@Selector String task, SecurityContext security) {
+    public CancelDescriptor cancel(@Selector String task, @Nullable SecurityContext security) {
         Principal principal = security == null ? null : security.getPrincipal();
         CancelDescriptor result = cancel(task, principal);
         audit(principal, result);
         return result;
     }
 
-    private CancelDescriptor cancel(String task, Principal principal) {
+    private CancelDescriptor cancel(String task, @Nullable Principal principal) {
         Found f = find(task);
         if (f == null) {
             return new CancelDescriptor(CancelOutcome.UNKNOWN, task, null, null, "no task has the id or declared name '" + task
@@ -186,7 +194,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
             return new CancelDescriptor(CancelOutcome.ALREADY_ENDED, task, target.id(), target.state().name(),
                     "the task ended before it could be cancelled");
         }
-        log.info("Task '" + target.name() + "' (id " + target.id() + ") on loop '" + target.loop().name() + "': " + reason);
+        log.info("Cancelling " + Describe.task(target) + " on loop '" + target.loop().name() + "': " + reason);
         return new CancelDescriptor(CancelOutcome.CANCELLED, task, target.id(), target.state().name(),
                 "cancellation requested: the task sees it at its next await point");
     }
@@ -197,7 +205,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * {@code AuditListener}). Its data: {@code task} (the selector), {@code outcome}, {@code message},
      * and when a task was found {@code taskId} and {@code state}.
      */
-    private void audit(Principal principal, CancelDescriptor result) {
+    private void audit(@Nullable Principal principal, CancelDescriptor result) {
         ApplicationEventPublisher p = publisher;
         if (p == null) {
             return;
@@ -223,25 +231,25 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     // ------------------------------------------------------------------ lookup
 
     /** What a selector names: a live task, an ended one from the history, and/or a declared task. */
-    private record Found(Task<?> live, RecentEvents.Ended ended, SupervisedTask supervised) {
+    private record Found(@Nullable Task<?> live, RecentEvents.@Nullable Ended ended, @Nullable DeclaredTask supervised) {
     }
 
-    private Found find(String selector) {
+    private @Nullable Found find(String selector) {
         validate(selector);
         if (isDigits(selector)) {
             long id = parseId(selector);
             for (EventLoop loop : loops.all()) {
                 Optional<Task<?>> t = loop.task(id);
                 if (t.isPresent()) {
-                    return new Found(t.get(), null, declaredByTaskId().get(id));
+                    return new Found(t.get(), null, declared.findByTask(id).orElse(null));
                 }
             }
             Optional<RecentEvents.Ended> e = events.ended(id);
             if (e.isPresent()) {
-                return new Found(null, e.get(), declaredByTaskId().get(id));
+                return new Found(null, e.get(), declared.findByTask(id).orElse(null));
             }
         }
-        Optional<SupervisedTask> st = declared.find(selector);
+        Optional<DeclaredTask> st = declared.find(selector);
         if (st.isEmpty()) {
             return null;
         }
@@ -287,62 +295,43 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         return id;
     }
 
-    private Map<Long, SupervisedTask> declaredByTaskId() {
-        Map<Long, SupervisedTask> m = new HashMap<>();
-        for (SupervisedTask st : declared.supervised()) {
-            Task<?> t = st.task();
-            if (t != null) {
-                m.put(t.id(), st);
-            }
-        }
-        return m;
-    }
-
     private static long loopTime(Task<?> t) {
         return t.loop().time();
     }
 
     /** How long {@code t} has held its loop's baton, or {@code null} if it does not hold it. */
-    private static Double batonHeldFor(Task<?> t) {
+    private static @Nullable Double batonHeldFor(Task<?> t) {
         LoopSnapshot s = t.loop().snapshot();
-        return s.holderId() == t.id() ? ms(s.heldForNanos()) : null;
+        return s.holderId() == t.id() ? millis(s.heldForNanos()) : null;
     }
 
     // ------------------------------------------------------------------ loops
 
     private LoopDescriptor describe(EventLoop loop, LoopSnapshot s) {
-        LoopMonitor.LoopHealth h = monitor.assess(s);
+        LoopAssessment.LoopHealth h = monitor.assess(s);
         BatonHolderDescriptor holder = null;
         if (s.holderName() != null) {
             Boolean blocked = null;
             String threadState = null;
-            Optional<RecentEvents.StuckReport> r = events.stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos());
+            Optional<RecentEvents.StuckReport> r = events.stuckReport(s);
             if (r.isPresent()) {
                 blocked = r.get().step().blocked();
                 threadState = r.get().step().threadState() == null ? null : r.get().step().threadState().name();
             }
             List<String> stack = s.holderId() < 0 ? List.of()
                     : loop.task(s.holderId()).map(t -> stack(t.stackTrace())).orElse(List.of());
-            holder = new BatonHolderDescriptor(s.holderId() < 0 ? null : s.holderId(), s.holderName(), ms(s.heldForNanos()),
+            holder = new BatonHolderDescriptor(s.holderId() < 0 ? null : s.holderId(), s.holderName(), millis(s.heldForNanos()),
                     s.heldForNanos() >= s.slowStepThresholdNanos(), blocked, threadState, stack);
         }
         return new LoopDescriptor(s.name(), h.condition().name(), s.closed(), s.readyDepth(), s.liveTasks(), s.offloads(),
                 s.spawned(), s.completed(), s.failed(), s.cancelled(), s.steps(), s.slowSteps(), s.blockedSteps(),
-                round(h.recent().utilization()), round(s.utilization()),
+                ratio(h.recent().utilization()), ratio(s.utilization()),
                 new LagDescriptors(LagDescriptor.of(h.recent().lag(), h.recent().windowNanos()), LagDescriptor.of(s.lag(), s.elapsedNanos())),
-                holder, ms(s.slowStepThresholdNanos()), ms(monitor.settings().stuckThreshold().toNanos()),
-                ms(monitor.settings().lagThreshold().toNanos()), AdmissionDescriptor.of(s.admission()));
+                holder, millis(s.slowStepThresholdNanos()), millis(monitor.settings().stuckThreshold().toNanos()),
+                millis(monitor.settings().lagThreshold().toNanos()), AdmissionDescriptor.of(s.admission()));
     }
 
     // ------------------------------------------------------------------ helpers
-
-    static double ms(long nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
-    }
-
-    private static double round(double ratio) {
-        return Math.round(ratio * 10_000) / 10_000.0;
-    }
 
     static List<String> stack(StackTraceElement[] stack) {
         return Arrays.stream(stack).map(StackTraceElement::toString).toList();
@@ -373,6 +362,13 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record TaskloopDescriptor(List<LoopDescriptor> loops, List<DeclaredDescriptor> declared, List<TaskDescriptor> tasks,
                                      int tasksOmitted, List<EndedDescriptor> recentlyEnded, ShutdownDescriptor shutdown)
             implements OperationResponseBody {
+
+        public TaskloopDescriptor {
+            loops = List.copyOf(loops);
+            declared = List.copyOf(declared);
+            tasks = List.copyOf(tasks);
+            recentlyEnded = List.copyOf(recentlyEnded);
+        }
     }
 
     /**
@@ -385,7 +381,12 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param steps what each finished phase did, with its duration
      */
     public record ShutdownDescriptor(String phase, long elapsedMs, long drainBudgetMs, long cancelBudgetMs, List<String> steps) {
-        static ShutdownDescriptor of(dev.taskloop.spring.ShutdownProgress p) {
+
+        public ShutdownDescriptor {
+            steps = List.copyOf(steps);
+        }
+
+        static ShutdownDescriptor of(ShutdownProgress p) {
             return new ShutdownDescriptor(p.phase().name(), p.elapsed().toMillis(), p.drainBudget().toMillis(),
                     p.cancelBudget().toMillis(), p.steps());
         }
@@ -419,8 +420,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record LoopDescriptor(String name, String status, boolean closed, int queueDepth, int liveTasks, int offloads,
                                  long spawned, long completed, long failed, long cancelled, long steps, long slowSteps,
                                  long blockedSteps, double utilization, double utilizationSinceStart, LagDescriptors lag,
-                                 BatonHolderDescriptor batonHolder, double slowStepThresholdMs, double stuckThresholdMs,
-                                 double lagThresholdMs, AdmissionDescriptor admission) {
+                                 @Nullable BatonHolderDescriptor batonHolder, double slowStepThresholdMs, double stuckThresholdMs,
+                                 double lagThresholdMs, @Nullable AdmissionDescriptor admission) {
     }
 
     /**
@@ -437,8 +438,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      */
     public record AdmissionDescriptor(int maxTasks, double lagSloMs, String mode, boolean overloaded, int waiting, long waited,
                                       long rejected, long shed) {
-        static AdmissionDescriptor of(dev.taskloop.core.spi.AdmissionSnapshot a) {
-            return a == null ? null : new AdmissionDescriptor(a.maxTasks(), ms(a.lagSloNanos()), a.mode(), a.overloaded(), a.waiting(),
+        static @Nullable AdmissionDescriptor of(@Nullable AdmissionSnapshot a) {
+            return a == null ? null : new AdmissionDescriptor(a.maxTasks(), millis(a.lagSloNanos()), a.mode(), a.overloaded(), a.waiting(),
                     a.waited(), a.rejected(), a.shed());
         }
     }
@@ -467,8 +468,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     public record LagDescriptor(double spanMs, long count, double meanMs, double p50Ms, double p90Ms, double p99Ms, double p999Ms,
                                 double maxMs) {
         static LagDescriptor of(LatencySnapshot l, long spanNanos) {
-            return new LagDescriptor(ms(spanNanos), l.count(), ms(Math.round(l.mean())), ms(l.p50()), ms(l.p90()), ms(l.p99()),
-                    ms(l.p999()), ms(l.maxNanos()));
+            return new LagDescriptor(millis(spanNanos), l.count(), millis(Math.round(l.mean())), millis(l.p50()), millis(l.p90()), millis(l.p99()),
+                    millis(l.p999()), millis(l.maxNanos()));
         }
     }
 
@@ -484,8 +485,12 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param threadState its thread's state when the watchdog looked, or {@code null}
      * @param stack its live stack, sampled now (empty for callbacks)
      */
-    public record BatonHolderDescriptor(Long taskId, String taskName, double heldForMs, boolean slow, Boolean blocked,
-                                        String threadState, List<String> stack) {
+    public record BatonHolderDescriptor(@Nullable Long taskId, String taskName, double heldForMs, boolean slow, @Nullable Boolean blocked,
+                                        @Nullable String threadState, List<String> stack) {
+
+        public BatonHolderDescriptor {
+            stack = List.copyOf(stack);
+        }
     }
 
     /**
@@ -504,11 +509,12 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param singleton the leader election it runs under, or {@code null} if it runs on every replica
      * @param leader for a singleton, whether this replica leads its election now; else {@code null}
      */
-    public record DeclaredDescriptor(String name, String group, String loop, String status, boolean critical, boolean started,
-                                     int restarts, FailureDescriptor lastFailure, Long taskId, String singleton, Boolean leader) {
-        static DeclaredDescriptor of(SupervisedTask st) {
+    public record DeclaredDescriptor(String name, @Nullable String group, String loop, String status, boolean critical, boolean started,
+                                     int restarts, @Nullable FailureDescriptor lastFailure, @Nullable Long taskId, @Nullable String singleton,
+                                     @Nullable Boolean leader) {
+        static DeclaredDescriptor of(DeclaredTask st) {
             Task<?> t = st.task();
-            return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.spec().critical(), st.isStarted(),
+            return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.isCritical(), st.isStarted(),
                     st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id(), st.election(), st.isLeader());
         }
     }
@@ -519,8 +525,8 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param type its class name
      * @param message its message, or {@code null}
      */
-    public record FailureDescriptor(String type, String message) {
-        static FailureDescriptor of(Throwable t) {
+    public record FailureDescriptor(String type, @Nullable String message) {
+        static @Nullable FailureDescriptor of(@Nullable Throwable t) {
             return t == null ? null : new FailureDescriptor(t.getClass().getName(), t.getMessage());
         }
     }
@@ -533,9 +539,9 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param forMs how long it has waited (loop time)
      * @param holder the task holding what it waits on (a lock's owner), or {@code null}
      */
-    public record AwaitingDescriptor(String kind, String target, double forMs, TaskRef holder) {
-        static AwaitingDescriptor of(Awaiting a, long now) {
-            return a == null ? null : new AwaitingDescriptor(a.kind(), a.target(), ms(Math.max(0, now - a.since())),
+    public record AwaitingDescriptor(String kind, String target, double forMs, @Nullable TaskRef holder) {
+        static @Nullable AwaitingDescriptor of(@Nullable Awaiting a, long now) {
+            return a == null ? null : new AwaitingDescriptor(a.kind(), a.target(), millis(Math.max(0, now - a.since())),
                     a.holderId() >= 0 ? new TaskRef(a.holderId(), a.holderName()) : null);
         }
     }
@@ -558,9 +564,10 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param restarts restarts so far
      * @param lastFailure the last exception an attempt ended with, or {@code null}
      */
-    public record SupervisionDescriptor(String status, String group, boolean critical, int restarts, FailureDescriptor lastFailure) {
-        static SupervisionDescriptor of(SupervisedTask st) {
-            return st == null ? null : new SupervisionDescriptor(st.status().name(), st.group(), st.spec().critical(), st.restarts(),
+    public record SupervisionDescriptor(String status, @Nullable String group, boolean critical, int restarts,
+                                        @Nullable FailureDescriptor lastFailure) {
+        static @Nullable SupervisionDescriptor of(@Nullable DeclaredTask st) {
+            return st == null ? null : new SupervisionDescriptor(st.status().name(), st.group(), st.isCritical(), st.restarts(),
                     FailureDescriptor.of(st.lastFailure()));
         }
     }
@@ -584,12 +591,13 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param cancelOrigin who asked ({@code operator}, {@code timeout}, {@code shutdown}...), or {@code null}
      * @param declared its supervision when it runs a declared task, else {@code null} (ad-hoc task)
      */
-    public record TaskDescriptor(long id, String name, String loop, String group, String state, double awakeMs, double asleepMs,
-                                 double waitingMs, long steps, double ageMs, AwaitingDescriptor awaiting, boolean cancelRequested,
-                                 String cancelReason, String cancelOrigin, SupervisionDescriptor declared) {
-        static TaskDescriptor of(TaskSnapshot s, long now, SupervisedTask st) {
-            return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), ms(s.awakeNanos()), ms(s.asleepNanos()),
-                    ms(s.waitingNanos()), s.steps(), ms(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
+    public record TaskDescriptor(long id, String name, String loop, @Nullable String group, String state, double awakeMs,
+                                 double asleepMs, double waitingMs, long steps, double ageMs, @Nullable AwaitingDescriptor awaiting,
+                                 boolean cancelRequested, @Nullable String cancelReason, @Nullable String cancelOrigin,
+                                 @Nullable SupervisionDescriptor declared) {
+        static TaskDescriptor of(TaskSnapshot s, long now, @Nullable DeclaredTask st) {
+            return new TaskDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), millis(s.awakeNanos()), millis(s.asleepNanos()),
+                    millis(s.waitingNanos()), s.steps(), millis(Math.max(0, now - s.spawnedAt())), AwaitingDescriptor.of(s.awaiting(), now),
                     s.cancelRequested(), s.cancelReason() == null ? null : s.cancelReason().message(),
                     s.cancelReason() == null ? null : s.cancelReason().origin().label(), SupervisionDescriptor.of(st));
         }
@@ -615,18 +623,18 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param waitingMs time queued for the baton
      * @param lifetimeMs time from spawn to end
      */
-    public record EndedDescriptor(long id, String name, String loop, String group, String outcome, String cause, String reason,
-                                  FailureDescriptor failure, Instant endedAt, double awakeMs, double asleepMs, double waitingMs,
-                                  double lifetimeMs) {
+    public record EndedDescriptor(long id, String name, String loop, @Nullable String group, String outcome, @Nullable String cause,
+                                  @Nullable String reason, @Nullable FailureDescriptor failure, @Nullable Instant endedAt, double awakeMs,
+                                  double asleepMs, double waitingMs, double lifetimeMs) {
         static EndedDescriptor of(RecentEvents.Ended e) {
             return of(e.task(), e.endedAt());
         }
 
-        static EndedDescriptor of(TaskSnapshot s, Instant endedAt) {
+        static EndedDescriptor of(TaskSnapshot s, @Nullable Instant endedAt) {
             return new EndedDescriptor(s.id(), s.name(), s.loop(), s.group(), s.state().name(), EndCause.of(s),
                     s.state() == Task.State.CANCELLED && s.cancelReason() != null ? s.cancelReason().message() : null,
-                    s.state() == Task.State.FAILED ? FailureDescriptor.of(s.failure()) : null, endedAt, ms(s.awakeNanos()),
-                    ms(s.asleepNanos()), ms(s.waitingNanos()), s.endedAt() < 0 ? 0 : ms(s.endedAt() - s.spawnedAt()));
+                    s.state() == Task.State.FAILED ? FailureDescriptor.of(s.failure()) : null, endedAt, millis(s.awakeNanos()),
+                    millis(s.asleepNanos()), millis(s.waitingNanos()), s.endedAt() < 0 ? 0 : millis(s.endedAt() - s.spawnedAt()));
         }
     }
 
@@ -640,19 +648,25 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param batonHeldForMs how long it has held its loop's baton, or {@code null} if it does not hold it
      * @param stack its live stack: where it waits, or what it runs (empty once ended)
      */
-    public record TaskDetailDescriptor(TaskDescriptor task, EndedDescriptor ended, DeclaredDescriptor declared, Double batonHeldForMs,
-                                       List<String> stack) implements OperationResponseBody {
-        static TaskDetailDescriptor live(TaskSnapshot s, long now, SupervisedTask st, StackTraceElement[] stack, Double heldFor) {
+    public record TaskDetailDescriptor(@Nullable TaskDescriptor task, @Nullable EndedDescriptor ended, @Nullable DeclaredDescriptor declared,
+                                       @Nullable Double batonHeldForMs, List<String> stack) implements OperationResponseBody {
+
+        public TaskDetailDescriptor {
+            stack = List.copyOf(stack);
+        }
+
+        static TaskDetailDescriptor live(TaskSnapshot s, long now, @Nullable DeclaredTask st, StackTraceElement[] stack,
+                                         @Nullable Double heldFor) {
             return new TaskDetailDescriptor(TaskDescriptor.of(s, now, st), null, st == null ? null : DeclaredDescriptor.of(st), heldFor,
                     TaskloopEndpoint.stack(stack));
         }
 
-        static TaskDetailDescriptor ended(TaskSnapshot s, Instant endedAt, SupervisedTask st) {
+        static TaskDetailDescriptor ended(TaskSnapshot s, @Nullable Instant endedAt, @Nullable DeclaredTask st) {
             return new TaskDetailDescriptor(null, EndedDescriptor.of(s, endedAt), st == null ? null : DeclaredDescriptor.of(st), null,
                     List.of());
         }
 
-        static TaskDetailDescriptor notRunning(SupervisedTask st) {
+        static TaskDetailDescriptor notRunning(DeclaredTask st) {
             return new TaskDetailDescriptor(null, null, DeclaredDescriptor.of(st), null, List.of());
         }
     }
@@ -666,7 +680,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param state the task's state after the request, or {@code null}
      * @param message what happened, in words
      */
-    public record CancelDescriptor(CancelOutcome outcome, String selector, Long taskId, String state, String message)
+    public record CancelDescriptor(CancelOutcome outcome, String selector, @Nullable Long taskId, @Nullable String state, String message)
             implements OperationResponseBody {
     }
 }

@@ -12,6 +12,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * the body) when the task has already ended. Without this extension a delete operation answers
  * {@code 204} whatever happened. Like the endpoint's own delete, it exists only when write access
  * is on ({@code management.endpoint.taskloop.access=unrestricted}); otherwise DELETE answers 405.
+ *
+ * @since 0.1.0
  */
 @EndpointWebExtension(endpoint = TaskloopEndpoint.class)
 public class TaskloopEndpointWebExtension {

@@ -1,10 +1,14 @@
 package dev.taskloop.actuate.health;
 
+import static dev.taskloop.actuate.Units.millis;
+import static dev.taskloop.actuate.Units.ratio;
+
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LoopSnapshot;
-import dev.taskloop.spring.LoopMonitor;
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.LoopAssessment;
+import dev.taskloop.spring.support.LoopMonitor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
@@ -34,6 +38,8 @@ import org.springframework.boot.health.contributor.Status;
  * maps to HTTP 200 on purpose: a saturated loop still works, only late; readiness (not this
  * component) takes the pod out of the load balancer. The details give every loop's figures and
  * the thresholds they were judged by.
+ *
+ * @since 0.1.0
  */
 public class TaskloopHealthIndicator implements HealthIndicator {
 
@@ -51,11 +57,11 @@ public class TaskloopHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        LoopMonitor.Assessment a = monitor.assess();
-        boolean stuck = !a.loopsIn(LoopMonitor.Condition.STUCK).isEmpty();
+        LoopAssessment a = monitor.assess();
+        boolean stuck = !a.loopsIn(LoopAssessment.Condition.STUCK).isEmpty();
         Status status = stuck || !a.failedCritical().isEmpty() ? Status.DOWN
-                : !a.loopsIn(LoopMonitor.Condition.CLOSED).isEmpty() ? Status.OUT_OF_SERVICE
-                : !a.loopsIn(LoopMonitor.Condition.SATURATED).isEmpty() || !a.loopsIn(LoopMonitor.Condition.OVERLOADED).isEmpty()
+                : !a.loopsIn(LoopAssessment.Condition.CLOSED).isEmpty() ? Status.OUT_OF_SERVICE
+                : !a.loopsIn(LoopAssessment.Condition.SATURATED).isEmpty() || !a.loopsIn(LoopAssessment.Condition.OVERLOADED).isEmpty()
                 ? SATURATED
                 : Status.UP;
         Health.Builder b = Health.status(status);
@@ -63,13 +69,13 @@ public class TaskloopHealthIndicator implements HealthIndicator {
             b.withDetail("problems", a.problems());
         }
         Map<String, Object> loops = new LinkedHashMap<>();
-        for (LoopMonitor.LoopHealth l : a.loops()) {
+        for (LoopAssessment.LoopHealth l : a.loops()) {
             loops.put(l.name(), loopDetails(l));
         }
         b.withDetail("loops", loops);
         if (!a.failedCritical().isEmpty()) {
             Map<String, Object> failed = new LinkedHashMap<>();
-            for (SupervisedTask t : a.failedCritical()) {
+            for (DeclaredTask t : a.failedCritical()) {
                 failed.put(t.name(), t.lastFailure() == null ? "failed" : t.lastFailure().toString());
             }
             b.withDetail("failedCriticalTasks", failed);
@@ -83,24 +89,23 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         return b.build();
     }
 
-    private Map<String, Object> loopDetails(LoopMonitor.LoopHealth l) {
+    private Map<String, Object> loopDetails(LoopAssessment.LoopHealth l) {
         LoopSnapshot s = l.snapshot();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("status", l.condition().name());
         d.put("queueDepth", s.readyDepth());
-        d.put("utilization", Math.round(l.recent().utilization() * 10_000) / 10_000.0);
-        d.put("lagP99Ms", ms(l.recent().lag().p99()));
-        d.put("lagMaxMs", ms(l.recent().lag().maxNanos()));
+        d.put("utilization", ratio(l.recent().utilization()));
+        d.put("lagP99Ms", millis(l.recent().lag().p99()));
+        d.put("lagMaxMs", millis(l.recent().lag().maxNanos()));
         d.put("lagSteps", l.recent().lag().count());
-        d.put("windowMs", ms(l.recent().windowNanos()));
+        d.put("windowMs", millis(l.recent().windowNanos()));
         if (s.holderName() != null) {
             d.put("batonHolder", s.holderName());
             if (s.holderId() >= 0) {
                 d.put("batonHolderId", s.holderId());
             }
-            d.put("heldForMs", ms(s.heldForNanos()));
-            events.stuckReport(s.name(), s.holderId(), System.nanoTime() - s.heldForNanos())
-                    .ifPresent(r -> d.put("blocked", r.step().blocked()));
+            d.put("heldForMs", millis(s.heldForNanos()));
+            events.stuckReport(s).ifPresent(r -> d.put("blocked", r.step().blocked()));
         }
         d.put("slowSteps", s.slowSteps());
         d.put("blockedSteps", s.blockedSteps());
@@ -114,7 +119,7 @@ public class TaskloopHealthIndicator implements HealthIndicator {
     private static Map<String, Object> admissionDetails(AdmissionSnapshot a) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("maxTasks", a.maxTasks());
-        d.put("lagSloMs", ms(a.lagSloNanos()));
+        d.put("lagSloMs", millis(a.lagSloNanos()));
         d.put("mode", a.mode());
         d.put("overloaded", a.overloaded());
         d.put("waiting", a.waiting());
@@ -122,9 +127,5 @@ public class TaskloopHealthIndicator implements HealthIndicator {
         d.put("rejected", a.rejected());
         d.put("shed", a.shed());
         return d;
-    }
-
-    private static double ms(long nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
     }
 }

@@ -6,12 +6,13 @@ import dev.taskloop.core.spi.AdmissionSnapshot;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.GroupSpec;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.TaskSpec;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.GroupSpec;
+import dev.taskloop.spring.support.LoopAssessment;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
+import dev.taskloop.spring.support.TaskSpec;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer meters of the application's loops and tasks (names in DESIGN §5, all under
@@ -68,7 +70,9 @@ import java.util.function.ToLongFunction;
  * <h2>Cardinality</h2>
  * The {@code task} tag carries declared names ({@code @BackgroundTask}, group members included)
  * and nothing else: every other task (spawned ad hoc, a group's supervisor, a {@code TaskGroup}
- * child) is added to the one series {@code task="<ad-hoc>"} of its loop. So the number of series is
+ * child, a task spawned ad hoc under a declared task's name) is added to the one series
+ * {@code task="<ad-hoc>"} of its loop: the tasks of a declared task's attempts are known by their ids
+ * ({@link DeclaredTaskRegistry#findByTask}), never by their names. So the number of series is
  * fixed when the meters are bound, whatever the application spawns; task ids never appear. A
  * declared task's time includes its live attempt; an ad-hoc task's time is added when it ends.
  *
@@ -79,6 +83,8 @@ import java.util.function.ToLongFunction;
  * stored samples into the lag timer every {@value #DRAIN_MILLIS} ms, so the exported histogram is at
  * most that far behind ({@link #flush()} records them at once). Ended tasks are added up by
  * {@link LoopListener#taskEnded}.
+ *
+ * @since 0.1.0
  */
 public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
 
@@ -96,20 +102,20 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     private final LoopDirectory loops;
-    private final DeclaredTasks declared;
-    private final LoopMonitor monitor;
+    private final DeclaredTaskRegistry declared;
+    private final @Nullable LoopMonitor monitor;
     /** How often the stored lag samples are recorded into the timers. */
     static final long DRAIN_MILLIS = 50;
 
     private final List<Runnable> unbinds = new CopyOnWriteArrayList<>();
     private final List<LagRecorder> recorders = new CopyOnWriteArrayList<>();
-    private volatile Thread drainer;
+    private volatile @Nullable Thread drainer;
     private volatile boolean closed;
 
     /**
      * @param monitor where the recent utilization comes from; {@code null} for utilization since start
      */
-    public TaskloopMetrics(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor) {
+    public TaskloopMetrics(LoopDirectory loops, DeclaredTaskRegistry declared, @Nullable LoopMonitor monitor) {
         this.loops = loops;
         this.declared = declared;
         this.monitor = monitor;
@@ -254,7 +260,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
                 declaredTimes.put(name, t);
                 t.register(registry, tags);
                 FunctionCounter.builder(PREFIX + "task.restarts", declared,
-                                d -> d.find(name).map(SupervisedTask::restarts).orElse(0))
+                                d -> d.find(name).map(DeclaredTask::restarts).orElse(0))
                         .description("Restarts of a declared task by its restart policy")
                         .baseUnit("restarts").tags(tags).tag("task", name).register(registry);
             }
@@ -278,7 +284,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             Gauge.builder(PREFIX + "admission.lag.slo", loop, l -> l.snapshot().admission().lagSloNanos() / 1e9)
                     .description("Lag p99 above which the loop admits no new task (taskloop.admission.lag-slo); 0: none")
                     .baseUnit("seconds").tags(tags).register(registry);
-            Gauge.builder(PREFIX + "admission.overloaded", loop, l -> LoopMonitor.isOverloaded(l.snapshot()) ? 1 : 0)
+            Gauge.builder(PREFIX + "admission.overloaded", loop, l -> LoopAssessment.isOverloaded(l.snapshot()) ? 1 : 0)
                     .description("1 while the loop admits no new task (at its live-task limit, spawns waiting, or lag over "
                             + "its SLO): readiness refuses traffic; 0 otherwise")
                     .baseUnit("loops").tags(tags).register(registry);
@@ -307,9 +313,15 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             return lagRecorder;
         }
 
+        /** An attempt of a declared task is told apart by its id, never by its name: an ad-hoc task may share the name. */
         @Override
         public void taskEnded(TaskSnapshot task) {
-            declaredTimes.getOrDefault(task.name(), adHoc).ended(task);
+            TaskTimes times = adHoc;
+            DeclaredTask d = declared.findByTask(task.id()).orElse(null);
+            if (d != null) {
+                times = declaredTimes.getOrDefault(d.name(), adHoc);
+            }
+            times.ended(task);
         }
     }
 
@@ -326,7 +338,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
      * and the {@link Monotonic} guard keeps the counters from going down meanwhile.
      */
     private final class TaskTimes {
-        private final String name;
+        private final @Nullable String name;
         private final LongAdder awake = new LongAdder();
         private final LongAdder asleep = new LongAdder();
         private final LongAdder waiting = new LongAdder();
@@ -335,7 +347,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
         private final Monotonic waitingOut = new Monotonic();
 
         /** @param name the declared name, or {@code null} for the ad-hoc tasks */
-        TaskTimes(String name) {
+        TaskTimes(@Nullable String name) {
             this.name = name;
         }
 
@@ -362,7 +374,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
         private double seconds(LongAdder ended, ToLongFunction<TaskSnapshot> live) {
             long nanos = ended.sum();
             if (name != null) {
-                Task<?> t = declared.find(name).map(SupervisedTask::task).orElse(null);
+                Task<?> t = declared.find(name).map(DeclaredTask::task).orElse(null);
                 if (t != null) {
                     TaskSnapshot s = t.snapshot();
                     if (!s.state().isDone()) {

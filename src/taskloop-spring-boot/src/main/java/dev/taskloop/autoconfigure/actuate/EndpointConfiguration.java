@@ -4,26 +4,26 @@ import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
 import dev.taskloop.actuate.endpoint.TaskloopEndpointWebExtension;
 import dev.taskloop.autoconfigure.TaskloopProperties;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /** The {@code taskloop} endpoint, when it is available (exposed and not switched off), and its web extension. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
 @ConditionalOnAvailableEndpoint(TaskloopEndpoint.class)
+@Import(RecentEventsConfiguration.class)
 class EndpointConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TaskloopEndpoint taskloopEndpoint(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor, RecentEvents events,
+    TaskloopEndpoint taskloopEndpoint(LoopDirectory loops, DeclaredTaskRegistry declared, LoopMonitor monitor, RecentEvents events,
                                       TaskloopProperties properties) {
         return new TaskloopEndpoint(loops, declared, monitor, events, properties.getEndpoint().getMaxTasks());
     }

@@ -2,17 +2,17 @@ package dev.taskloop.autoconfigure.actuate;
 
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.actuate.health.TaskloopHealthIndicator;
-import dev.taskloop.spring.LoopMonitor;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import dev.taskloop.spring.support.LoopMonitor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /** The {@code taskloop} health component ({@code management.health.taskloop.enabled=false} turns it off). */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnEnabledHealthIndicator("taskloop")
+@Import(RecentEventsConfiguration.class)
 class HealthConfiguration {
 
     @Bean

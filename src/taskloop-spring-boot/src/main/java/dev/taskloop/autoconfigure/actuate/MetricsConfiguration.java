@@ -1,23 +1,21 @@
 package dev.taskloop.autoconfigure.actuate;
 
 import dev.taskloop.actuate.metrics.TaskloopMetrics;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
 import io.micrometer.core.instrument.config.MeterFilter;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The {@code taskloop.*} meters, bound to the application's {@code MeterRegistry} by Spring Boot. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
 class MetricsConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TaskloopMetrics taskloopMetrics(LoopDirectory loops, DeclaredTasks declared, LoopMonitor monitor) {
+    TaskloopMetrics taskloopMetrics(LoopDirectory loops, DeclaredTaskRegistry declared, LoopMonitor monitor) {
         return new TaskloopMetrics(loops, declared, monitor);
     }
 

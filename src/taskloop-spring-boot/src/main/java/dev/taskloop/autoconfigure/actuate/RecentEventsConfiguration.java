@@ -3,15 +3,13 @@ package dev.taskloop.autoconfigure.actuate;
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.autoconfigure.TaskloopProperties;
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.LoopDirectory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import dev.taskloop.spring.support.LoopDirectory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** What the endpoint and the health component remember of the loops: ended tasks, stuck steps. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 class RecentEventsConfiguration {
 
     @Bean

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
@@ -43,6 +44,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code org/springframework/integration/jdbc/schema-*.sql}); {@link #start} fails with its DDL if it is
  * missing. Expiry is computed from each replica's own clock: skew between replicas shortens or
  * lengthens the lease by as much.
+ *
+ * @since 0.1.0
  */
 public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
 
@@ -57,7 +60,7 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("taskloop-leader-jdbc-deadline").factory());
-    private JdbcLockRegistry registry;
+    private @Nullable JdbcLockRegistry registry;
 
     /**
      * @param tablePrefix prefix of the lock table, Spring Integration's {@code INT_} by default (the table is {@code <prefix>LOCK})

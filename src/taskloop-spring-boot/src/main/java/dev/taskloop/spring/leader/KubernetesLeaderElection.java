@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Leader election on Kubernetes Leases ({@code taskloop.leader.backend=kubernetes}): the fabric8
@@ -31,6 +32,8 @@ import org.apache.commons.logging.LogFactory;
  * service-account token: the Helm chart renders both when {@code leaderElection.backend=kubernetes}.
  * Expiry is judged by comparing the lease's {@code renewTime} (the leader's clock) with the reader's
  * clock: skew between nodes shortens or lengthens the lease by as much.
+ *
+ * @since 0.1.0
  */
 public final class KubernetesLeaderElection implements LeaderElection, AutoCloseable {
 
@@ -40,14 +43,14 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
 
     private final Supplier<KubernetesClient> clientSupplier;
     private final boolean ownsClient;
-    private final String namespace;
+    private final @Nullable String namespace;
     private final String leaseNamePrefix;
     private final LeaseTimings timings;
     private final String identity;
     private final Map<String, Campaign> campaigns = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("taskloop-leader-kubernetes").factory());
-    private KubernetesClient client;
+    private @Nullable KubernetesClient client;
 
     /**
      * @param client the client, made on the first {@link #start} (e.g. {@code new KubernetesClientBuilder().build()})
@@ -55,7 +58,8 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
      * @param namespace the namespace of the Leases; {@code null} for the client's (in a pod: the pod's)
      * @param leaseNamePrefix prepended to the election name to make the Lease name (e.g. the release name and a dash)
      */
-    public KubernetesLeaderElection(Supplier<KubernetesClient> client, boolean ownsClient, String namespace, String leaseNamePrefix,
+    public KubernetesLeaderElection(Supplier<KubernetesClient> client, boolean ownsClient, @Nullable String namespace,
+                                    @Nullable String leaseNamePrefix,
                                     LeaseTimings timings, String identity) {
         this.clientSupplier = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
@@ -145,7 +149,7 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
         private final String lease;
         private final LeaseCampaign state;
         private volatile boolean stopped;
-        private CompletableFuture<?> elector;
+        private @Nullable CompletableFuture<?> elector;
 
         Campaign(String election, KubernetesClient client, String namespace, String lease, LeaseCampaign state) {
             this.election = election;

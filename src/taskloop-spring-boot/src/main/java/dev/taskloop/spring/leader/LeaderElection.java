@@ -17,6 +17,8 @@ package dev.taskloop.spring.leader;
  *
  * <p>Implementations are thread-safe. Nothing is contacted before the first {@link #start}, so a
  * backend bean costs nothing in an application without singleton tasks.
+ *
+ * @since 0.1.0
  */
 public interface LeaderElection {
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's side of leader election: which singleton units (declared tasks and groups) sit
@@ -27,6 +28,8 @@ import org.apache.commons.logging.LogFactory;
  *                                      \--close()--> every campaign still running stopped
  * </pre>
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class Leadership {
 
@@ -104,7 +107,7 @@ public final class Leadership {
     }
 
     /** Since when this replica leads (or stands by in) {@code election}; {@code null} for an unknown election. */
-    public Instant since(String election) {
+    public @Nullable Instant since(String election) {
         Election e;
         synchronized (this) {
             e = elections.get(election);

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One election's leadership as a lease-based backend sees it, with the renew deadline kept here,
@@ -27,7 +28,7 @@ final class LeaseCampaign {
     private boolean leading;
     /** The renew deadline passed since the last renewal: the listener was told revoked. */
     private boolean fenced;
-    private ScheduledFuture<?> deadline;
+    private @Nullable ScheduledFuture<?> deadline;
     /** Which arming of the deadline is current; a timer of an older one does nothing. */
     private long generation;
 

@@ -2,6 +2,7 @@ package dev.taskloop.spring.leader;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a lease-based election keeps and hands over leadership, with the meaning of Kubernetes'
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param leaseDuration validity of a lease after its last renewal
  * @param renewDeadline how long the leader tries to renew before it gives up
  * @param retryPeriod interval between renewals and between acquisition attempts
+ * @since 0.1.0
  */
 public record LeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
 
@@ -47,7 +49,7 @@ public record LeaseTimings(Duration leaseDuration, Duration renewDeadline, Durat
      * What is wrong with these timings, in words naming the values and the fix; {@code null} if they
      * are consistent. Property names are Taskloop's ({@code taskloop.leader.*}).
      */
-    public static String problem(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    public static @Nullable String problem(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
         if (retryPeriod.isNegative() || retryPeriod.isZero()) {
             return "taskloop.leader.retry-period (" + retryPeriod + ") must be positive, e.g. 2s";
         }

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code taskloop.leader.backend=none}: no coordination; this replica leads every election as soon as
  * it campaigns. For development and single-replica deployments only: with several replicas every one
  * of them runs every singleton.
+ *
+ * @since 0.1.0
  */
 public final class LocalLeaderElection implements LeaderElection {
 

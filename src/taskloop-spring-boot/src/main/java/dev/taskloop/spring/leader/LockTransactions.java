@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 
@@ -25,7 +26,7 @@ import org.springframework.transaction.TransactionDefinition;
 final class LockTransactions extends DataSourceTransactionManager {
 
     private final long idleMillis;
-    private volatile Boolean postgres;
+    private volatile @Nullable Boolean postgres;
 
     LockTransactions(DataSource dataSource, Duration idleInTransaction) {
         super(dataSource);

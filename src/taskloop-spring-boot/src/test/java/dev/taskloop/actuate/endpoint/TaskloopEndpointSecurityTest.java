@@ -3,13 +3,13 @@ package dev.taskloop.actuate.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
+import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.annotation.BackgroundTask;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,7 +99,7 @@ class TaskloopEndpointSecurityTest {
     int port;
 
     @Autowired
-    DeclaredTasks declared;
+    DeclaredTaskRegistry declared;
 
     @Autowired
     AuditEventRepository audit;
@@ -118,7 +118,7 @@ class TaskloopEndpointSecurityTest {
     @Test
     void onlyTheOperatorRoleMayCancelAndEveryAttemptIsAudited() throws Exception {
         Instant start = Instant.now().minusSeconds(1);
-        SupervisedTask victim = declared.find("victim").orElseThrow();
+        DeclaredTask victim = declared.find("victim").orElseThrow();
         Task<?> attempt = victim.task();
         assertThat(attempt).isNotNull();
 

@@ -3,39 +3,36 @@ package dev.taskloop.actuate.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskloop.actuate.LoopEvents;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.CancelOutcome;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.LoopDescriptor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDescriptor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint.TaskDetailDescriptor;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
-import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
-import dev.taskloop.core.CancelReason;
+import dev.taskloop.autoconfigure.actuate.TaskloopEndpointAutoConfiguration;
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.Awaiting;
-import dev.taskloop.core.spi.LoopListener;
-import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.annotation.BackgroundTask;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,7 +40,7 @@ import org.springframework.context.annotation.Configuration;
 class TaskloopEndpointTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopEndpointAutoConfiguration.class))
             .withUserConfiguration(Tasks.class)
             .withPropertyValues("management.endpoints.web.exposure.include=taskloop", "taskloop.shutdown.exit-zero-on-sigterm=false",
                     "taskloop.endpoint.max-tasks=5", "taskloop.endpoint.history-size=4", "taskloop.slow-step-threshold=50ms",
@@ -63,7 +60,7 @@ class TaskloopEndpointTest {
             Async.sleep(Duration.ofDays(1));
         }
 
-        @BackgroundTask(name = "once", restart = dev.taskloop.spring.annotation.Restart.NEVER)
+        @BackgroundTask(name = "once", restart = dev.taskloop.spring.Restart.NEVER)
         void once() {
         }
     }
@@ -89,56 +86,19 @@ class TaskloopEndpointTest {
      * now runs after the declared tasks' first steps (the ready queue is FIFO), so by the time it has
      * been joined they have all reached their first await point (or ended).
      */
-    private static SupervisedTask declared(AssertableApplicationContext context, String name) {
+    private static DeclaredTask declared(AssertableApplicationContext context, String name) {
         context.getBean(EventLoop.class).spawn(() -> { }).join();
-        return context.getBean(DeclaredTasks.class).find(name).orElseThrow();
-    }
-
-    /**
-     * Runs {@code action} and waits until the loop has told its listeners (the endpoint's history
-     * among them, added before this one) that a task named {@code name} ended: {@code join()} and a
-     * task's future complete a moment before that.
-     */
-    private static void awaitEnded(EventLoop loop, String name, Runnable action) throws InterruptedException {
-        CountDownLatch ended = new CountDownLatch(1);
-        LoopListener l = new LoopListener() {
-            @Override
-            public void taskEnded(TaskSnapshot task) {
-                if (task.name().equals(name)) {
-                    ended.countDown();
-                }
-            }
-        };
-        loop.addListener(l);
-        try {
-            action.run();
-            assertThat(ended.await(10, TimeUnit.SECONDS)).as("task '%s' ended", name).isTrue();
-        } finally {
-            loop.removeListener(l);
-        }
+        return context.getBean(DeclaredTaskRegistry.class).find(name).orElseThrow();
     }
 
     @Test
     void listsEveryLoopAndTheTaskHoldingTheBatonWithHowLongAndItsStackWhileItIsStuck() {
         runner.run(context -> {
-            EventLoop loop = context.getBean(EventLoop.class);
-            CountDownLatch twoReports = new CountDownLatch(2); // the watchdog reports at 50 ms, then at twice that
-            CountDownLatch release = new CountDownLatch(1);
-            loop.addListener(new LoopListener() {
-                @Override
-                public void slowStep(SlowStep step) {
-                    if (step.ongoing() && step.taskName().equals("hog")) {
-                        twoReports.countDown();
-                    }
-                }
-            });
-            Task<?> hog = loop.spawn("hog", () -> release.await());
-            try {
-                assertThat(twoReports.await(10, TimeUnit.SECONDS)).isTrue();
+            try (LoopEvents.Hog hog = LoopEvents.hog(context.getBean(EventLoop.class), "hog")) {
                 LoopDescriptor main = endpoint(context).taskloop().loops().getFirst();
                 assertThat(main.name()).isEqualTo("main");
                 assertThat(main.status()).isEqualTo("STUCK");
-                assertThat(main.batonHolder().taskId()).isEqualTo(hog.id());
+                assertThat(main.batonHolder().taskId()).isEqualTo(hog.task().id());
                 assertThat(main.batonHolder().taskName()).isEqualTo("hog");
                 assertThat(main.batonHolder().heldForMs()).isGreaterThanOrEqualTo(100);
                 assertThat(main.batonHolder().slow()).isTrue();
@@ -149,8 +109,6 @@ class TaskloopEndpointTest {
                 assertThat(main.slowStepThresholdMs()).isEqualTo(50);
                 assertThat(main.liveTasks()).isGreaterThanOrEqualTo(2);
                 assertThat(main.lag().sinceStart().count()).isEqualTo(main.steps());
-            } finally {
-                release.countDown();
             }
         });
     }
@@ -158,8 +116,8 @@ class TaskloopEndpointTest {
     @Test
     void findsATaskByDeclaredNameOrIdWithWhereItWaitsAndItsLiveStack() {
         runner.run(context -> {
-            SupervisedTask sleeper = declared(context, "sleeper");
-            assertThat(sleeper.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+            DeclaredTask sleeper = declared(context, "sleeper");
+            assertThat(sleeper.status()).isEqualTo(DeclaredTask.Status.RUNNING);
             TaskDetailDescriptor byName = endpoint(context).task("sleeper");
             assertThat(byName.task().id()).isEqualTo(sleeper.task().id());
             assertThat(byName.task().state()).isEqualTo("ASLEEP");
@@ -184,7 +142,7 @@ class TaskloopEndpointTest {
             long spawned = loop.snapshot().spawned();
             assertThat(endpoint(context).task("ghost")).isNull();
             assertThat(endpoint(context).task("987654321")).isNull();
-            assertThat(context.getBean(DeclaredTasks.class).find("ghost")).isEmpty();
+            assertThat(context.getBean(DeclaredTaskRegistry.class).find("ghost")).isEmpty();
             assertThat(loop.snapshot().spawned()).isEqualTo(spawned);
         });
     }
@@ -229,17 +187,41 @@ class TaskloopEndpointTest {
     }
 
     @Test
+    void anAdHocTaskNamedLikeADeclaredTaskIsShownAsAdHocAndTheDeclaredNameStillFindsTheDeclaredTask() {
+        runner.run(context -> {
+            DeclaredTask sleeper = declared(context, "sleeper");
+            Task<?> impostor = context.getBean(EventLoop.class).spawn("sleeper", () -> Async.sleep(Duration.ofDays(1)));
+
+            TaskloopEndpoint.TaskloopDescriptor all = endpoint(context).taskloop();
+            assertThat(all.tasks()).filteredOn(t -> t.id() == impostor.id()).singleElement()
+                    .satisfies(t -> assertThat(t.declared()).as("ad hoc, though named 'sleeper'").isNull());
+            assertThat(all.tasks()).filteredOn(t -> t.id() == sleeper.task().id()).singleElement()
+                    .satisfies(t -> assertThat(t.declared()).isNotNull());
+            assertThat(all.tasks().getFirst().id()).as("the declared one first").isEqualTo(sleeper.task().id());
+
+            TaskDetailDescriptor byId = endpoint(context).task(Long.toString(impostor.id()));
+            assertThat(byId.task().name()).isEqualTo("sleeper");
+            assertThat(byId.task().declared()).isNull();
+            assertThat(byId.declared()).isNull();
+
+            TaskDetailDescriptor byName = endpoint(context).task("sleeper");
+            assertThat(byName.task().id()).isEqualTo(sleeper.task().id());
+            assertThat(byName.declared().name()).isEqualTo("sleeper");
+        });
+    }
+
+    @Test
     void cancellingADeclaredTaskStopsItForGoodAndItsHistorySaysAnOperatorDidIt() {
         runner.run(context -> {
-            SupervisedTask sleeper = declared(context, "sleeper");
-            assertThat(sleeper.status()).isEqualTo(SupervisedTask.Status.RUNNING);
+            DeclaredTask sleeper = declared(context, "sleeper");
+            assertThat(sleeper.status()).isEqualTo(DeclaredTask.Status.RUNNING);
             Task<?> attempt = sleeper.task();
 
             TaskloopEndpoint.CancelDescriptor[] result = new TaskloopEndpoint.CancelDescriptor[1];
-            awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> result[0] = endpoint(context).cancel("sleeper", ALICE));
+            LoopEvents.awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> result[0] = endpoint(context).cancel("sleeper", ALICE));
             assertThat(result[0].outcome()).isEqualTo(CancelOutcome.CANCELLED);
             assertThat(result[0].taskId()).isEqualTo(attempt.id());
-            assertThat(sleeper.status()).as("set by the attempt as it ends").isEqualTo(SupervisedTask.Status.STOPPED);
+            assertThat(sleeper.status()).as("set by the attempt as it ends").isEqualTo(DeclaredTask.Status.STOPPED);
 
             TaskDetailDescriptor after = endpoint(context).task("sleeper");
             assertThat(after.task()).isNull();
@@ -276,7 +258,7 @@ class TaskloopEndpointTest {
             EventLoop loop = context.getBean(EventLoop.class);
             for (int i = 0; i < 6; i++) {
                 int n = i;
-                awaitEnded(loop, "quick-" + i, () -> loop.spawn("quick-" + n, () -> {
+                LoopEvents.awaitEnded(loop, "quick-" + i, () -> loop.spawn("quick-" + n, () -> {
                     if (n == 5) {
                         throw new IllegalStateException("the last one fails");
                     }
@@ -326,10 +308,10 @@ class TaskloopEndpointTest {
     @Test
     void everyCancelRequestIsPublishedAsAnAuditEventWithWhoAskedAndWhatHappened() {
         runner.withBean(AuditEvents.class).run(context -> {
-            SupervisedTask sleeper = declared(context, "sleeper");
+            DeclaredTask sleeper = declared(context, "sleeper");
             long id = sleeper.task().id();
             TaskloopEndpoint endpoint = endpoint(context);
-            awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> endpoint.cancel("sleeper", ALICE));
+            LoopEvents.awaitEnded(context.getBean(EventLoop.class), "sleeper", () -> endpoint.cancel("sleeper", ALICE));
             endpoint.cancel("sleeper", ALICE);
             endpoint.cancel("ghost", SecurityContext.NONE);
 

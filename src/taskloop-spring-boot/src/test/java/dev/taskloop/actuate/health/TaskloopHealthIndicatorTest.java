@@ -2,27 +2,23 @@ package dev.taskloop.actuate.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskloop.actuate.LoopEvents;
 import dev.taskloop.actuate.RecentEvents;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
-import dev.taskloop.autoconfigure.actuate.TaskloopActuatorAutoConfiguration;
+import dev.taskloop.autoconfigure.actuate.TaskloopHealthAutoConfiguration;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.core.Task;
-import dev.taskloop.core.spi.LoopListener;
-import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.LoopMonitor;
-import dev.taskloop.spring.Supervisor;
-import dev.taskloop.spring.TaskloopLifecycle;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.LoopAssessment;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.LoopMonitor;
+import dev.taskloop.spring.support.TaskloopLifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -38,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
 class TaskloopHealthIndicatorTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopActuatorAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopHealthAutoConfiguration.class))
             .withPropertyValues("taskloop.shutdown.exit-zero-on-sigterm=false", "taskloop.slow-step-threshold=50ms",
                     "taskloop.health.stuck-threshold=100ms", "taskloop.health.check-interval=50ms");
 
@@ -61,29 +57,14 @@ class TaskloopHealthIndicatorTest {
     @Test
     void isDownWhileALoopIsStuckAndNamesTheTaskHoldingItForHowLong() {
         runner.run(context -> {
-            EventLoop loop = context.getBean(EventLoop.class);
-            CountDownLatch twoReports = new CountDownLatch(2); // the watchdog reports at 50 ms, then at twice that
-            CountDownLatch release = new CountDownLatch(1);
-            loop.addListener(new LoopListener() {
-                @Override
-                public void slowStep(SlowStep step) {
-                    if (step.ongoing() && step.taskName().equals("hog")) {
-                        twoReports.countDown();
-                    }
-                }
-            });
-            Task<?> hog = loop.spawn("hog", () -> release.await());
-            try {
-                assertThat(twoReports.await(10, TimeUnit.SECONDS)).isTrue();
+            try (LoopEvents.Hog hog = LoopEvents.hog(context.getBean(EventLoop.class), "hog")) {
                 Health h = context.getBean(TaskloopHealthIndicator.class).health();
                 assertThat(h.getStatus()).isEqualTo(Status.DOWN);
                 assertThat(loop(h, "main")).containsEntry("status", "STUCK").containsEntry("batonHolder", "hog")
-                        .containsEntry("batonHolderId", hog.id()).containsEntry("blocked", true);
+                        .containsEntry("batonHolderId", hog.task().id()).containsEntry("blocked", true);
                 assertThat((double) loop(h, "main").get("heldForMs")).isGreaterThanOrEqualTo(100);
                 assertThat((List<?>) h.getDetails().get("problems")).singleElement().asString()
-                        .startsWith("loop 'main' is stuck: task 'hog' (id " + hog.id() + ") has held its baton for ");
-            } finally {
-                release.countDown();
+                        .startsWith("loop 'main' is stuck: task 'hog' (id " + hog.task().id() + ") has held its baton for ");
             }
         });
     }
@@ -156,9 +137,9 @@ class TaskloopHealthIndicatorTest {
 
     private static LoopMonitor monitor(EventLoop loop) {
         LoopDirectory loops = new LoopDirectory(List.of(loop), loop);
-        DeclaredTasks declared = new DeclaredTasks();
-        return new LoopMonitor(loops, declared, new TaskloopLifecycle(loops, declared, Supervisor.Environment.defaults(), Duration.ZERO),
+        DeclaredTaskRegistry declared = new DeclaredTaskRegistry();
+        return new LoopMonitor(loops, declared, TaskloopLifecycle.builder(loops, declared).shutdownTimeout(Duration.ZERO).build(),
                 e -> { }, new DefaultListableBeanFactory().getBeanProvider(ApplicationAvailability.class),
-                new LoopMonitor.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMillis(100), true));
+                new LoopAssessment.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMillis(100), true));
     }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.DeclaredTasksFixture;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.TaskloopLifecycle;
 import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.leader.ManualLeaderElection;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.DeclaredTasksFixture;
+import dev.taskloop.spring.support.LoopDirectory;
+import dev.taskloop.spring.support.TaskloopLifecycle;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,11 +40,11 @@ class LeaderGaugeTest {
 
     @Test
     void theGaugeIsOneWhileThisReplicaLeadsTheElectionAndZeroWhileItStandsBy() {
-        DeclaredTasks declared = DeclaredTasksFixture.declare(
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(
                 DeclaredTasksFixture.singleton("report", "report", ctx -> Async.sleep(Duration.ofDays(1))),
                 DeclaredTasksFixture.singleton("digest", "billing", ctx -> Async.sleep(Duration.ofDays(1))),
                 DeclaredTasksFixture.singleton("invoices", "billing", ctx -> Async.sleep(Duration.ofDays(1))),
-                DeclaredTasksFixture.continuous("everywhere", dev.taskloop.spring.annotation.Restart.ALWAYS, ctx -> Async.sleep(Duration.ofDays(1))));
+                DeclaredTasksFixture.continuous("everywhere", dev.taskloop.spring.Restart.ALWAYS, ctx -> Async.sleep(Duration.ofDays(1))));
         metrics = new TaskloopMetrics(new LoopDirectory(List.of(loop), loop), declared, null);
         metrics.bindTo(registry);
 

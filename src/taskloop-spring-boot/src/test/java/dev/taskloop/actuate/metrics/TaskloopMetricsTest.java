@@ -3,24 +3,26 @@ package dev.taskloop.actuate.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.taskloop.actuate.LoopEvents;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.testing.Blocking;
 import dev.taskloop.core.testing.ManualTicker;
 import dev.taskloop.core.testing.TestLoop;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.DeclaredTasksFixture;
-import dev.taskloop.spring.LoopDirectory;
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
+import dev.taskloop.spring.support.DeclaredTasksFixture;
+import dev.taskloop.spring.support.LoopDirectory;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +53,7 @@ class TaskloopMetricsTest {
         }
     }
 
-    private TaskloopMetrics bind(EventLoop loop, DeclaredTasks declared, MeterRegistry registry) {
+    private TaskloopMetrics bind(EventLoop loop, DeclaredTaskRegistry declared, MeterRegistry registry) {
         TaskloopMetrics metrics = new TaskloopMetrics(new LoopDirectory(List.of(loop), loop), declared, null);
         metrics.bindTo(registry);
         closeables.add(metrics);
@@ -96,7 +99,7 @@ class TaskloopMetricsTest {
         ManualTicker ticker = test.ticker();
         Truth poller = new Truth();
         Truth adHoc = new Truth();
-        DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER, ctx -> {
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER, ctx -> {
             long ready = 0; // spawned at time 0; its first step takes no time, so main is spawned at 0 too
             poller.ran(ticker.read() - ready);
             long s0 = ticker.read();
@@ -194,7 +197,7 @@ class TaskloopMetricsTest {
     void everyMeterIsNamedAsInTheDesignAndHasADescriptionAndABaseUnit() {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
+            DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
                     ctx -> Async.sleep(Duration.ofDays(1))));
             bind(loop, declared, registry);
             List<Meter> meters = registry.getMeters().stream().filter(m -> m.getId().syntheticAssociation() == null).toList();
@@ -227,7 +230,7 @@ class TaskloopMetricsTest {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry simple = new SimpleMeterRegistry();
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
+            DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("poller", Restart.NEVER,
                     ctx -> Async.sleep(Duration.ofDays(1))));
             bind(loop, declared, simple);
             bind(loop, declared, prometheus);
@@ -269,11 +272,33 @@ class TaskloopMetricsTest {
     }
 
     @Test
+    void anAdHocTaskNamedLikeADeclaredTaskIsCountedUnderAdHocAndNotAsTheDeclaredTask() {
+        TestLoop test = TestLoop.create();
+        closeables.add(test);
+        ManualTicker ticker = test.ticker();
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("producer", Restart.NEVER, ctx -> {
+            ticker.advance(Duration.ofMillis(5));
+            Async.sleep(Duration.ofDays(1));
+        }));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        bind(test.loop(), declared, registry);
+        DeclaredTasksFixture.start(new LoopDirectory(List.of(test.loop()), test.loop()), declared);
+        test.runCurrent();
+
+        Task<?> impostor = test.loop().spawn("producer", () -> ticker.advance(Duration.ofMillis(40)));
+        test.advanceTimeBy(Duration.ofSeconds(1));
+
+        assertThat(impostor.state()).isEqualTo(Task.State.COMPLETED);
+        assertThat(seconds(registry, "taskloop.task.awake", "producer")).as("the declared task's own 5 ms only").isEqualTo(0.005);
+        assertThat(seconds(registry, "taskloop.task.awake", TaskloopMetrics.AD_HOC)).as("the ad-hoc 'producer'").isEqualTo(0.040);
+    }
+
+    @Test
     void restartsOfADeclaredTaskAreCounted() {
         TestLoop test = TestLoop.create();
         closeables.add(test);
         int[] attempts = {0};
-        DeclaredTasks declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("flaky", Restart.ON_FAILURE, ctx -> {
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(DeclaredTasksFixture.continuous("flaky", Restart.ON_FAILURE, ctx -> {
             if (++attempts[0] <= 3) {
                 throw new IllegalStateException("attempt " + attempts[0] + " failed");
             }
@@ -286,36 +311,13 @@ class TaskloopMetricsTest {
         assertThat(registry.get("taskloop.task.restarts").tag("task", "flaky").functionCounter().count()).isEqualTo(3);
     }
 
-    /**
-     * Waits until the loop has told its listeners that {@code name} ended, which it does after
-     * counting it ({@code join()} may return a moment before that).
-     */
-    private static void awaitEnded(EventLoop loop, String name, Runnable spawn) throws InterruptedException {
-        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        dev.taskloop.core.spi.LoopListener l = new dev.taskloop.core.spi.LoopListener() {
-            @Override
-            public void taskEnded(dev.taskloop.core.spi.TaskSnapshot task) {
-                if (task.name().equals(name)) {
-                    ended.countDown();
-                }
-            }
-        };
-        loop.addListener(l);
-        try {
-            spawn.run();
-            assertThat(ended.await(10, TimeUnit.SECONDS)).as("task '%s' ended", name).isTrue();
-        } finally {
-            loop.removeListener(l);
-        }
-    }
-
     @Test
     void loopGaugesAndCountersFollowTheLoop() throws Exception {
         try (EventLoop loop = EventLoop.builder().name("main").slowStepThreshold(Duration.ofMillis(40)).build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            bind(loop, new DeclaredTasks(), registry);
-            awaitEnded(loop, "fine", () -> loop.spawn("fine", () -> 1));
-            awaitEnded(loop, "broken", () -> loop.spawn("broken", () -> {
+            bind(loop, new DeclaredTaskRegistry(), registry);
+            LoopEvents.awaitEnded(loop, "fine", () -> loop.spawn("fine", () -> 1));
+            LoopEvents.awaitEnded(loop, "broken", () -> loop.spawn("broken", () -> {
                 throw new IllegalStateException("boom");
             }).toCompletableFuture());
             Task<?> sleeper = loop.spawn("sleeper", () -> Async.sleep(Duration.ofDays(1)));
@@ -325,10 +327,10 @@ class TaskloopMetricsTest {
             // Slow steps, counted as deltas around each (a first step elsewhere may be slow on a busy machine).
             double blocked0 = registry.get("taskloop.loop.slow.steps").tag("blocked", "true").functionCounter().count();
             double computing0 = registry.get("taskloop.loop.slow.steps").tag("blocked", "false").functionCounter().count();
-            awaitEnded(loop, "blocker", () -> loop.spawn("blocker", () -> Thread.sleep(100))); // holds the baton in a non-Taskloop wait
+            LoopEvents.awaitEnded(loop, "blocker", () -> loop.spawn("blocker", () -> Blocking.sleep(Duration.ofMillis(100)))); // holds the baton in a non-Taskloop wait
             assertThat(registry.get("taskloop.loop.slow.steps").tag("blocked", "true").functionCounter().count()).isEqualTo(blocked0 + 1);
             assertThat(registry.get("taskloop.loop.slow.steps").tag("blocked", "false").functionCounter().count()).isEqualTo(computing0);
-            awaitEnded(loop, "computer", () -> loop.spawn("computer", () -> {
+            LoopEvents.awaitEnded(loop, "computer", () -> loop.spawn("computer", () -> {
                 long end = System.nanoTime() + 100 * MS;
                 while (System.nanoTime() < end) {
                     Thread.onSpinWait(); // computing: holds the baton on purpose
@@ -341,7 +343,7 @@ class TaskloopMetricsTest {
             assertThat(registry.get("taskloop.tasks.active").gauge().value()).isEqualTo(1);
             assertThat(registry.get("taskloop.loop.utilization").gauge().value()).isBetween(0.0, 1.0);
             assertThat(registry.get("taskloop.tasks.completed").tag("outcome", "completed").functionCounter().count()).isEqualTo(3);
-            awaitEnded(loop, "sleeper", sleeper::cancel);
+            LoopEvents.awaitEnded(loop, "sleeper", sleeper::cancel);
             assertThat(registry.get("taskloop.tasks.completed").tag("outcome", "cancelled").functionCounter().count()).isEqualTo(1);
             assertThat(registry.get("taskloop.tasks.active").gauge().value()).isZero();
             assertThat(registry.get("taskloop.loop.queue.depth").gauge().value()).isZero();
@@ -352,7 +354,7 @@ class TaskloopMetricsTest {
     void afterCloseTheLoopNoLongerFeedsTheMeters() {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            TaskloopMetrics metrics = bind(loop, new DeclaredTasks(), registry);
+            TaskloopMetrics metrics = bind(loop, new DeclaredTaskRegistry(), registry);
             loop.spawn(() -> 1).join();
             metrics.close(); // records what is stored, then stops
             long count = registry.get("taskloop.loop.lag").timer().count();
@@ -367,7 +369,7 @@ class TaskloopMetricsTest {
     void theLagHistogramIsExportedToPrometheusWithFixedBuckets() {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            bind(loop, new DeclaredTasks(), prometheus).flush();
+            bind(loop, new DeclaredTaskRegistry(), prometheus).flush();
             loop.spawn(() -> 1).join();
             String scrape = prometheus.scrape();
             assertThat(scrape).contains("# TYPE taskloop_loop_lag_seconds histogram")
@@ -405,14 +407,12 @@ class TaskloopMetricsTest {
     void theMetricsThreadRecordsStoredLagSamplesWithoutBeingAsked() throws Exception {
         try (EventLoop loop = EventLoop.builder().name("main").build()) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            bind(loop, new DeclaredTasks(), registry);
+            bind(loop, new DeclaredTaskRegistry(), registry);
             loop.spawn(() -> 1).join();
             Timer lag = registry.get("taskloop.loop.lag").timer();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (lag.count() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // the drainer runs every 50 ms on its own thread
-            }
-            assertThat(lag.count()).isPositive();
+            // the drainer runs every 50 ms on its own thread
+            Awaitility.await("the lag samples recorded").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                    .untilAsserted(() -> assertThat(lag.count()).isPositive());
         }
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.spring.CancelOrigins;
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.DeclaredTask;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -92,9 +92,9 @@ class JdbcLeaderElectionTest {
                 () -> connections.get("replica-b").get() >= before + 5);
 
         assertThat(a.isLeader()).isTrue();
-        assertThat(a.report().status()).isEqualTo(SupervisedTask.Status.RUNNING);
+        assertThat(a.report().status()).isEqualTo(DeclaredTask.Status.RUNNING);
         assertThat(b.isLeader()).isFalse();
-        assertThat(b.report().status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(b.report().status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(timeline.story()).containsExactly("replica-a started");
         assertThat(admin.queryForObject("SELECT COUNT(*) FROM INT_LOCK", Integer.class)).as("one lock row").isEqualTo(1);
     }
@@ -118,7 +118,7 @@ class JdbcLeaderElectionTest {
         assertThat(takeover).as("the stopped leader deleted its lock row: the other takes over at its next try, well within the lease")
                 .isLessThan(LEASE);
         assertThat(b.isLeader()).isTrue();
-        assertThat(b.report().status()).isEqualTo(SupervisedTask.Status.RUNNING);
+        assertThat(b.report().status()).isEqualTo(DeclaredTask.Status.RUNNING);
     }
 
     @Test
@@ -140,7 +140,7 @@ class JdbcLeaderElectionTest {
                 .isLessThanOrEqualTo(LEASE.plus(RETRY.multipliedBy(2)).plusMillis(1000));
         assertThat(timeline.story()).containsExactly("replica-a started", "replica-a finally", "replica-b started");
         assertThat(timeline.maxRunning()).isEqualTo(1);
-        assertThat(a.report().status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(a.report().status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(a.report().task().snapshot().cancelReason())
                 .isEqualTo(CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of election 'report'"));
     }

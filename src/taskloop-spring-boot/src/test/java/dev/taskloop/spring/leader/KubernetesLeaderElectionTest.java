@@ -2,7 +2,7 @@ package dev.taskloop.spring.leader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskloop.spring.SupervisedTask;
+import dev.taskloop.spring.DeclaredTask;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -121,9 +121,9 @@ class KubernetesLeaderElectionTest {
         Timeline.awaitTrue("replica-b read the Lease 5 times", Duration.ofSeconds(10), () -> requests.get("replica-b").get() >= 5);
 
         assertThat(a.isLeader()).isTrue();
-        assertThat(a.report().status()).isEqualTo(SupervisedTask.Status.RUNNING);
+        assertThat(a.report().status()).isEqualTo(DeclaredTask.Status.RUNNING);
         assertThat(b.isLeader()).isFalse();
-        assertThat(b.report().status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(b.report().status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(timeline.story()).containsExactly("replica-a started");
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-a");
         assertThat(lease().getSpec().getLeaseDurationSeconds()).isEqualTo(3);
@@ -144,7 +144,7 @@ class KubernetesLeaderElectionTest {
         assertThat(takeover).as("the stopped leader released its Lease: the other takes it at its next try, well within the lease")
                 .isLessThan(LEASE);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
-        assertThat(b.report().status()).isEqualTo(SupervisedTask.Status.RUNNING);
+        assertThat(b.report().status()).isEqualTo(DeclaredTask.Status.RUNNING);
     }
 
     @Test
@@ -166,7 +166,7 @@ class KubernetesLeaderElectionTest {
                 .isLessThanOrEqualTo(LEASE.plus(RETRY.multipliedBy(3)).plusMillis(1000));
         assertThat(timeline.story()).containsExactly("replica-a started", "replica-a finally", "replica-b started");
         assertThat(timeline.maxRunning()).isEqualTo(1);
-        assertThat(a.report().status()).isEqualTo(SupervisedTask.Status.STANDBY);
+        assertThat(a.report().status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
     }
 }

@@ -2,10 +2,10 @@ package dev.taskloop.spring.leader;
 
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
-import dev.taskloop.spring.DeclaredTasks;
-import dev.taskloop.spring.SupervisedTask;
-import dev.taskloop.spring.annotation.BackgroundTask;
-import dev.taskloop.spring.annotation.Restart;
+import dev.taskloop.spring.BackgroundTask;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -89,8 +89,8 @@ public final class Replica implements AutoCloseable {
     }
 
     /** The singleton's state in this replica. */
-    public SupervisedTask report() {
-        return context.getBean(DeclaredTasks.class).find("report").orElseThrow();
+    public DeclaredTask report() {
+        return context.getBean(DeclaredTaskRegistry.class).find("report").orElseThrow();
     }
 
     public boolean isLeader() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
-import dev.taskloop.spring.annotation.BackgroundTask;
+import dev.taskloop.spring.BackgroundTask;
 import java.time.Duration;
 import java.util.Optional;
 import org.awaitility.Awaitility;

@@ -1,0 +1,7 @@
+/**
+ * The {@code taskloop} health component.
+ */
+@NullMarked
+package dev.taskloop.actuate.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * The {@code taskloop.*} Micrometer meters.
+ */
+@NullMarked
+package dev.taskloop.actuate.metrics;
+
+import org.jspecify.annotations.NullMarked;

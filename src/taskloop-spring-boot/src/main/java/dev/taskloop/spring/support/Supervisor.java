@@ -1,0 +1,132 @@
+package dev.taskloop.spring.support;
+
+import dev.taskloop.core.AsyncRunnable;
+import dev.taskloop.core.EventLoop;
+import dev.taskloop.core.Task;
+import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.leader.Leadership;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs declared tasks and groups on a loop and restarts them by their policies: the OTP supervisor,
+ * on Taskloop tasks. Three kinds of supervision, one class each:
+ * <ul>
+ *   <li>{@link TaskSupervision}: a declared task is one Taskloop task that retries in place, attempt
+ *       after attempt, each attempt running its {@link dev.taskloop.spring.Schedule schedule};</li>
+ *   <li>{@link GroupSupervision}: a group is a supervising task (named after the group) whose children
+ *       are its tasks' attempts, restarted together by the group's strategy;</li>
+ *   <li>{@link SingletonFollower}: a singleton (a task or group with {@code singleton}) is started
+ *       with its {@link Leadership.Seat}: a task named {@code singleton:<name>} follows the seat's
+ *       turns, starting one of the supervisions above when this replica leads the election and
+ *       cancelling it (and waiting for its {@code finally} blocks) when it no longer does.</li>
+ * </ul>
+ *
+ * <p>Everything here runs inside tasks, so back-off delays and schedules use the loop's time, and
+ * run in virtual time under a {@code TestLoop}; cron schedules read {@link Environment#clock()}.
+ *
+ * @since 0.1.0
+ */
+public final class Supervisor {
+
+    /**
+     * What supervision needs from its surroundings.
+     *
+     * @param clock wall clock for cron schedules
+     * @param random source of back-off jitter
+     * @param observations registry for one {@code Observation} per periodic run, or {@code null}
+     * @param stopping whether the application is shutting down: then nothing is restarted and
+     *     periodic tasks start no new run
+     */
+    public record Environment(Clock clock, RandomGenerator random, @Nullable ObservationRegistry observations, BooleanSupplier stopping) {
+
+        /** An environment that is never stopping. */
+        public Environment(Clock clock, RandomGenerator random, @Nullable ObservationRegistry observations) {
+            this(clock, random, observations, () -> false);
+        }
+
+        /** The system clock, a fresh random generator, no observations. */
+        public static Environment defaults() {
+            return new Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), null);
+        }
+
+        /** Whether the application is shutting down. */
+        boolean isStopping() {
+            return stopping.getAsBoolean();
+        }
+    }
+
+    /** The name of the task that follows a singleton's leadership turns: this, then the task's or group's name. */
+    public static final String FOLLOWER_PREFIX = "singleton:";
+
+    private Supervisor() {
+    }
+
+    /** Starts a declared task on {@code loop}; it restarts in place by its policy. */
+    public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env) {
+        SupervisedTask st = new SupervisedTask(spec, null, loop.name());
+        spawn(loop, spec.name(), () -> TaskSupervision.supervise(st, env));
+        return st;
+    }
+
+    /** Starts a supervised group on {@code loop}; returns its tasks' states, in declaration order. */
+    public static List<SupervisedTask> start(EventLoop loop, GroupSpec group, Environment env) {
+        List<SupervisedTask> children = children(loop, group, null);
+        spawn(loop, group.name(), () -> GroupSupervision.supervise(group, children, env));
+        return children;
+    }
+
+    /**
+     * Starts a singleton declared task on {@code loop}: it stands by until this replica leads the
+     * seat's election, runs (restarting in place by its policy) while it does, and is cancelled when it
+     * no longer does.
+     */
+    public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env, Leadership.Seat seat) {
+        SupervisedTask st = new SupervisedTask(spec, null, loop.name());
+        standBy(st, seat);
+        spawn(loop, FOLLOWER_PREFIX + spec.name(), () -> SingletonFollower.follow(seat, List.of(st), spec.name(),
+                () -> TaskSupervision.supervise(st, env), env));
+        return st;
+    }
+
+    /** Starts a singleton supervised group on {@code loop}; see {@link #start(EventLoop, TaskSpec, Environment, Leadership.Seat)}. */
+    public static List<SupervisedTask> start(EventLoop loop, GroupSpec group, Environment env, Leadership.Seat seat) {
+        List<SupervisedTask> children = children(loop, group, seat);
+        spawn(loop, FOLLOWER_PREFIX + group.name(), () -> SingletonFollower.follow(seat, children, group.name(),
+                () -> GroupSupervision.supervise(group, children, env), env));
+        return children;
+    }
+
+    private static List<SupervisedTask> children(EventLoop loop, GroupSpec group, Leadership.@Nullable Seat seat) {
+        List<SupervisedTask> children = new ArrayList<>();
+        for (TaskSpec spec : group.tasks()) {
+            SupervisedTask st = new SupervisedTask(spec, group.name(), loop.name());
+            if (seat != null) {
+                standBy(st, seat);
+            }
+            children.add(st);
+        }
+        return List.copyOf(children);
+    }
+
+    private static void standBy(SupervisedTask st, Leadership.Seat seat) {
+        st.status(DeclaredTask.Status.STANDBY);
+        st.seat(seat);
+    }
+
+    private static void spawn(EventLoop loop, String name, AsyncRunnable<Exception> supervision) {
+        loop.spawn(name, supervision).onDone(Supervisor::retrieve);
+    }
+
+    /** The supervisor has logged a final failure; retrieving it keeps it from being reported as unobserved. */
+    static void retrieve(Task<?> t) {
+        if (t.state() == Task.State.FAILED) {
+            t.exception();
+        }
+    }
+}
