@@ -260,7 +260,8 @@ class ArchitectureTest {
                     .importPaths(modules.stream().flatMap(m -> m.classes().stream()).toList());
             Map<String, JavaClasses> tests = new LinkedHashMap<>();
             for (Module m : modules) {
-                m.testClasses().ifPresent(dir -> tests.put(m.name(), new ClassFileImporter().withImportOption(NOT_THE_FIXTURES).importPath(dir)));
+                m.testClasses().ifPresent(dir -> tests.put(m.name(),
+                        new ClassFileImporter().withImportOption(NOT_THE_FIXTURES).importPath(dir)));
             }
             return new Build(modules, production, Map.copyOf(tests));
         }
@@ -385,7 +386,7 @@ class ArchitectureTest {
 
         private static final String FIXTURES = "dev.taskloop.archfixture";
 
-        /** The class in front of each violation: {@code Method <a.b.C.m()> calls ...} and {@code Class <a.b.C> extends ...} give {@code a.b.C}. */
+        /** The class in front of a violation: {@code Method <a.b.C.m()> calls ...}, {@code Class <a.b.C> extends ...} give {@code a.b.C}. */
         private static final Pattern ORIGIN = Pattern.compile("^(?:Class <([\\w.$]+)>|\\S+ <([\\w.$]+?)\\.[\\w$<>]+[(>])");
 
         private static JavaClasses fixture(String name) {
