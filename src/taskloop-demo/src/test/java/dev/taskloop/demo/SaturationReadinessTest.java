@@ -3,6 +3,7 @@ package dev.taskloop.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.taskloop.Polling;
 import dev.taskloop.core.EventLoop;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +33,8 @@ class SaturationReadinessTest {
     /** Every 10 ms a task computing for 20 ms: twice what one loop (one core) can run. */
     private static final Duration PERIOD = Duration.ofMillis(10);
     private static final long WORK_NANOS = Duration.ofMillis(20).toNanos();
+    /** How often readiness is polled over HTTP. */
+    private static final Duration POLL = Duration.ofMillis(50);
 
     @LocalServerPort
     int port;
@@ -48,10 +52,8 @@ class SaturationReadinessTest {
     @Test
     void offeredLoadAboveOneCoreTurnsReadinessTo503AndBackTo200OnceTheLoadStops() throws Exception {
         // Ready first: on a busy machine startup itself can leave the loop saturated for a lag window.
-        long ready = System.nanoTime();
-        while (get("/actuator/health/readiness").statusCode() != 200 && System.nanoTime() - ready < Duration.ofSeconds(30).toNanos()) {
-            Thread.sleep(50); // polling the server over HTTP
-        }
+        Polling.poll("readiness 200 before the load", Duration.ofSeconds(30), POLL)
+                .until(() -> get("/actuator/health/readiness").statusCode() == 200);
         assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         AtomicLong spawned = new AtomicLong();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
@@ -65,38 +67,41 @@ class SaturationReadinessTest {
                 }
             });
         }, 0, PERIOD.toNanos(), TimeUnit.NANOSECONDS);
-        long refusedAfter = -1;
-        String saturatedHealth = null;
+        AtomicLong refusedAfter = new AtomicLong(-1);
+        AtomicReference<String> saturatedHealth = new AtomicReference<>();
         try {
-            while (refusedAfter < 0 && System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos()) {
+            Polling.poll("readiness 503 under load", Duration.ofSeconds(20), POLL).until(() -> {
                 if (get("/actuator/health/readiness").statusCode() == 503) {
-                    refusedAfter = System.nanoTime() - t0;
-                    saturatedHealth = get("/actuator/health/taskloop").body();
+                    refusedAfter.set(System.nanoTime() - t0);
+                    saturatedHealth.set(get("/actuator/health/taskloop").body());
                 }
-                Thread.sleep(50); // polling the server over HTTP
-            }
+                return refusedAfter.get() >= 0;
+            });
         } finally {
             load.shutdownNow();
             assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
         long t1 = System.nanoTime();
         int backlog = loop.snapshot().readyDepth();
-        assertThat(refusedAfter).as("readiness 503 under load").isPositive();
-        assertThat(JsonPath.<String>read(saturatedHealth, "$.status")).isEqualTo("SATURATED");
-        double p99 = JsonPath.<Number>read(saturatedHealth, "$.details.loops.main.lagP99Ms").doubleValue();
+        assertThat(refusedAfter.get()).as("readiness 503 under load").isPositive();
+        assertThat(JsonPath.<String>read(saturatedHealth.get(), "$.status")).isEqualTo("SATURATED");
+        double p99 = JsonPath.<Number>read(saturatedHealth.get(), "$.details.loops.main.lagP99Ms").doubleValue();
         assertThat(p99).isGreaterThan(100);
 
-        long acceptingAfter = -1;
-        while (acceptingAfter < 0 && System.nanoTime() - t1 < Duration.ofSeconds(30).toNanos()) {
-            if (get("/actuator/health/readiness").statusCode() == 200) {
-                acceptingAfter = System.nanoTime() - t1;
-            }
-            Thread.sleep(50); // polling the server over HTTP
+        AtomicLong acceptingAfter = new AtomicLong(-1);
+        try {
+            Polling.poll("readiness 200 again after the load stopped", Duration.ofSeconds(30), POLL).until(() -> {
+                if (get("/actuator/health/readiness").statusCode() == 200) {
+                    acceptingAfter.set(System.nanoTime() - t1);
+                }
+                return acceptingAfter.get() >= 0;
+            });
+        } finally {
+            System.out.printf("saturation: %d tasks of 20 ms offered every 10 ms; readiness 503 after %d ms (taskloop SATURATED,"
+                    + " lag p99 %.1f ms); load stopped with %d queued; readiness 200 again %d ms later%n", spawned.get(),
+                    refusedAfter.get() / 1_000_000, p99, backlog, acceptingAfter.get() / 1_000_000);
         }
-        System.out.printf("saturation: %d tasks of 20 ms offered every 10 ms; readiness 503 after %d ms (taskloop SATURATED, lag p99 %.1f ms);"
-                + " load stopped with %d queued; readiness 200 again %d ms later%n", spawned.get(), refusedAfter / 1_000_000, p99, backlog,
-                acceptingAfter / 1_000_000);
-        assertThat(acceptingAfter).as("readiness 200 again after the load stopped").isPositive();
+        assertThat(acceptingAfter.get()).as("readiness 200 again after the load stopped").isPositive();
         assertThat(JsonPath.<String>read(get("/actuator/health/taskloop").body(), "$.status")).isEqualTo("UP");
     }
 }

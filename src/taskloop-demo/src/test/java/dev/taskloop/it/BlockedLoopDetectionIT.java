@@ -3,10 +3,13 @@ package dev.taskloop.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.taskloop.Polling;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,66 +29,76 @@ class BlockedLoopDetectionIT {
 
             long t0 = System.nanoTime();
             assertThat(demo.post("/demo/blocker?enabled=true").statusCode()).isEqualTo(200);
-            long holderSeen = -1;
-            long downSeen = -1;
-            long livenessSeen = -1;
-            String holderBody = null;
-            String downBody = null;
-            while ((holderSeen < 0 || downSeen < 0 || livenessSeen < 0) && System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos()) {
-                if (holderSeen < 0) {
-                    String body = demo.get("/actuator/taskloop").body();
-                    if (holdsTheBatonInThreadSleep(body)) {
-                        holderSeen = System.nanoTime() - t0;
-                        holderBody = body;
-                    }
-                }
-                if (downSeen < 0) {
-                    HttpResponse<String> health = demo.get("/actuator/health");
-                    if ("DOWN".equals(JsonPath.read(health.body(), "$.components.taskloop.status"))) {
-                        downSeen = System.nanoTime() - t0;
-                        downBody = health.body();
-                        assertThat(health.statusCode()).isEqualTo(503);
-                    }
-                }
-                if (livenessSeen < 0 && demo.get("/actuator/health/liveness").statusCode() == 503) {
-                    livenessSeen = System.nanoTime() - t0;
-                }
-                Thread.sleep(50); // polling another process over HTTP
+            // When each of the three was first seen, recorded inside the condition; each is judged on its own below.
+            AtomicLong holderSeen = new AtomicLong(-1);
+            AtomicLong downSeen = new AtomicLong(-1);
+            AtomicLong livenessSeen = new AtomicLong(-1);
+            AtomicReference<String> holderBody = new AtomicReference<>();
+            AtomicReference<String> downBody = new AtomicReference<>();
+            try {
+                Polling.poll("the blocker named as baton holder, taskloop DOWN and liveness 503", Duration.ofSeconds(10), Duration.ofMillis(50))
+                        .until(() -> {
+                            if (holderSeen.get() < 0) {
+                                String body = demo.get("/actuator/taskloop").body();
+                                if (holdsTheBatonInThreadSleep(body)) {
+                                    holderSeen.set(System.nanoTime() - t0);
+                                    holderBody.set(body);
+                                }
+                            }
+                            if (downSeen.get() < 0) {
+                                HttpResponse<String> health = demo.get("/actuator/health");
+                                if ("DOWN".equals(JsonPath.read(health.body(), "$.components.taskloop.status"))) {
+                                    downSeen.set(System.nanoTime() - t0);
+                                    downBody.set(health.body());
+                                    assertThat(health.statusCode()).isEqualTo(503);
+                                }
+                            }
+                            if (livenessSeen.get() < 0 && demo.get("/actuator/health/liveness").statusCode() == 503) {
+                                livenessSeen.set(System.nanoTime() - t0);
+                            }
+                            return holderSeen.get() >= 0 && downSeen.get() >= 0 && livenessSeen.get() >= 0;
+                        });
+            } finally {
+                System.out.printf("blocker switched on: baton holder named after %d ms, taskloop DOWN after %d ms, liveness 503 after %d ms%n",
+                        holderSeen.get() / 1_000_000, downSeen.get() / 1_000_000, livenessSeen.get() / 1_000_000);
             }
-            System.out.printf("blocker switched on: baton holder named after %d ms, taskloop DOWN after %d ms, liveness 503 after %d ms%n",
-                    holderSeen / 1_000_000, downSeen / 1_000_000, livenessSeen / 1_000_000);
             long twoSeconds = Duration.ofSeconds(2).toNanos();
-            assertThat(holderSeen).as("endpoint names the blocker as baton holder").isBetween(0L, twoSeconds);
-            assertThat(downSeen).as("taskloop health DOWN").isBetween(0L, twoSeconds);
-            assertThat(livenessSeen).as("liveness 503").isBetween(0L, twoSeconds);
+            assertThat(holderSeen.get()).as("endpoint names the blocker as baton holder").isBetween(0L, twoSeconds);
+            assertThat(downSeen.get()).as("taskloop health DOWN").isBetween(0L, twoSeconds);
+            assertThat(livenessSeen.get()).as("liveness 503").isBetween(0L, twoSeconds);
 
-            Map<String, Object> holder = JsonPath.read(holderBody, "$.loops[0].batonHolder");
+            Map<String, Object> holder = JsonPath.read(holderBody.get(), "$.loops[0].batonHolder");
             assertThat(holder).containsEntry("taskName", "blocker").containsKey("heldForMs");
             assertThat((List<String>) holder.get("stack")).anyMatch(f -> f.startsWith("java.base/java.lang.Thread.sleep("))
                     .anyMatch(f -> f.startsWith("dev.taskloop.demo.DemoTasks.blocker("));
-            Map<String, Object> main = JsonPath.read(downBody, "$.components.taskloop.details.loops.main");
+            Map<String, Object> main = JsonPath.read(downBody.get(), "$.components.taskloop.details.loops.main");
             assertThat(main).containsEntry("status", "STUCK").containsEntry("batonHolder", "blocker");
             assertThat(((Number) main.get("heldForMs")).doubleValue()).isGreaterThanOrEqualTo(500);
-            assertThat(JsonPath.<Integer>read(downBody, "$.components.taskloop.details.stuckThresholdMs")).isEqualTo(500);
-            assertThat(JsonPath.<List<String>>read(downBody, "$.components.taskloop.details.problems"))
+            assertThat(JsonPath.<Integer>read(downBody.get(), "$.components.taskloop.details.stuckThresholdMs")).isEqualTo(500);
+            assertThat(JsonPath.<List<String>>read(downBody.get(), "$.components.taskloop.details.problems"))
                     .anyMatch(p -> p.startsWith("loop 'main' is stuck: task 'blocker' (id "));
 
             long t1 = System.nanoTime();
             assertThat(demo.post("/demo/blocker?enabled=false").statusCode()).isEqualTo(200);
-            long allUp = -1;
-            while (allUp < 0 && System.nanoTime() - t1 < Duration.ofSeconds(20).toNanos()) {
-                HttpResponse<String> health = demo.get("/actuator/health");
-                if (health.statusCode() == 200 && "UP".equals(JsonPath.read(health.body(), "$.status"))
-                        && "UP".equals(JsonPath.read(health.body(), "$.components.taskloop.status"))
-                        && demo.get("/actuator/health/liveness").statusCode() == 200
-                        && demo.get("/actuator/health/readiness").statusCode() == 200
-                        && "OK".equals(JsonPath.read(demo.get("/actuator/taskloop").body(), "$.loops[0].status"))) {
-                    allUp = System.nanoTime() - t1;
-                }
-                Thread.sleep(100); // polling another process over HTTP
+            AtomicLong allUp = new AtomicLong(-1);
+            try {
+                Polling.poll("everything UP again after the blocker stopped (the last block, then the 5 s lag window)", Duration.ofSeconds(20),
+                        Duration.ofMillis(100)).until(() -> {
+                            HttpResponse<String> health = demo.get("/actuator/health");
+                            if (health.statusCode() == 200 && "UP".equals(JsonPath.read(health.body(), "$.status"))
+                                    && "UP".equals(JsonPath.read(health.body(), "$.components.taskloop.status"))
+                                    && demo.get("/actuator/health/liveness").statusCode() == 200
+                                    && demo.get("/actuator/health/readiness").statusCode() == 200
+                                    && "OK".equals(JsonPath.read(demo.get("/actuator/taskloop").body(), "$.loops[0].status"))) {
+                                allUp.set(System.nanoTime() - t1);
+                            }
+                            return allUp.get() >= 0;
+                        });
+            } finally {
+                System.out.printf("blocker switched off: health, taskloop, liveness and readiness all UP again after %d ms%n",
+                        allUp.get() / 1_000_000);
             }
-            System.out.printf("blocker switched off: health, taskloop, liveness and readiness all UP again after %d ms%n", allUp / 1_000_000);
-            assertThat(allUp).as("everything UP again after the blocker stopped (the last block, then the 5 s lag window)")
+            assertThat(allUp.get()).as("everything UP again after the blocker stopped (the last block, then the 5 s lag window)")
                     .isPositive();
         }
     }

@@ -2,6 +2,7 @@ package dev.taskloop.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskloop.Polling;
 import dev.taskloop.helm.HelmChart;
 import dev.taskloop.helm.Rendered;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,22 +107,21 @@ class ContainerImageIT {
         assertThat(log()).doesNotContain("Unable to use AOT cache").contains("Taskloop shut down in");
     }
 
-    private void awaitReady(Process app, int port, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                throw new AssertionError("the application exited with " + app.exitValue() + " before it was ready:\n" + log());
-            }
-            try {
-                if (get(port, "/actuator/health/readiness").statusCode() == 200) {
-                    return;
+    private void awaitReady(Process app, int port, Duration timeout) throws IOException {
+        try {
+            Polling.poll("the application ready", timeout, Duration.ofMillis(100)).until(() -> {
+                if (!app.isAlive()) {
+                    throw new AssertionError("the application exited with " + app.exitValue() + " before it was ready:\n" + log());
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100); // polling a separate process over HTTP
+                try {
+                    return get(port, "/actuator/health/readiness").statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false; // not listening yet (an IOException reading the log above still fails)
+                }
+            });
+        } catch (ConditionTimeoutException notReady) {
+            throw new AssertionError("not ready within " + timeout + ":\n" + log(), notReady);
         }
-        throw new AssertionError("not ready within " + timeout + ":\n" + log());
     }
 
     private String log() throws IOException {

@@ -1,5 +1,6 @@
 package dev.taskloop.it;
 
+import dev.taskloop.Polling;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The packaged demo running as a real process: started with {@code java -jar}, talked to over HTTP, stopped with a signal. */
 final class DemoProcess implements AutoCloseable {
@@ -63,35 +65,31 @@ final class DemoProcess implements AutoCloseable {
         return new DemoProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
     }
 
-    /** Waits (bounded) until readiness answers 200. */
-    void awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the demo exited with " + process.exitValue() + " before it was ready:\n" + log());
-            }
-            try {
-                if (get("/actuator/health/readiness").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100); // polling a separate process over HTTP: there is nothing to wait on instead
+    /** Waits (bounded) until readiness answers 200; fails at once, with the log, if the demo exits first. */
+    void awaitReady(Duration timeout) {
+        try {
+            Polling.poll("the demo ready", timeout, Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("the demo exited with " + process.exitValue() + " before it was ready:\n" + log());
+                        }
+                        return get("/actuator/health/readiness").statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException notReady) {
+            throw new AssertionError("the demo was not ready within " + timeout + ":\n" + log(), notReady);
         }
-        throw new AssertionError("the demo was not ready within " + timeout + ":\n" + log());
     }
 
-    /** Waits (bounded) until a line containing {@code text} has been printed. */
-    boolean awaitLine(String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (output.stream().anyMatch(l -> l.contains(text))) {
-                return true;
-            }
-            Thread.sleep(50); // polling another process's output
+    /** Waits (bounded) until a line containing {@code text} has been printed; whether it has. */
+    boolean awaitLine(String text, Duration timeout) {
+        try {
+            Polling.poll("a line containing '" + text + "'", timeout, Duration.ofMillis(50))
+                    .until(() -> output.stream().anyMatch(l -> l.contains(text)));
+            return true;
+        } catch (ConditionTimeoutException notPrinted) {
+            return false;
         }
-        return false;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package dev.taskloop.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.taskloop.Polling;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -11,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAccumulator;
+import java.util.concurrent.atomic.LongAccumulator;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,26 +45,29 @@ class OverloadIT {
             HttpResponse<String> started = demo.post("/demo/runaway?perSecond=" + PER_SECOND + "&seconds=" + SECONDS);
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
             long t0 = System.nanoTime();
+            // Sampled every 100 ms while the bug runs, every sample kept; at most SECONDS + 20 s.
             Map<Integer, Integer> liveness = new TreeMap<>();
             Map<Integer, Integer> readiness = new TreeMap<>();
-            long firstRefusedMs = -1;
-            int maxActive = 0;
-            double maxOverloaded = 0;
+            AtomicLong firstRefusedMs = new AtomicLong(-1);
+            LongAccumulator maxActive = new LongAccumulator(Math::max, 0);
+            DoubleAccumulator maxOverloaded = new DoubleAccumulator(Math::max, 0);
             java.util.Set<String> loopStatuses = new java.util.TreeSet<>();
-            while (System.nanoTime() - t0 < Duration.ofSeconds(SECONDS + 20).toNanos()) {
-                liveness.merge(demo.get("/actuator/health/liveness").statusCode(), 1, Integer::sum);
-                int ready = demo.get("/actuator/health/readiness").statusCode();
-                readiness.merge(ready, 1, Integer::sum);
-                if (ready == 503 && firstRefusedMs < 0) {
-                    firstRefusedMs = (System.nanoTime() - t0) / 1_000_000;
-                }
-                maxActive = Math.max(maxActive, (int) metric(demo, "taskloop.tasks.active", "loop:main"));
-                maxOverloaded = Math.max(maxOverloaded, metric(demo, "taskloop.admission.overloaded", "loop:main"));
-                loopStatuses.add(JsonPath.read(demo.get("/actuator/health/taskloop").body(), "$.details.loops.main.status"));
-                if (!JsonPath.<Boolean>read(demo.get("/demo/runaway").body(), "$.running")) {
-                    break;
-                }
-                TimeUnit.MILLISECONDS.sleep(100); // sampling another process over HTTP
+            try {
+                Polling.poll("the runaway ended", Duration.ofSeconds(SECONDS + 20), Duration.ofMillis(100)).until(() -> {
+                    liveness.merge(demo.get("/actuator/health/liveness").statusCode(), 1, Integer::sum);
+                    int ready = demo.get("/actuator/health/readiness").statusCode();
+                    readiness.merge(ready, 1, Integer::sum);
+                    if (ready == 503 && firstRefusedMs.get() < 0) {
+                        firstRefusedMs.set((System.nanoTime() - t0) / 1_000_000);
+                    }
+                    maxActive.accumulate((int) metric(demo, "taskloop.tasks.active", "loop:main"));
+                    maxOverloaded.accumulate(metric(demo, "taskloop.admission.overloaded", "loop:main"));
+                    loopStatuses.add(JsonPath.read(demo.get("/actuator/health/taskloop").body(), "$.details.loops.main.status"));
+                    return !JsonPath.<Boolean>read(demo.get("/demo/runaway").body(), "$.running");
+                });
+            } catch (ConditionTimeoutException stillRunning) {
+                throw new AssertionError("the runaway ended: " + demo.get("/demo/runaway").body() + "; liveness " + liveness + ", readiness "
+                        + readiness + ", loop status " + loopStatuses, stillRunning);
             }
             long runMs = (System.nanoTime() - t0) / 1_000_000;
             String progress = demo.get("/demo/runaway").body();
@@ -75,8 +83,8 @@ class OverloadIT {
                             + " liveness %s, readiness %s (first 503 after %d ms), loop status %s; taskloop.tasks.active at most %d;"
                             + " heap after full GC %.1f MB before, %.1f MB after: %.1f MB retained, %.0f bytes per leaked task"
                             + " (bound %.1f MB = %d x %d bytes)%n",
-                    attempted, runMs, admitted, MAX_TASKS, shed, liveness, readiness, firstRefusedMs, loopStatuses, maxActive, mb(baseline),
-                    mb(full), mb(retained), (double) retained / Math.max(1, admitted), mb(bound), MAX_TASKS, BYTES_PER_TASK);
+                    attempted, runMs, admitted, MAX_TASKS, shed, liveness, readiness, firstRefusedMs.get(), loopStatuses, maxActive.intValue(),
+                    mb(baseline), mb(full), mb(retained), (double) retained / Math.max(1, admitted), mb(bound), MAX_TASKS, BYTES_PER_TASK);
 
             assertThat(JsonPath.<Boolean>read(progress, "$.running")).as("the runaway ended: %s", progress).isFalse();
             assertThat(attempted).as("spawns attempted at 10,000 a second for 10 s").isGreaterThanOrEqualTo(PER_SECOND * SECONDS * 98L / 100);
@@ -86,8 +94,8 @@ class OverloadIT {
             assertThat(limit).as("taskloop.admission.limit{mode=shed}").isEqualTo(MAX_TASKS);
             assertThat(shed).as("taskloop.admission.spawns{outcome=shed}").isGreaterThanOrEqualTo(attempted - admitted);
             assertThat(active).as("taskloop.tasks.active").isLessThanOrEqualTo(MAX_TASKS);
-            assertThat(maxActive).as("taskloop.tasks.active, largest sample").isLessThanOrEqualTo(MAX_TASKS);
-            assertThat(maxOverloaded).as("taskloop.admission.overloaded while the loop was full").isEqualTo(1);
+            assertThat(maxActive.intValue()).as("taskloop.tasks.active, largest sample").isLessThanOrEqualTo(MAX_TASKS);
+            assertThat(maxOverloaded.doubleValue()).as("taskloop.admission.overloaded while the loop was full").isEqualTo(1);
             assertThat(loopStatuses).as("the loop's status in /actuator/health/taskloop").contains("OVERLOADED");
             assertThat(retained).as("heap retained by %d leaked tasks after a full GC", admitted).isLessThan(bound);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.taskloop.Polling;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,7 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,24 +83,26 @@ class PrometheusIT {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 String query = "taskloop_loop_queue_depth_tasks{job=\"taskloop-demo\"}";
-                List<Map<String, Object>> result = List.of();
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (result.isEmpty() && System.nanoTime() < deadline) {
-                    assertThat(prometheus.isAlive()).as("prometheus exited:\n%s", Files.readString(log)).isTrue();
-                    try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
-                                + URLEncoder.encode(query, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(5)).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() == 200) {
-                            result = JsonPath.read(r.body(), "$.data.result");
+                AtomicReference<List<Map<String, Object>>> answer = new AtomicReference<>(List.of());
+                try {
+                    Polling.poll("query " + query, Duration.ofSeconds(60), Duration.ofMillis(250)).until(() -> {
+                        assertThat(prometheus.isAlive()).as("prometheus exited:\n%s", Files.readString(log)).isTrue();
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                    + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+                                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200) {
+                                answer.set(JsonPath.read(r.body(), "$.data.result"));
+                            }
+                        } catch (IOException notYet) {
+                            // not listening yet
                         }
-                    } catch (IOException notYet) {
-                        // not listening yet
-                    }
-                    if (result.isEmpty()) {
-                        Thread.sleep(250); // polling another process over HTTP
-                    }
+                        return !answer.get().isEmpty();
+                    });
+                } catch (ConditionTimeoutException noSeries) {
+                    throw new AssertionError("query " + query + "; prometheus log:\n" + Files.readString(log), noSeries);
                 }
+                List<Map<String, Object>> result = answer.get();
                 assertThat(result).as("query %s; prometheus log:\n%s", query, Files.readString(log)).singleElement()
                         .satisfies(series -> {
                             assertThat((Map<String, Object>) series.get("metric")).containsEntry("__name__", "taskloop_loop_queue_depth_tasks")

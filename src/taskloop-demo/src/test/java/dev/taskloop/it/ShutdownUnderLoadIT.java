@@ -2,6 +2,7 @@ package dev.taskloop.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskloop.Polling;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,28 +54,33 @@ class ShutdownUnderLoadIT {
                 "--demo.ingest.work-ms=100", "--taskloop.shutdown.drain-timeout=" + drain.toSeconds() + "s",
                 "--taskloop.shutdown.timeout=" + cancel.toSeconds() + "s")) {
             demo.awaitReady(Duration.ofSeconds(60));
-            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (count(ledger, "produced") < 200 && System.nanoTime() < until) {
-                Thread.sleep(50); // another process is filling the ledger
-            }
+            // Another process is filling the ledger.
+            Polling.poll("orders produced before SIGTERM", Duration.ofSeconds(20), Duration.ofMillis(50))
+                    .until(() -> count(ledger, "produced") >= 200);
             assertThat(count(ledger, "produced")).as("orders produced before SIGTERM").isGreaterThanOrEqualTo(200);
 
             long t0 = System.nanoTime();
             demo.sigterm();
+            // Every phase the endpoint shows, looking as often as it answers (no pause: a phase may last a moment), until
+            // CANCEL or until the web server has stopped.
             Set<String> phases = new LinkedHashSet<>();
-            while (true) {
-                try {
-                    HttpResponse<String> r = demo.get("/actuator/taskloop");
-                    Matcher m = PHASE.matcher(r.body());
-                    if (r.statusCode() == 200 && m.find()) {
-                        phases.add(m.group(1));
-                    }
-                } catch (IOException gone) {
-                    break; // the web server has stopped
-                }
-                if (phases.contains("CANCEL") || System.nanoTime() - t0 > Duration.ofSeconds(30).toNanos()) {
-                    break;
-                }
+            try {
+                Polling.poll("CANCEL in /actuator/taskloop or its web server stopped, after SIGTERM", Duration.ofSeconds(30), Duration.ZERO)
+                        .until(() -> {
+                            try {
+                                HttpResponse<String> r = demo.get("/actuator/taskloop");
+                                Matcher m = PHASE.matcher(r.body());
+                                if (r.statusCode() == 200 && m.find()) {
+                                    phases.add(m.group(1));
+                                }
+                            } catch (IOException gone) {
+                                return true; // the web server has stopped
+                            }
+                            return phases.contains("CANCEL");
+                        });
+            } catch (ConditionTimeoutException stillServing) {
+                throw new AssertionError("SIGTERM to exit: still serving without a CANCEL phase after 30 s (budget "
+                        + (drain.plus(cancel).toMillis() + 10_000) + " ms), phases seen " + phases + "; log:\n" + demo.log(), stillServing);
             }
             int status = demo.awaitExit(Duration.ofSeconds(60));
             long elapsedMs = (System.nanoTime() - t0) / 1_000_000;

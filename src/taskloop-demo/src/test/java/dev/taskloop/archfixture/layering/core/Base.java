@@ -1,0 +1,5 @@
+package dev.taskloop.archfixture.layering.core;
+
+/** ArchitectureTest fixture: the bottom layer. */
+public class Base {
+}

@@ -1,0 +1,5 @@
+package dev.taskloop.archfixture.userapi.autoconfigure;
+
+/** ArchitectureTest fixture: an auto-configuration. */
+public final class Config {
+}

@@ -1,0 +1,5 @@
+package dev.taskloop.archfixture.userapi.core;
+
+/** ArchitectureTest fixture: the core's API (allowed to applications). */
+public final class Api {
+}

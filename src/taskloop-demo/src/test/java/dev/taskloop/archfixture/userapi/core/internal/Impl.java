@@ -1,0 +1,5 @@
+package dev.taskloop.archfixture.userapi.core.internal;
+
+/** ArchitectureTest fixture: the core's internals. */
+public final class Impl {
+}
