@@ -80,11 +80,13 @@ class PublishedArtifactsIT {
     }
 
     @Test
-    void theSpringModuleNeedsOnlyTheCoreAndSpringBootAutoconfigureAndTheRestIsOptional() throws Exception {
+    void theSpringModuleNeedsOnlyTheCoreSpringBootAutoconfigureAndJSpecifyAndTheRestIsOptional() throws Exception {
         List<String> deps = dependencies(publishedPom("taskloop-spring-boot"));
 
+        // JSpecify: the nullness annotations of its API, which Spring Framework 7 brings anyway.
         assertThat(deps).filteredOn(d -> !d.endsWith(":optional")).containsExactlyInAnyOrder(
-                "dev.taskloop:taskloop-core:compile", "org.springframework.boot:spring-boot-autoconfigure:compile");
+                "dev.taskloop:taskloop-core:compile", "org.springframework.boot:spring-boot-autoconfigure:compile",
+                "org.jspecify:jspecify:compile");
         assertThat(deps).noneMatch(d -> d.contains(":test") || d.contains("spring-boot-starter-web") || d.contains("prometheus"));
     }
 
