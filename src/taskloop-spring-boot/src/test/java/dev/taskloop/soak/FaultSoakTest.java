@@ -1,6 +1,7 @@
 package dev.taskloop.soak;
 
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
@@ -31,10 +32,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Tag;
@@ -351,10 +354,10 @@ class FaultSoakTest {
             await("the doomed task is given up on", Duration.ofSeconds(20), () -> status("doomed") == DeclaredTask.Status.FAILED);
             chaos.on.set(true);
             long warm = System.nanoTime();
-            while (System.nanoTime() - warm < Duration.ofSeconds(3).toNanos()) {
+            every(Duration.ofMillis(50), "the warm-up", Duration.ofSeconds(3), () -> {
                 operate();
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
+                return System.nanoTime() - warm >= Duration.ofSeconds(3).toNanos();
+            });
             chaos.on.set(false);
             settle();
             // The warm-up's jobs have all ended (settled), so its records can go: both heap figures leave them out.
@@ -365,16 +368,17 @@ class FaultSoakTest {
             chaos.on.set(true);
             long start = System.nanoTime();
             long victimStopAt = start + length.toNanos() / 2;
-            boolean victimStopped = false;
-            while (System.nanoTime() - start < length.toNanos()) {
+            AtomicBoolean victimStopped = new AtomicBoolean();
+            // The operator and the probes, against the server over HTTP, every 50 ms.
+            every(Duration.ofMillis(50), "the soak", length, () -> {
                 samples.add(sample());
                 operate();
-                if (!victimStopped && System.nanoTime() > victimStopAt) {
+                if (!victimStopped.get() && System.nanoTime() > victimStopAt) {
                     assertThat(http("DELETE", "/actuator/taskloop/victim").statusCode()).as("operator stops 'victim' by name").isEqualTo(204);
-                    victimStopped = true;
+                    victimStopped.set(true);
                 }
-                TimeUnit.MILLISECONDS.sleep(50); // the operator and the probes, against the server over HTTP
-            }
+                return System.nanoTime() - start >= length.toNanos();
+            });
             chaos.on.set(false);
             long soakMs = (System.nanoTime() - start) / 1_000_000;
             settle();
@@ -478,18 +482,17 @@ class FaultSoakTest {
 
         private Figures measure() throws Exception {
             List<String> names = loop.tasks().stream().filter(t -> !t.isDone()).map(Task::name).sorted().toList();
-            long vts = 0;
-            for (int i = 0; i < 50; i++) { // a task's thread ends a moment after the task: wait until the count is stable
-                long a = virtualThreads();
-                TimeUnit.MILLISECONDS.sleep(20);
-                vts = virtualThreads();
-                if (a == vts && vts == names.size() + 1) {
-                    break;
-                }
-            }
+            // A task's thread ends a moment after the task: up to 1 s for the count to be stable at one per task
+            // plus the loop's driver; if it is not, the figures say so and the checks judge them.
+            AtomicLong vts = new AtomicLong(virtualThreads());
+            untilOrAsItIs(Duration.ofMillis(20), Duration.ofSeconds(1), () -> {
+                long a = vts.get();
+                vts.set(virtualThreads());
+                return a == vts.get() && vts.get() == names.size() + 1;
+            });
             long heap = heapAfterFullGc();
             histogram();
-            return new Figures(names.size(), names, vts, heap);
+            return new Figures(names.size(), names, vts.get(), heap);
         }
 
         /**
@@ -568,18 +571,34 @@ class FaultSoakTest {
     }
 
     /** Heap in use right after a full GC (repeated until it no longer shrinks). */
-    private static long heapAfterFullGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
+    private static long heapAfterFullGc() {
+        AtomicLong used = new AtomicLong(Long.MAX_VALUE);
+        AtomicInteger gcs = new AtomicInteger();
+        untilOrAsItIs(Duration.ofMillis(50), Duration.ofSeconds(5), () -> {
             System.gc();
             long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (now >= used * 0.99) {
-                return Math.min(now, used);
-            }
-            used = now;
-            TimeUnit.MILLISECONDS.sleep(50);
+            long before = used.getAndUpdate(u -> Math.min(u, now));
+            return now >= before * 0.99 || gcs.incrementAndGet() == 5;
+        });
+        return used.get();
+    }
+
+    /**
+     * Runs {@code step} every {@code interval} on this thread until it returns {@code true}; fails if that
+     * takes longer than {@code length} and half a minute (a step stalled that long is a failure of its own).
+     */
+    private static void every(Duration interval, String what, Duration length, Callable<Boolean> step) {
+        Awaitility.await(what).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(interval)
+                .atMost(length.plusSeconds(30)).until(step);
+    }
+
+    /** Like {@link #every}, but the end of {@code limit} ends it too: what is measured then is what it is. */
+    private static void untilOrAsItIs(Duration interval, Duration limit, Callable<Boolean> step) {
+        try {
+            Awaitility.await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(interval).atMost(limit).until(step);
+        } catch (ConditionTimeoutException asItIs) {
+            // not stable within the limit: the caller reports the figure it has
         }
-        return used;
     }
 
     /** Polls state that other threads change, bounded. */
