@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
  * source into a bounded queue, and {@code consumers}, which run three workers taking orders from
  * it. The queue pushes back: when the workers fall behind, the producer waits in {@code put}. The
  * group is ONE_FOR_ALL: if either task fails, both restart, with a fresh view of the source.
- * Every fiftieth order is "poison" and fails its worker once in a while, to show restarts (the
+ * With {@code demo.poison.enabled=true} (off by default: its failures are logged with their stacks),
+ * every fiftieth order is "poison" and fails its worker once in a while, to show restarts (the
  * poisoned order is handed back, not lost).
  *
  * <p>At shutdown nothing is lost: intake stops first (the queue is shut down, so the producer
@@ -48,9 +49,11 @@ public class DemoIngest implements ShutdownParticipant {
     private final Ledger ledger;
     private final int producerDelayMs;
     private final int workMs;
+    private final DemoSwitches switches;
 
     DemoIngest(@Value("${demo.ledger:}") String ledger, @Value("${demo.ingest.producer-delay-ms:10}") int producerDelayMs,
-               @Value("${demo.ingest.work-ms:25}") int workMs) {
+               @Value("${demo.ingest.work-ms:25}") int workMs, DemoSwitches switches) {
+        this.switches = switches;
         this.ledger = new Ledger(ledger);
         this.producerDelayMs = Math.max(1, producerDelayMs);
         this.workMs = Math.max(1, workMs);
@@ -136,7 +139,7 @@ public class DemoIngest implements ShutdownParticipant {
             boolean done = false;
             try {
                 Async.sleep(Duration.ofMillis(ThreadLocalRandom.current().nextInt(workMs) + 1)); // simulated I/O per order
-                if (order % 50 == 0 && ThreadLocalRandom.current().nextInt(4) == 0) {
+                if (switches.poison() && order % 50 == 0 && ThreadLocalRandom.current().nextInt(4) == 0) {
                     throw new IllegalStateException("poison order " + order);
                 }
                 done = true;
