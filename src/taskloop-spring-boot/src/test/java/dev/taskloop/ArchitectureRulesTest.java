@@ -42,6 +42,7 @@ import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.stereotype.Component;
 
 /**
  * Spring Boot's rules for auto-configurations and conditions (those of Boot's own build, and the ones
@@ -114,7 +115,7 @@ class ArchitectureRulesTest {
 
     static ArchRule whatAutoConfigurationsImportIsPackagePrivateAndNoAutoConfiguration() {
         return classes().that().areAnnotatedWith(AutoConfiguration.class)
-                .should(new ArchCondition<>("import only package-private configurations that are no auto-configurations") {
+                .should(new ArchCondition<>("import only package-private configurations that are no auto-configurations and no stereotypes") {
                     @Override
                     public void check(JavaClass autoConfiguration, ConditionEvents events) {
                         for (JavaClass imported : imports(autoConfiguration, new LinkedHashSet<>())) {
@@ -125,11 +126,15 @@ class ArchitectureRulesTest {
                             if (imported.isAnnotatedWith(AutoConfiguration.class)) {
                                 events.add(SimpleConditionEvent.violated(imported, autoConfiguration.getName() + " imports "
                                         + imported.getName() + ", an auto-configuration: it would run out of its order"));
+                            } else if (imported.isAnnotatedWith(Component.class) || imported.isMetaAnnotatedWith(Component.class)) {
+                                events.add(SimpleConditionEvent.violated(imported, autoConfiguration.getName() + " imports "
+                                        + imported.getName() + ", a @Configuration or @Component: an application whose component"
+                                        + " scan covers dev.taskloop (root package dev) would register its beans twice"));
                             }
                         }
                     }
                 }).because("Spring Boot's auto-configurations are thin and import package-private configurations"
-                        + " (TaskExecutionAutoConfiguration)");
+                        + " (TaskExecutionAutoConfiguration), which @Import reads without @Configuration, so no scan finds them");
     }
 
     /** What {@code c} imports, and what that imports in turn. */
@@ -372,7 +377,8 @@ class ArchitectureRulesTest {
             String report = report(whatAutoConfigurationsImportIsPackagePrivateAndNoAutoConfiguration().evaluate(fixture("badimport")));
 
             assertThat(report).contains("PublicConfiguration, which is public", "OtherAutoConfiguration, an auto-configuration",
-                    "DeepPublicConfiguration, which is public").doesNotContain("FineConfiguration,");
+                    "DeepPublicConfiguration, which is public", "ScannableConfiguration, a @Configuration or @Component")
+                    .doesNotContain("FineConfiguration,");
         }
 
         @Test

@@ -7,13 +7,11 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * When the application defines its own {@link EventLoop} beans: the directory of those loops. The
  * default loop is the only one, or the {@code @Primary} one.
  */
-@Configuration(proxyBeanMethods = false)
 class ApplicationLoopsConfiguration {
 
     @Bean

@@ -23,7 +23,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
@@ -31,7 +30,6 @@ import org.springframework.core.env.Environment;
  * {@code @BackgroundTask} processing, the lifecycle that runs the declared tasks, and the monitor that
  * turns loop health and awaitStarted tasks into liveness and readiness.
  */
-@Configuration(proxyBeanMethods = false)
 class DeclaredTasksConfiguration {
 
     @Bean

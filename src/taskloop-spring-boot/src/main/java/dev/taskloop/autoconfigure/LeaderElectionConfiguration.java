@@ -19,7 +19,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
@@ -29,7 +28,6 @@ import org.springframework.core.env.Environment;
  * the {@link Leadership} the lifecycle seats the singletons in. Nothing is contacted unless a
  * singleton is declared; a backend that cannot be had fails the start only then, saying why.
  */
-@Configuration(proxyBeanMethods = false)
 @Import({LeaderElectionConfiguration.JdbcBackend.class, LeaderElectionConfiguration.KubernetesBackend.class})
 class LeaderElectionConfiguration {
 
@@ -104,7 +102,6 @@ class LeaderElectionConfiguration {
     }
 
     /** spring-integration-jdbc is there: the backend, if the context has one DataSource. */
-    @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.integration.jdbc.lock.JdbcLockRegistry")
     static class JdbcBackend {
 
@@ -117,7 +114,6 @@ class LeaderElectionConfiguration {
     }
 
     /** The fabric8 client is there: the backend, if there is a KubernetesClient bean or the application runs in Kubernetes. */
-    @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.fabric8.kubernetes.client.KubernetesClient")
     static class KubernetesBackend {
 

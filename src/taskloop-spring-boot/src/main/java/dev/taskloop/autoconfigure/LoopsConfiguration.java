@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /** The loops named in {@code taskloop.loops}, unless the application defines its own {@link EventLoop}. */
-@Configuration(proxyBeanMethods = false)
 @ConditionalOnMissingBean(EventLoop.class)
 class LoopsConfiguration {
 

@@ -15,6 +15,10 @@ import org.springframework.context.annotation.Import;
  * <p>After {@code ApplicationAvailabilityAutoConfiguration}, so that Spring Boot's availability bean
  * hears a readiness change before the loop monitor does, and the monitor's correction comes last.
  *
+ * <p>What it imports is package-private and carries no {@code @Configuration}: {@code @Import} reads
+ * their {@code @Bean} methods and conditions all the same, and an application whose component scan
+ * covers {@code dev.taskloop} (its root package is {@code dev}) does not register them a second time.
+ *
  * @since 0.1.0
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration")

@@ -12,11 +12,9 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointEx
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /** The {@code taskloop} endpoint, when it is available (exposed and not switched off), and its web extension. */
-@Configuration(proxyBeanMethods = false)
 @ConditionalOnAvailableEndpoint(TaskloopEndpoint.class)
 @Import(RecentEventsConfiguration.class)
 class EndpointConfiguration {

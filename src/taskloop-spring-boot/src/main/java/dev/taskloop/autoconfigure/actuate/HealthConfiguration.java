@@ -6,11 +6,9 @@ import dev.taskloop.spring.support.LoopMonitor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /** The {@code taskloop} health component ({@code management.health.taskloop.enabled=false} turns it off). */
-@Configuration(proxyBeanMethods = false)
 @ConditionalOnEnabledHealthIndicator("taskloop")
 @Import(RecentEventsConfiguration.class)
 class HealthConfiguration {

@@ -7,10 +7,8 @@ import dev.taskloop.spring.support.LoopMonitor;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** The {@code taskloop.*} meters, bound to the application's {@code MeterRegistry} by Spring Boot. */
-@Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
 
     @Bean

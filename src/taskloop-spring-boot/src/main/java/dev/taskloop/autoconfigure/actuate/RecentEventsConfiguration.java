@@ -6,10 +6,8 @@ import dev.taskloop.core.EventLoop;
 import dev.taskloop.spring.support.LoopDirectory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** What the endpoint and the health component remember of the loops: ended tasks, stuck steps. */
-@Configuration(proxyBeanMethods = false)
 class RecentEventsConfiguration {
 
     @Bean

@@ -1,10 +1,8 @@
 package dev.taskloop.archfixture.badimport;
 
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** Imported as it should be (package-private), and importing one that is not. */
-@Configuration(proxyBeanMethods = false)
-@Import(DeepPublicConfiguration.class)
+/** Imported as it should be (package-private, no stereotype: @Import reads its @Bean methods), and importing ones that are not. */
+@Import({DeepPublicConfiguration.class, ScannableConfiguration.class})
 class FineConfiguration {
 }
