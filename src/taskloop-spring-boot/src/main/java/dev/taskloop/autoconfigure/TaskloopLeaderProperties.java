@@ -18,7 +18,7 @@ import org.springframework.validation.Validator;
 public class TaskloopLeaderProperties implements Validator {
 
     /**
-     * The coordination that elects the leader: "jdbc" (a lock row in the application's
+     * Coordination that elects the leader: "jdbc" (a lock row in the application's
      * database, through Spring Integration's JdbcLockRegistry), "kubernetes" (a
      * coordination.k8s.io Lease, through the fabric8 client), "none" (no coordination: every
      * replica leads; development and single-replica deployments only), or "auto": the one

@@ -125,7 +125,7 @@ public class TaskloopProperties implements Validator {
     public static class Admission {
 
         /**
-         * The most live tasks a loop admits; past it, spawns wait, fail or are shed (see mode). A wall
+         * Most live tasks a loop admits; past it, spawns wait, fail or are shed (see mode). A wall
          * for a bug that spawns without end: a parked task keeps about 2.5 KB of heap (more with a deep stack), so
          * the default bounds a leak to about 250 MB.
          */
@@ -192,7 +192,7 @@ public class TaskloopProperties implements Validator {
          */
         private Duration lagThreshold = Duration.ofMillis(250);
 
-        /** The recent window that lag percentiles and utilization are computed over. */
+        /** Recent window that lag percentiles and utilization are computed over. */
         private Duration lagWindow = Duration.ofSeconds(10);
 
         /** How often the loops are sampled for the liveness and readiness states. */
@@ -252,7 +252,7 @@ public class TaskloopProperties implements Validator {
         /** How many recently ended tasks the endpoint remembers, with why they ended. */
         private int historySize = 100;
 
-        /** The most tasks one GET /actuator/taskloop lists (declared tasks first); the rest are counted. */
+        /** Most tasks one GET /actuator/taskloop lists (declared tasks first); the rest are counted. */
         private int maxTasks = 1000;
 
         public int getHistorySize() {
