@@ -11,7 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /** The demo starts as a real Spring Boot application and its declared tasks run on the loop. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "taskloop.shutdown.exit-zero-on-sigterm=false")
 class DemoApplicationTest {
 
     @Autowired
