@@ -75,6 +75,10 @@ class ArchitectureRulesTest {
     private static final List<String> IMPORTS = ImportCandidates.load(AutoConfiguration.class, ArchitectureRulesTest.class.getClassLoader())
             .getCandidates().stream().filter(name -> name.startsWith(ROOT + ".")).toList();
 
+    /** What the module's {@code @ImportAutoConfiguration} annotations for tests import (from their own imports files). */
+    private static final List<String> TEST_IMPORTS = List.of(dev.taskloop.spring.test.AutoConfigureVirtualTime.class).stream()
+            .flatMap(a -> ImportCandidates.load(a, ArchitectureRulesTest.class.getClassLoader()).getCandidates().stream()).toList();
+
     // ------------------------------------------------------------------ auto-configurations
 
     static ArchRule autoConfigurationsArePublicFinalAndAnnotated() {
@@ -101,7 +105,8 @@ class ArchitectureRulesTest {
             public void check(JavaClass c, ConditionEvents events) {
                 if (!imports.contains(c.getName())) {
                     events.add(SimpleConditionEvent.violated(c, c.getName() + " is not listed in"
-                            + " META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports, so Spring Boot never loads it"));
+                            + " META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports (nor in a test"
+                            + " annotation's imports file), so Spring Boot never loads it"));
                 }
             }
         });
@@ -280,8 +285,17 @@ class ArchitectureRulesTest {
 
     @Test
     void everyAutoConfigurationIsListedInTheImportsFileAndTheFileListsNothingElse() {
-        autoConfigurationsAreListedInTheImportsFile(IMPORTS).check(PRODUCTION);
+        List<String> listed = new java.util.ArrayList<>(IMPORTS);
+        listed.addAll(TEST_IMPORTS);
+        autoConfigurationsAreListedInTheImportsFile(listed).check(PRODUCTION);
         theImportsFileListsOnlyAutoConfigurations(IMPORTS).check(PRODUCTION);
+        theImportsFileListsOnlyAutoConfigurations(TEST_IMPORTS).check(PRODUCTION);
+    }
+
+    @Test
+    void virtualTimeIsImportedByItsTestAnnotationOnlyNeverByApplications() {
+        assertThat(TEST_IMPORTS).containsExactly("dev.taskloop.autoconfigure.test.VirtualTimeAutoConfiguration");
+        assertThat(IMPORTS).doesNotContainAnyElementsOf(TEST_IMPORTS);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -32,6 +33,13 @@ import org.springframework.core.env.Environment;
  */
 class DeclaredTasksConfiguration {
 
+    /**
+     * The name of an optional {@link Clock} bean that cron schedules read instead of the system clock
+     * (virtual time in tests). Declare it with {@code @Bean(defaultCandidate = false)}, so that it is
+     * injected only where it is asked for by name.
+     */
+    static final String TASKLOOP_CLOCK = "taskloopClock";
+
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static DeclaredTaskRegistry taskloopDeclaredTaskRegistry() {
@@ -47,12 +55,14 @@ class DeclaredTasksConfiguration {
     @Bean
     TaskloopLifecycle taskloopLifecycle(LoopDirectory loops, DeclaredTaskRegistry declared, TaskloopProperties properties,
                                         ObjectProvider<ObservationRegistry> observations, ObjectProvider<ShutdownParticipant> participants,
-                                        ObjectProvider<Leadership> leadership, Environment environment) {
+                                        ObjectProvider<Leadership> leadership, Environment environment,
+                                        @Qualifier(TASKLOOP_CLOCK) ObjectProvider<Clock> clock) {
         Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .orElse(Duration.ofSeconds(30));
         TaskloopPropertiesValidator.checkShutdownBudgets(properties.getShutdown(), phase);
         return TaskloopLifecycle.builder(loops, declared)
-                .environment(new Supervisor.Environment(Clock.systemDefaultZone(), RandomGenerator.getDefault(), observations.getIfAvailable()))
+                .environment(new Supervisor.Environment(clock.getIfAvailable(Clock::systemDefaultZone), RandomGenerator.getDefault(),
+                        observations.getIfAvailable()))
                 .drainTimeout(properties.getShutdown().getDrainTimeout())
                 .shutdownTimeout(properties.getShutdown().getTimeout())
                 .participants(participants.orderedStream().toList())

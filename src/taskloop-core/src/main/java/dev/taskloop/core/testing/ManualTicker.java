@@ -2,7 +2,11 @@ package dev.taskloop.core.testing;
 
 import dev.taskloop.core.Ticker;
 import dev.taskloop.core.internal.Checks;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,6 +92,47 @@ public final class ManualTicker implements Ticker {
             }
         } finally {
             parked.remove(me);
+        }
+    }
+
+    /**
+     * A wall clock that follows this ticker: {@code origin} when the ticker reads 0, and as much later
+     * as the ticker has moved since (UTC; {@link Clock#withZone} for another zone). For what reads wall
+     * time in virtual time, such as cron schedules.
+     */
+    public Clock clock(Instant origin) {
+        return new TickerClock(this, origin, ZoneOffset.UTC);
+    }
+
+    private static final class TickerClock extends Clock {
+        private final ManualTicker ticker;
+        private final Instant origin;
+        private final ZoneId zone;
+
+        TickerClock(ManualTicker ticker, Instant origin, ZoneId zone) {
+            this.ticker = ticker;
+            this.origin = origin;
+            this.zone = zone;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId z) {
+            return new TickerClock(ticker, origin, z);
+        }
+
+        @Override
+        public Instant instant() {
+            return origin.plusNanos(ticker.read());
+        }
+
+        @Override
+        public String toString() {
+            return "ManualTicker.clock(" + origin + ") at " + instant() + " in " + zone;
         }
     }
 

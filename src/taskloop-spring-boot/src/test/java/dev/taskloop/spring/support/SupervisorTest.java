@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskloop.core.Async;
 import dev.taskloop.core.Task;
-import dev.taskloop.core.testing.ManualTicker;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Overrun;
@@ -12,10 +11,8 @@ import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.RestartLimitExceededException;
 import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.Strategy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +27,7 @@ class SupervisorTest {
 
     private final TestLoop test = TestLoop.create();
     private final Supervisor.Environment env = new Supervisor.Environment(
-            new TickerClock(test.ticker(), Instant.parse("2026-01-01T00:00:00Z")), RandomGenerator.of("L64X128MixRandom"), null);
+            test.ticker().clock(Instant.parse("2026-01-01T00:00:00Z")), RandomGenerator.of("L64X128MixRandom"), null);
 
     @AfterEach
     void close() {
@@ -282,37 +279,5 @@ class SupervisorTest {
         test.advanceTimeBy(Duration.ofMillis(30));
         assertThat(st.isStarted()).isTrue();
         assertThat(seen).containsExactly("ctx attempt 1 run 1", "ctx attempt 1 run 2", "ctx attempt 2 run 1", "ctx attempt 2 run 2");
-    }
-
-    /** A wall clock driven by the test loop's ticker, for cron schedules in virtual time. */
-    static final class TickerClock extends Clock {
-        private final ManualTicker ticker;
-        private final Instant origin;
-        private final ZoneId zone;
-
-        TickerClock(ManualTicker ticker, Instant origin) {
-            this(ticker, origin, ZoneOffset.UTC);
-        }
-
-        private TickerClock(ManualTicker ticker, Instant origin, ZoneId zone) {
-            this.ticker = ticker;
-            this.origin = origin;
-            this.zone = zone;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId z) {
-            return new TickerClock(ticker, origin, z);
-        }
-
-        @Override
-        public Instant instant() {
-            return origin.plusNanos(ticker.read());
-        }
     }
 }
