@@ -31,7 +31,7 @@ public final class Joining {
         if (me == target) {
             throw joinsItself(target);
         }
-        if (!target.isDone()) {
+        if (!target.hasEnded()) {
             await(me, target, true, timeoutNanos);
         }
         return target.outcome();
@@ -43,7 +43,7 @@ public final class Joining {
         if (target == me) {
             throw joinsItself(me);
         }
-        if (!target.isDone()) {
+        if (!target.hasEnded()) {
             await(me, target, false, -1);
         }
         return target.outcome();
@@ -97,14 +97,14 @@ public final class Joining {
             throw new IllegalStateException("Task.join() was called from a callback of event loop '" + cb.name
                     + "'; callbacks run on the loop and must not block it: use onDone(...), or join from a task");
         }
-        if (!target.isDone()) {
+        if (!target.hasEnded()) {
             Thread me = Thread.currentThread();
             Consumer<TaskImpl<?>> listener = d -> LockSupport.unpark(me);
             target.addCompletionListener(listener);
             long deadline = System.nanoTime() + timeoutNanos;
             boolean interrupted = false;
             try {
-                while (!target.isDone()) {
+                while (!target.hasEnded()) {
                     if (timeoutNanos < 0) {
                         LockSupport.park(target);
                     } else {
