@@ -334,6 +334,22 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         if (cancellable) {
             checkCancelled();
         }
+        return begin(what, cancellable, now);
+    }
+
+    /**
+     * Starts a cancellable wait (holder only), unless a cancellation is pending: then it starts
+     * nothing and returns {@code 0}, so that the await point can pass the cancellation on to what
+     * it was about to wait for, as it does when the cancellation comes while it waits.
+     */
+    long beginWaitUnlessCancelled(Object what, long now) {
+        if (Scope.responsible(scope) != null) {
+            return 0;
+        }
+        return begin(what, true, now);
+    }
+
+    private long begin(Object what, boolean cancellable, long now) {
         long t = ++lastTicket;
         wakeValue = null;
         cancellableWait = cancellable;
