@@ -222,6 +222,66 @@ class CancelScopeTest {
         assertThat(swallowed).containsExactly("main: cancel scope");
     }
 
+    /* A finally that throws replaces the cancellation: the scope was left by that exception, nothing was swallowed. */
+    @Test
+    void aCancellationReplacedByAnotherExceptionThatLeavesTheScopeIsNotReportedAsSwallowed() {
+        List<String> trace = new CopyOnWriteArrayList<>();
+        test.run(() -> {
+            try {
+                Async.withTimeout(Duration.ofMillis(10), () -> {
+                    try {
+                        sleepMs(1000);
+                    } finally {
+                        throw new IllegalStateException("cleanup failed"); // replaces the timeout's cancellation
+                    }
+                });
+            } catch (IllegalStateException e) {
+                trace.add("caught " + e.getMessage());
+            }
+            CancelScope scope = CancelScope.create();
+            Async.spawn("canceller", () -> { sleepMs(5); scope.cancel(); });
+            try {
+                scope.run(() -> {
+                    try {
+                        sleepMs(1000);
+                    } finally {
+                        throw new java.io.UncheckedIOException(new java.io.IOException("flush failed"));
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                trace.add("caught " + e.getCause().getMessage());
+            }
+            return "went on";
+        });
+        assertThat(trace).containsExactly("caught cleanup failed", "caught flush failed");
+        assertThat(swallowed).isEmpty();
+    }
+
+    /*
+     * Replaced, but the replacement is caught inside the cancelled scope, whose body then ends
+     * normally: the cancellation was lost in there, so it is reported, as a catch of it would be.
+     */
+    @Test
+    void aReplacedCancellationWhoseReplacementIsCaughtInsideTheScopeIsReportedAsSwallowed() {
+        test.run(() -> {
+            CancelScope scope = CancelScope.create();
+            scope.run(() -> {
+                scope.cancel();
+                try {
+                    try {
+                        Async.yieldNow();
+                    } finally {
+                        throw new IllegalStateException("replaces it");
+                    }
+                } catch (IllegalStateException wrong) {
+                    // the body carries on inside its cancelled scope
+                }
+            });
+            return null;
+        });
+        assertThat(swallowed).containsExactly("main: cancel scope");
+    }
+
     /* Both the inner timeout and the outer scope are cancelled when the task resumes: the outer one wins. */
     @Test
     void anOuterCancellationPassesThroughAnInnerTimeoutUnchanged() {

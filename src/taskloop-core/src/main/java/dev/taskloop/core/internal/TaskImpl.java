@@ -415,11 +415,17 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         }
     }
 
-    /** A scope is left normally: if its own cancellation was thrown here and caught, that was swallowed. */
-    void checkSwallowed(Scope s) {
+    /**
+     * A scope is left: normally, after its own cancellation was thrown here and caught, that was
+     * swallowed; by an exception that replaced that cancellation (a {@code finally} that threw), it
+     * was not: the cancellation did stop the body, and it ends with the scope.
+     */
+    void scopeLeft(Scope s, boolean normally) {
         if (undelivered != null && undelivered.scope() == s) {
             undelivered = null;
-            reportSwallowed(s.kind());
+            if (normally) {
+                reportSwallowed(s.kind());
+            }
         }
     }
 
