@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The await points and combinators a task uses, asyncio's module-level functions: {@link #sleep},
  * {@link #yieldNow}, {@link #await}, {@link #offload}, {@link #spawn}, {@link #gather},
- * {@link #wait}, {@link #waitFirst}, {@link #asCompleted}, {@link #shield}, {@link #withTimeout}.
+ * {@link #wait(Collection, ReturnWhen) wait}, {@link #waitFirst}, {@link #asCompleted}, {@link #shield}, {@link #withTimeout}.
  *
  * <p>Every method here must be called from a Taskloop task; from any other thread it throws
  * {@link IllegalStateException} saying so. Every await point first checks for cancellation: inside
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * waits for something cancellable treats a cancellation that is already pending exactly as one
  * that comes while it waits: {@link Task#join()}, {@link #gather} and {@link #await} cancel what
  * they were about to wait for (and {@code join} and {@code gather} wait until it has ended) before
- * the caller's {@link CancelledException} is thrown; {@link #shield}, {@link #wait},
+ * the caller's {@link CancelledException} is thrown; {@link #shield}, {@link #wait(Collection, ReturnWhen) wait},
  * {@link #waitFirst} and {@link #asCompleted} leave it running.
  *
  * @since 0.1.0
@@ -56,8 +56,10 @@ public final class Async {
 
     /**
      * Waits for {@code stage} to complete, releasing the baton, and returns its value. If the
-     * caller is cancelled while it waits, the stage is cancelled too when it is a
-     * {@link java.util.concurrent.Future} (asyncio's {@code wrap_future}).
+     * caller is cancelled, while it waits or already when it calls this, the stage is cancelled too
+     * when it is a {@link java.util.concurrent.Future} (asyncio's {@code wrap_future}); a task's
+     * {@linkplain Task#toCompletableFuture() future view} is joined instead, so the task has ended
+     * when the caller's {@link CancelledException} is thrown.
      *
      * @throws java.util.concurrent.CompletionException if the stage failed (cause: its exception)
      * @throws java.util.concurrent.CancellationException if the stage was cancelled
@@ -100,9 +102,9 @@ public final class Async {
     /**
      * Waits for every task and returns their results in order (asyncio's {@code gather}). The first
      * failure is thrown as soon as it happens, as {@link TaskFailedException}; the other tasks are
-     * not cancelled (use a {@link TaskGroup} for that). If the caller is cancelled, every task is
-     * cancelled and awaited, so their {@code finally} blocks have run when the caller's
-     * {@link CancelledException} is thrown.
+     * not cancelled (use a {@link TaskGroup} for that). If the caller is cancelled, while it waits
+     * or already when it calls this, every task is cancelled and awaited, so their {@code finally}
+     * blocks have run when the caller's {@link CancelledException} is thrown.
      */
     public static <T extends @Nullable Object> List<T> gather(Collection<? extends Task<? extends T>> tasks) {
         return Waits.gather(TaskImpl.require("Async.gather()"), List.copyOf(tasks));

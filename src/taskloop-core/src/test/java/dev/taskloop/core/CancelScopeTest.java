@@ -301,6 +301,44 @@ class CancelScopeTest {
         });
     }
 
+    /*
+     * Deliberately unlike asyncio, whose Task.__step marks a task cancelled when its coroutine returns
+     * with a cancellation pending: here a cancellation exists only where an await point throws it.
+     */
+    @Test
+    void aTaskThatCancelsItselfAndReturnsBeforeAnyAwaitPointEndsCompleted() {
+        test.run(() -> {
+            Task<String> t = Async.spawn("quitter", () -> {
+                Task.current().cancel("changed its mind");
+                return "returned anyway";
+            });
+            assertThat(t.join()).isEqualTo("returned anyway");
+            assertThat(t.state()).isEqualTo(Task.State.COMPLETED);
+            return null;
+        });
+        assertThat(swallowed).as("nothing was thrown, so nothing was swallowed").isEmpty();
+    }
+
+    /* Deliberately unlike asyncio, which runs such children up to their first await before it cancels them. */
+    @Test
+    void theChildrenOfATaskGroupInsideACancelledScopeNeverRunTheirBody() {
+        List<String> trace = new CopyOnWriteArrayList<>();
+        test.run(() -> {
+            CancelScope scope = CancelScope.create();
+            scope.cancel();
+            Task<?>[] child = new Task<?>[1];
+            scope.run(() -> {
+                TaskGroup g = TaskGroup.create("g");
+                g.run(() -> {
+                    child[0] = g.spawn("child", () -> trace.add("child ran"));
+                });
+            });
+            assertThat(child[0].state()).isEqualTo(Task.State.CANCELLED);
+            return null;
+        });
+        assertThat(trace).isEmpty();
+    }
+
     @Test
     void aTaskCancelledBeforeItStartsNeverRunsItsBody() {
         test.run(() -> {
