@@ -99,7 +99,7 @@ public final class AwaitPoints {
 
     /** The caller of {@link #await} is cancelled: cancels what it awaited, returns the caller's cancellation. */
     private static CancelledException cancelled(TaskImpl<?> me, CompletionStage<?> stage, WaitSite what) {
-        if (stage instanceof TaskFuture<?> view) {
+        if (stage instanceof TaskFuture<?> view && view.task != me) {
             return Joining.cancelled(me, view.task, what, true);
         }
         if (stage instanceof Future<?> f) {
