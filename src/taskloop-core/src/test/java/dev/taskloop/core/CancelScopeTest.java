@@ -4,8 +4,7 @@ import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskloop.core.spi.LoopListener;
-import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.SwallowedCancellations;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
@@ -19,15 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Cancel scopes: level-triggered cancellation, move-on at the edge, shields, the scope tree across tasks. */
 class CancelScopeTest {
 
-    private final List<String> swallowed = new CopyOnWriteArrayList<>();
+    private final SwallowedCancellations swallowed = new SwallowedCancellations();
     @RegisterExtension
     final TestLoopExtension loops = new TestLoopExtension();
-    private final TestLoop test = loops.create().listener(new LoopListener() {
-        @Override
-        public void cancellationSwallowed(TaskSnapshot task, String scope) {
-            swallowed.add(task.name() + ": " + scope);
-        }
-    });
+    private final TestLoop test = loops.create().listener(swallowed);
 
     @Test
     void aCancelledScopeStopsItsBodyAtTheNextAwaitAndTheCodeAfterItGoesOn() {
@@ -74,7 +68,7 @@ class CancelScopeTest {
             return null;
         });
         assertThat(trace).containsExactly("cancelled 0", "cancelled 1", "cancelled 2", "left the scope");
-        assertThat(swallowed).isEmpty();
+        assertThat(swallowed.all()).isEmpty();
     }
 
     @Test
@@ -202,7 +196,7 @@ class CancelScopeTest {
             assertThat(t.join()).isEqualTo("finished anyway");
             return null;
         });
-        assertThat(swallowed).containsExactly("stubborn: task 'stubborn'");
+        assertThat(swallowed.all()).containsExactly("stubborn: task 'stubborn'");
     }
 
     @Test
@@ -219,7 +213,7 @@ class CancelScopeTest {
             });
             return null;
         });
-        assertThat(swallowed).containsExactly("main: cancel scope");
+        assertThat(swallowed.all()).containsExactly("main: cancel scope");
     }
 
     /* A finally that throws replaces the cancellation: the scope was left by that exception, nothing was swallowed. */
@@ -254,7 +248,7 @@ class CancelScopeTest {
             return "went on";
         });
         assertThat(trace).containsExactly("caught cleanup failed", "caught flush failed");
-        assertThat(swallowed).isEmpty();
+        assertThat(swallowed.all()).isEmpty();
     }
 
     /*
@@ -279,7 +273,7 @@ class CancelScopeTest {
             });
             return null;
         });
-        assertThat(swallowed).containsExactly("main: cancel scope");
+        assertThat(swallowed.all()).containsExactly("main: cancel scope");
     }
 
     /* Both the inner timeout and the outer scope are cancelled when the task resumes: the outer one wins. */
@@ -316,7 +310,7 @@ class CancelScopeTest {
             assertThat(t.state()).isEqualTo(Task.State.COMPLETED);
             return null;
         });
-        assertThat(swallowed).as("nothing was thrown, so nothing was swallowed").isEmpty();
+        assertThat(swallowed.all()).as("nothing was thrown, so nothing was swallowed").isEmpty();
     }
 
     /* Deliberately unlike asyncio, which runs such children up to their first await before it cancels them. */

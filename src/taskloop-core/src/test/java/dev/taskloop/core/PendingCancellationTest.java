@@ -4,8 +4,7 @@ import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskloop.core.spi.LoopListener;
-import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.SwallowedCancellations;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
@@ -25,20 +24,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PendingCancellationTest {
 
-    private final List<String> swallowed = new CopyOnWriteArrayList<>();
+    private final SwallowedCancellations swallowed = new SwallowedCancellations();
     @RegisterExtension
     final TestLoopExtension loops = new TestLoopExtension();
-    private final TestLoop test = loops.create().listener(new LoopListener() {
-        @Override
-        public void cancellationSwallowed(TaskSnapshot task, String scope) {
-            swallowed.add(task.name() + ": " + scope);
-        }
-    });
+    private final TestLoop test = loops.create().listener(swallowed);
     private final List<String> trace = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void everyCancellationReachedItsEdge() {
-        assertThat(swallowed).isEmpty();
+        assertThat(swallowed.all()).isEmpty();
     }
 
     /**
