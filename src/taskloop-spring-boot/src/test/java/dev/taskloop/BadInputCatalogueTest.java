@@ -13,6 +13,7 @@ import dev.taskloop.core.Admission;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.EventLoopGroup;
+import dev.taskloop.core.ReturnWhen;
 import dev.taskloop.core.Timeout;
 import dev.taskloop.core.queue.Queue;
 import dev.taskloop.core.sync.Semaphore;
@@ -241,6 +242,12 @@ class BadInputCatalogueTest {
                 "Semaphore 'db'"));
         rows.add(api("EventLoopGroup.create(name, size)", "0", () -> EventLoopGroup.create("workers", 0), "needs at least 1 loop",
                 "event loop group 'workers'"));
+        rows.add(api("Async.wait(tasks, returnWhen)", "(no tasks)", () -> Async.wait(List.of(), ReturnWhen.ALL_COMPLETED),
+                "needs at least one task", "Async.wait()").shows("got none"));
+        rows.add(api("Async.wait(tasks, returnWhen, timeout)", "-1s", () -> Async.wait(List.of(), ReturnWhen.ALL_COMPLETED,
+                Duration.ofSeconds(-1)), "must not be negative", "Async.wait() timeout").shows("PT-1S"));
+        rows.add(api("Async.asCompleted(tasks, timeout)", "-1s", () -> Async.asCompleted(List.of(), Duration.ofSeconds(-1)),
+                "must not be negative", "Async.asCompleted() timeout").shows("PT-1S"));
         return rows;
     }
 

@@ -10,17 +10,23 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The await points and combinators a task uses, asyncio's module-level functions: {@link #sleep},
  * {@link #yieldNow}, {@link #await}, {@link #offload}, {@link #spawn}, {@link #gather},
- * {@link #waitFirst}, {@link #asCompleted}, {@link #shield}, {@link #withTimeout}.
+ * {@link #wait(Collection, ReturnWhen) wait}, {@link #waitFirst}, {@link #asCompleted}, {@link #shield}, {@link #withTimeout}.
  *
  * <p>Every method here must be called from a Taskloop task; from any other thread it throws
  * {@link IllegalStateException} saying so. Every await point first checks for cancellation: inside
- * a cancelled scope it throws {@link CancelledException} instead of waiting.
+ * a cancelled scope it throws {@link CancelledException} instead of waiting. An await point that
+ * waits for something cancellable treats a cancellation that is already pending exactly as one
+ * that comes while it waits: {@link Task#join()}, {@link #gather} and {@link #await} cancel what
+ * they were about to wait for (and {@code join} and {@code gather} wait until it has ended) before
+ * the caller's {@link CancelledException} is thrown; {@link #shield}, {@link #wait(Collection, ReturnWhen) wait},
+ * {@link #waitFirst} and {@link #asCompleted} leave it running.
  *
  * @since 0.1.0
  */
@@ -50,8 +56,10 @@ public final class Async {
 
     /**
      * Waits for {@code stage} to complete, releasing the baton, and returns its value. If the
-     * caller is cancelled while it waits, the stage is cancelled too when it is a
-     * {@link java.util.concurrent.Future} (asyncio's {@code wrap_future}).
+     * caller is cancelled, while it waits or already when it calls this, the stage is cancelled too
+     * when it is a {@link java.util.concurrent.Future} (asyncio's {@code wrap_future}); a task's
+     * {@linkplain Task#toCompletableFuture() future view} is joined instead, so the task has ended
+     * when the caller's {@link CancelledException} is thrown.
      *
      * @throws java.util.concurrent.CompletionException if the stage failed (cause: its exception)
      * @throws java.util.concurrent.CancellationException if the stage was cancelled
@@ -94,9 +102,9 @@ public final class Async {
     /**
      * Waits for every task and returns their results in order (asyncio's {@code gather}). The first
      * failure is thrown as soon as it happens, as {@link TaskFailedException}; the other tasks are
-     * not cancelled (use a {@link TaskGroup} for that). If the caller is cancelled, every task is
-     * cancelled and awaited, so their {@code finally} blocks have run when the caller's
-     * {@link CancelledException} is thrown.
+     * not cancelled (use a {@link TaskGroup} for that). If the caller is cancelled, while it waits
+     * or already when it calls this, every task is cancelled and awaited, so their {@code finally}
+     * blocks have run when the caller's {@link CancelledException} is thrown.
      */
     public static <T extends @Nullable Object> List<T> gather(Collection<? extends Task<? extends T>> tasks) {
         return Waits.gather(TaskImpl.require("Async.gather()"), List.copyOf(tasks));
@@ -120,8 +128,40 @@ public final class Async {
     }
 
     /**
+     * Waits until {@code returnWhen} holds and returns the tasks split into those that have ended
+     * and those still running (asyncio's {@code wait}). It cancels nothing: the pending tasks keep
+     * running, and a cancellation of the caller leaves every task running. A task given twice is
+     * waited for once. It does not retrieve failures: look at the done tasks' {@link Task#exception()}.
+     *
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     */
+    public static <K extends Task<?>> WaitResult<K> wait(Collection<K> tasks, ReturnWhen returnWhen) {
+        return waitAtMost(tasks, returnWhen, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #wait(Collection, ReturnWhen)} that returns after {@code timeout} of loop time at the
+     * latest, with the tasks not done by then pending: as asyncio's {@code wait(timeout=...)}, it
+     * throws no {@link TimeoutExpiredException}.
+     *
+     * @throws IllegalArgumentException if {@code tasks} is empty or {@code timeout} negative
+     */
+    public static <K extends Task<?>> WaitResult<K> wait(Collection<K> tasks, ReturnWhen returnWhen, Duration timeout) {
+        return waitAtMost(tasks, returnWhen, Checks.saturatedNanos(Checks.nonNegative("Async.wait() timeout", timeout)));
+    }
+
+    private static <K extends Task<?>> WaitResult<K> waitAtMost(Collection<K> tasks, ReturnWhen returnWhen, long timeoutNanos) {
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("Async.wait() needs at least one task, but got none");
+        }
+        return Waits.wait(TaskImpl.require("Async.wait()"), List.copyOf(tasks), returnWhen, timeoutNanos);
+    }
+
+    /**
      * Waits until at least one task has ended and returns it (the first in collection order if
-     * several have); the others keep running (asyncio's {@code wait(return_when=FIRST_COMPLETED)}).
+     * several have); the others keep running. The shorthand of
+     * {@link #wait(Collection, ReturnWhen) wait(tasks, FIRST_COMPLETED)}.
      *
      * @throws IllegalArgumentException if {@code tasks} is empty
      */
@@ -134,8 +174,20 @@ public final class Async {
      * returned iterable's iterator is an await point that returns the next task to end, done.
      */
     public static <K extends Task<?>> Iterable<K> asCompleted(Collection<K> tasks) {
-        TaskImpl.require("Async.asCompleted()");
-        return Waits.asCompleted(List.copyOf(tasks));
+        return Waits.asCompleted(List.copyOf(tasks), Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #asCompleted(Collection)} within {@code timeout} of loop time from this call (asyncio's
+     * {@code as_completed(timeout=...)}): the tasks that ended by then come out in the order they
+     * ended, then each further {@code next()} throws {@link TimeoutExpiredException}, one for each
+     * task that had not. Those tasks are not cancelled: they keep running.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public static <K extends Task<?>> Iterable<K> asCompleted(Collection<K> tasks, Duration timeout) {
+        long nanos = Checks.saturatedNanos(Checks.nonNegative("Async.asCompleted() timeout", timeout));
+        return Waits.asCompleted(List.copyOf(tasks), nanos);
     }
 
     /**

@@ -122,10 +122,12 @@ public interface Task<T extends @Nullable Object> {
      * Waits for the task to end and returns its result.
      *
      * <p>Inside a task this is an await point: the caller releases the baton while it waits. If the
-     * <em>caller</em> is cancelled while it waits, the cancellation is passed on to this task
-     * (asyncio's {@code await task}; use {@link Async#shield(Task)} to prevent that), the caller
-     * keeps waiting until this task has ended, then throws {@link CancelledException}. Outside a task
-     * it blocks the calling thread.
+     * <em>caller</em> is cancelled, while it waits or already when it calls this, the cancellation is
+     * passed on to this task (asyncio's {@code await task}; use {@link Async#shield(Task)} to prevent
+     * that), the caller keeps waiting until this task has ended, then throws
+     * {@link CancelledException}. A task that has already ended returns its outcome at once. It
+     * returns once the end has been announced to the loop's listeners. Outside a task it blocks the
+     * calling thread.
      *
      * @throws TaskFailedException if the task failed (the cause is what it threw)
      * @throws CancelledException if the task was cancelled, or the caller was

@@ -4,8 +4,7 @@ import static dev.taskloop.core.testing.VirtualTime.sleepMs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskloop.core.spi.LoopListener;
-import dev.taskloop.core.spi.TaskSnapshot;
+import dev.taskloop.core.testing.SwallowedCancellations;
 import dev.taskloop.core.testing.TestLoop;
 import dev.taskloop.core.testing.TestLoopExtension;
 import java.time.Duration;
@@ -19,15 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Cancel scopes: level-triggered cancellation, move-on at the edge, shields, the scope tree across tasks. */
 class CancelScopeTest {
 
-    private final List<String> swallowed = new CopyOnWriteArrayList<>();
+    private final SwallowedCancellations swallowed = new SwallowedCancellations();
     @RegisterExtension
     final TestLoopExtension loops = new TestLoopExtension();
-    private final TestLoop test = loops.create().listener(new LoopListener() {
-        @Override
-        public void cancellationSwallowed(TaskSnapshot task, String scope) {
-            swallowed.add(task.name() + ": " + scope);
-        }
-    });
+    private final TestLoop test = loops.create().listener(swallowed);
 
     @Test
     void aCancelledScopeStopsItsBodyAtTheNextAwaitAndTheCodeAfterItGoesOn() {
@@ -74,7 +68,7 @@ class CancelScopeTest {
             return null;
         });
         assertThat(trace).containsExactly("cancelled 0", "cancelled 1", "cancelled 2", "left the scope");
-        assertThat(swallowed).isEmpty();
+        assertThat(swallowed.all()).isEmpty();
     }
 
     @Test
@@ -202,7 +196,7 @@ class CancelScopeTest {
             assertThat(t.join()).isEqualTo("finished anyway");
             return null;
         });
-        assertThat(swallowed).containsExactly("stubborn: task 'stubborn'");
+        assertThat(swallowed.all()).containsExactly("stubborn: task 'stubborn'");
     }
 
     @Test
@@ -219,7 +213,67 @@ class CancelScopeTest {
             });
             return null;
         });
-        assertThat(swallowed).containsExactly("main: cancel scope");
+        assertThat(swallowed.all()).containsExactly("main: cancel scope");
+    }
+
+    /* A finally that throws replaces the cancellation: the scope was left by that exception, nothing was swallowed. */
+    @Test
+    void aCancellationReplacedByAnotherExceptionThatLeavesTheScopeIsNotReportedAsSwallowed() {
+        List<String> trace = new CopyOnWriteArrayList<>();
+        test.run(() -> {
+            try {
+                Async.withTimeout(Duration.ofMillis(10), () -> {
+                    try {
+                        sleepMs(1000);
+                    } finally {
+                        throw new IllegalStateException("cleanup failed"); // replaces the timeout's cancellation
+                    }
+                });
+            } catch (IllegalStateException e) {
+                trace.add("caught " + e.getMessage());
+            }
+            CancelScope scope = CancelScope.create();
+            Async.spawn("canceller", () -> { sleepMs(5); scope.cancel(); });
+            try {
+                scope.run(() -> {
+                    try {
+                        sleepMs(1000);
+                    } finally {
+                        throw new java.io.UncheckedIOException(new java.io.IOException("flush failed"));
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                trace.add("caught " + e.getCause().getMessage());
+            }
+            return "went on";
+        });
+        assertThat(trace).containsExactly("caught cleanup failed", "caught flush failed");
+        assertThat(swallowed.all()).isEmpty();
+    }
+
+    /*
+     * Replaced, but the replacement is caught inside the cancelled scope, whose body then ends
+     * normally: the cancellation was lost in there, so it is reported, as a catch of it would be.
+     */
+    @Test
+    void aReplacedCancellationWhoseReplacementIsCaughtInsideTheScopeIsReportedAsSwallowed() {
+        test.run(() -> {
+            CancelScope scope = CancelScope.create();
+            scope.run(() -> {
+                scope.cancel();
+                try {
+                    try {
+                        Async.yieldNow();
+                    } finally {
+                        throw new IllegalStateException("replaces it");
+                    }
+                } catch (IllegalStateException wrong) {
+                    // the body carries on inside its cancelled scope
+                }
+            });
+            return null;
+        });
+        assertThat(swallowed.all()).containsExactly("main: cancel scope");
     }
 
     /* Both the inner timeout and the outer scope are cancelled when the task resumes: the outer one wins. */
@@ -239,6 +293,44 @@ class CancelScopeTest {
             assertThat(outer.cancelledCaught()).isTrue();
             return null;
         });
+    }
+
+    /*
+     * Deliberately unlike asyncio, whose Task.__step marks a task cancelled when its coroutine returns
+     * with a cancellation pending: here a cancellation exists only where an await point throws it.
+     */
+    @Test
+    void aTaskThatCancelsItselfAndReturnsBeforeAnyAwaitPointEndsCompleted() {
+        test.run(() -> {
+            Task<String> t = Async.spawn("quitter", () -> {
+                Task.current().cancel("changed its mind");
+                return "returned anyway";
+            });
+            assertThat(t.join()).isEqualTo("returned anyway");
+            assertThat(t.state()).isEqualTo(Task.State.COMPLETED);
+            return null;
+        });
+        assertThat(swallowed.all()).as("nothing was thrown, so nothing was swallowed").isEmpty();
+    }
+
+    /* Deliberately unlike asyncio, which runs such children up to their first await before it cancels them. */
+    @Test
+    void theChildrenOfATaskGroupInsideACancelledScopeNeverRunTheirBody() {
+        List<String> trace = new CopyOnWriteArrayList<>();
+        test.run(() -> {
+            CancelScope scope = CancelScope.create();
+            scope.cancel();
+            Task<?>[] child = new Task<?>[1];
+            scope.run(() -> {
+                TaskGroup g = TaskGroup.create("g");
+                g.run(() -> {
+                    child[0] = g.spawn("child", () -> trace.add("child ran"));
+                });
+            });
+            assertThat(child[0].state()).isEqualTo(Task.State.CANCELLED);
+            return null;
+        });
+        assertThat(trace).isEmpty();
     }
 
     @Test

@@ -18,8 +18,9 @@ public final class LoopEvents {
 
     /**
      * Runs {@code action} and waits until the loop has told its listeners (the endpoint's history and
-     * the meters among them, added before this one) that a task named {@code name} ended: {@code join()}
-     * and a task's future complete a moment before that.
+     * the meters among them, added before this one) that a task named {@code name} ended. By then the
+     * task's final state is visible to everyone (the endpoint answers for an ended task); its
+     * {@code join()} and future complete a moment later.
      */
     public static void awaitEnded(EventLoop loop, String name, Runnable action) throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);

@@ -60,21 +60,27 @@ public final class AwaitPoints {
         me.baton.yieldBaton(me, now);
     }
 
-    /** {@code Async.await}: waits for {@code stage}; cancelling the caller cancels a stage that is a {@link Future}. */
+    /**
+     * {@code Async.await}: waits for {@code stage}. A cancellation of the caller, whether pending
+     * when it is called or arriving while it waits, cancels a stage that is a {@link Future}; for
+     * the future view of a task, it is passed on as a join passes it on (the caller's cancellation
+     * is thrown once the task has ended).
+     */
     public static <V extends @Nullable Object> V await(TaskImpl<?> me, CompletionStage<V> stage) {
-        me.checkCancelled();
         if (stage instanceof CompletableFuture<V> cf && cf.isDone()) {
+            me.checkCancelled();
             return cf.join();
         }
         long now = me.loop.ticker.read();
-        long t = me.beginWait(new WaitSite("future", stage.getClass(), now), true, now);
+        WaitSite what = new WaitSite("future", stage.getClass(), now);
+        long t = me.beginWaitUnlessCancelled(what, now);
+        if (t == 0) {
+            throw cancelled(me, stage, what);
+        }
         stage.whenComplete((v, e) -> me.wake(t, new Outcome(v, e), me.loop.ticker.read()));
         Object w = me.suspend(now);
         if (w == TaskImpl.CANCEL) {
-            if (stage instanceof Future<?> f) {
-                f.cancel(true);
-            }
-            throw me.cancellation();
+            throw cancelled(me, stage, what);
         }
         Outcome o = (Outcome) w;
         if (o.error != null) {
@@ -89,6 +95,17 @@ public final class AwaitPoints {
         @SuppressWarnings("unchecked")
         V v = (V) o.value;
         return v;
+    }
+
+    /** The caller of {@link #await} is cancelled: cancels what it awaited, returns the caller's cancellation. */
+    private static CancelledException cancelled(TaskImpl<?> me, CompletionStage<?> stage, WaitSite what) {
+        if (stage instanceof TaskFuture<?> view && view.task != me) {
+            return Joining.cancelled(me, view.task, what, true);
+        }
+        if (stage instanceof Future<?> f) {
+            f.cancel(true);
+        }
+        return me.cancellation();
     }
 
     /**
@@ -126,22 +143,60 @@ public final class AwaitPoints {
      * Waits until {@code condition} holds, re-checking it after every signal. {@code signal} is what
      * other threads fire when the condition may have changed.
      *
-     * @return {@code true} if a cancellation ended the wait (only when {@code cancellable})
+     * @return {@code true} if a cancellation ended the wait, or was pending when it had to begin
+     *     (only when {@code cancellable}): the caller passes it on as it sees fit, then throws it
      */
     static boolean waitUntil(TaskImpl<?> me, Object what, boolean cancellable, BooleanSupplier condition, Signal signal) {
-        while (!condition.getAsBoolean()) {
-            long now = me.loop.ticker.read();
-            long t = me.beginWait(what, cancellable, now);
-            signal.ticket = t;
-            if (condition.getAsBoolean()) {
-                me.wake(t, TaskImpl.WOKEN, now); // it changed before the ticket was visible to the signaller
+        return waitUntil(me, what, cancellable, condition, signal, Long.MAX_VALUE) == TaskImpl.CANCEL;
+    }
+
+    /**
+     * {@link #waitUntil(TaskImpl, Object, boolean, BooleanSupplier, Signal)} that gives up when the
+     * loop's time reaches {@code deadline} ({@code Long.MAX_VALUE}: never).
+     *
+     * @return {@code null} once {@code condition} holds; {@link TaskImpl#CANCEL} if a cancellation
+     *     ended the wait or was pending when it had to begin (only when {@code cancellable});
+     *     {@link TaskImpl#TIMEOUT} if the deadline passed first
+     */
+    static @Nullable Object waitUntil(TaskImpl<?> me, Object what, boolean cancellable, BooleanSupplier condition, Signal signal,
+                                      long deadline) {
+        WakeTimer timer = null;
+        try {
+            while (!condition.getAsBoolean()) {
+                long now = me.loop.ticker.read();
+                if (now >= deadline) {
+                    return TaskImpl.TIMEOUT;
+                }
+                long t = cancellable ? me.beginWaitUnlessCancelled(what, now) : me.beginWait(what, false, now);
+                if (t == 0) {
+                    return TaskImpl.CANCEL;
+                }
+                signal.ticket = t;
+                if (deadline != Long.MAX_VALUE) {
+                    if (timer == null) {
+                        timer = me.timer();
+                        timer.deadline = deadline;
+                        timer.value = TaskImpl.TIMEOUT;
+                        timer.ticket = t;
+                        me.baton.addTimer(timer); // stays scheduled from wait to wait, until it fires or the wait ends
+                    } else {
+                        timer.ticket = t; // only the holder fires timers, and this task holds the baton now
+                    }
+                }
+                if (condition.getAsBoolean()) {
+                    me.wake(t, TaskImpl.WOKEN, now); // it changed before the ticket was visible to the signaller
+                }
+                Object v = me.suspend(now);
+                signal.ticket = 0;
+                if (v == TaskImpl.CANCEL || v == TaskImpl.TIMEOUT) {
+                    return v;
+                }
             }
-            Object v = me.suspend(now);
-            signal.ticket = 0;
-            if (v == TaskImpl.CANCEL) {
-                return true;
+            return null;
+        } finally {
+            if (timer != null) {
+                me.baton.removeTimer(timer); // a no-op once it fired
             }
         }
-        return false;
     }
 }

@@ -2,6 +2,7 @@ package dev.taskloop.core.internal;
 
 import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
+import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.TimeoutExpiredException;
 import dev.taskloop.core.spi.Describe;
@@ -13,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  * Waiting for one task to end: {@link Task#join} from a task (an await point; asyncio's
  * {@code await task}, which passes the joiner's cancellation on), {@code Async.shield} (which does
  * not), and {@code join} from a thread that is not a task (a plain blocking wait).
+ *
+ * <p>A join waits until the target {@linkplain TaskImpl#hasEnded() has ended} (its end counted and
+ * announced), not merely until its state is final. A cancellation of the joiner is passed on the
+ * same way whether it was already pending when {@code join()} was called or came while it waited:
+ * the target is cancelled, the joiner waits (not cancellably) until it has ended, then throws its
+ * own cancellation.
  *
  * @since 0.1.0
  */
@@ -31,7 +38,7 @@ public final class Joining {
         if (me == target) {
             throw joinsItself(target);
         }
-        if (!target.isDone()) {
+        if (!target.hasEnded()) {
             await(me, target, true, timeoutNanos);
         }
         return target.outcome();
@@ -43,7 +50,7 @@ public final class Joining {
         if (target == me) {
             throw joinsItself(me);
         }
-        if (!target.isDone()) {
+        if (!target.hasEnded()) {
             await(me, target, false, -1);
         }
         return target.outcome();
@@ -57,7 +64,10 @@ public final class Joining {
     private static void await(TaskImpl<?> me, TaskImpl<?> target, boolean propagateCancel, long timeoutNanos) {
         long now = me.loop.ticker.read();
         WaitSite what = new WaitSite("join", target, now);
-        long t = me.beginWait(what, true, now);
+        long t = me.beginWaitUnlessCancelled(what, now);
+        if (t == 0) {
+            throw cancelled(me, target, what, propagateCancel);
+        }
         Consumer<TaskImpl<?>> listener = d -> me.wake(t, TaskImpl.WOKEN, me.loop.ticker.read());
         target.addCompletionListener(listener);
         WakeTimer w = null;
@@ -79,15 +89,22 @@ public final class Joining {
         if (v == TaskImpl.TIMEOUT) {
             throw new TimeoutExpiredException("task '" + target.name() + "' did not end within " + Durations.format(timeoutNanos), null);
         }
-        if (propagateCancel && !target.isDone()) {
-            // asyncio: cancelling the awaiter cancels the awaited task, and the awaiter waits for it to end.
+        throw cancelled(me, target, what, propagateCancel);
+    }
+
+    /**
+     * The joiner {@code me} is cancelled (pending, or woken by it): asyncio cancels the awaited task
+     * too, and the awaiter waits for it to end; a shielded join ({@code !propagate}) stops at once.
+     * Returns the joiner's cancellation, to throw.
+     */
+    static CancelledException cancelled(TaskImpl<?> me, TaskImpl<?> target, WaitSite what, boolean propagate) {
+        if (propagate && !target.hasEnded()) {
             target.cancel(CancelReason.of(CancelOrigin.JOINER_CANCELLED, "the task joining it ('" + me.name() + "') was cancelled"));
             Signal s = new Signal(me);
-            Consumer<TaskImpl<?>> l2 = d -> s.fire();
-            target.addCompletionListener(l2);
-            AwaitPoints.waitUntil(me, what, false, target::isDone, s);
+            target.addCompletionListener(d -> s.fire());
+            AwaitPoints.waitUntil(me, what, false, target::hasEnded, s);
         }
-        throw me.cancellation();
+        return me.cancellation();
     }
 
     /** {@link Task#join} from a thread that is not a task: parks it until {@code target} has ended. */
@@ -97,14 +114,14 @@ public final class Joining {
             throw new IllegalStateException("Task.join() was called from a callback of event loop '" + cb.name
                     + "'; callbacks run on the loop and must not block it: use onDone(...), or join from a task");
         }
-        if (!target.isDone()) {
+        if (!target.hasEnded()) {
             Thread me = Thread.currentThread();
             Consumer<TaskImpl<?>> listener = d -> LockSupport.unpark(me);
             target.addCompletionListener(listener);
             long deadline = System.nanoTime() + timeoutNanos;
             boolean interrupted = false;
             try {
-                while (!target.isDone()) {
+                while (!target.hasEnded()) {
                     if (timeoutNanos < 0) {
                         LockSupport.park(target);
                     } else {

@@ -251,7 +251,10 @@ public final class Loop implements EventLoop {
                     t.cancelNow(reason);
                 }
             }, true, Long.MIN_VALUE));
-            if (!baton.awaitIdle(() -> tasks.isEmpty() && announcing.get() == 0, tasks::isEmpty, timeoutNanos, Long.MAX_VALUE)) {
+            // Every task ended and announced, and the baton free: the last task has finished ending (its
+            // done callbacks were queued, and have run), so none is queued to a driver that has stopped.
+            if (!baton.awaitIdle(() -> tasks.isEmpty() && announcing.get() == 0 && baton.holder == null, tasks::isEmpty,
+                    timeoutNanos, Long.MAX_VALUE) && !tasks.isEmpty()) {
                 List<TaskImpl<?>> left = new ArrayList<>(tasks.values());
                 left.sort(Comparator.comparingLong(TaskImpl::id));
                 stragglers = left.stream().map(TaskImpl::snapshot).toList();
@@ -380,6 +383,7 @@ public final class Loop implements EventLoop {
         // Removed (so listeners see a loop without it), then announced; shutdown waits for both.
         announcing.incrementAndGet();
         tasks.remove(t.id());
+        t.endState(outcome); // after it is unlisted, before anyone hears of its end
         admission.released();
         if (!listeners.isEmpty()) {
             notifyListeners(l -> l.taskEnded(last));

@@ -167,9 +167,7 @@ public class Scope implements CancelScope {
         parent.unlink(this);
         state = state == State.EXPIRING ? State.EXPIRED : State.EXITED;
         onExit();
-        if (normal) {
-            me.checkSwallowed(this);
-        }
+        me.scopeLeft(this, normal);
         // An exited scope cancels nothing, but its CancelledException (or a timeout's, as the cause)
         // may outlive the task in a failure record: it must not lead back to the task.
         task = null;

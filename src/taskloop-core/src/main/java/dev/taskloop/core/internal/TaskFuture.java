@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * futures, so cancelling one of those does not reach the task.
  */
 final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T> {
-    private final TaskImpl<T> task;
+    final TaskImpl<T> task;
 
     TaskFuture(TaskImpl<T> task) {
         this.task = task;

@@ -38,10 +38,24 @@ import org.jspecify.annotations.Nullable;
  *       under the baton's lock</td></tr>
  *   <tr><td>{@code ASLEEP}</td><td>{@link #beginWait} at an await point, {@link #offloadBegins}</td>
  *       <td>the task</td></tr>
- *   <tr><td>{@code COMPLETED}, {@code FAILED}, {@code CANCELLED}</td><td>{@code finish}, after
- *       the end was counted and announced ({@link #shed} for a task admission control dropped)</td>
- *       <td>the task</td></tr>
+ *   <tr><td>{@code COMPLETED}, {@code FAILED}, {@code CANCELLED}</td><td>{@link #endState}, called
+ *       by the loop when it counted the end and stopped listing the task, before it announces the
+ *       end ({@link #shed} for a task admission control dropped)</td><td>the task</td></tr>
  * </table>
+ *
+ * <h2>Ending</h2>
+ * A task's end becomes visible in a fixed order, so that whoever learns of it sees it whole:
+ * <ol>
+ *   <li>the loop counts it and stops listing it ({@code loop.tasks()}, its snapshot's figures);</li>
+ *   <li>the final state is published ({@link #state()}, {@link #isDone()}, {@link #result()});</li>
+ *   <li>the loop's listeners hear of it ({@code LoopListener.taskEnded}): they see the final state;</li>
+ *   <li>the task is {@linkplain #hasEnded() ended}, and its completion listeners run: its joiners
+ *       wake ({@code join}, {@code gather}, {@code wait}, the future view, its group), {@code onDone}
+ *       callbacks are queued. A join therefore never returns before the loop counted and announced
+ *       the task, and a {@code join()} that finds the task done but not yet ended waits the few
+ *       instructions until it is;</li>
+ *   <li>the task hands the baton on; the loop's {@code close()} waits until this last step too.</li>
+ * </ol>
  *
  * <p>An offloaded call has a state of its own, {@link Offload}, so that a cancellation interrupts
  * the call exactly once and never the task's next await point:
@@ -132,7 +146,8 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
     private @Nullable CancelledException undelivered;
 
     private @Nullable List<Consumer<? super TaskImpl<T>>> completionListeners;
-    private boolean ended;
+    /** Written under this task's monitor, after the end was announced; see "Ending" in the class documentation. */
+    private volatile boolean ended;
     private @Nullable TaskFuture<T> future;
     private volatile boolean observed;
     private volatile @Nullable FailureRecord failureRecord;
@@ -250,9 +265,8 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         if (root.parent != null) {
             root.parent.unlink(root);
         }
-        // Counted and announced before anyone waiting for the task can see it ended.
+        // Counted, unlisted, its state published (endState), announced: see "Ending" in the class documentation.
         loop.taskEnded(this, s, snapshot(s));
-        state = s;
         List<Consumer<? super TaskImpl<T>>> listeners;
         synchronized (this) {
             ended = true;
@@ -286,6 +300,19 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         body = null;
     }
 
+    /** Publishes the final state; called by {@link Loop#taskEnded} between unlisting the task and announcing its end. */
+    void endState(State s) {
+        state = s;
+    }
+
+    /**
+     * Whether the end is complete: the final state published, the end counted and announced; its
+     * completion listeners run from here on. What a join waits for, rather than {@link #isDone()}.
+     */
+    boolean hasEnded() {
+        return ended;
+    }
+
     // ------------------------------------------------------------------ accounting hooks (loop, under its lock)
 
     void becameReady(long readyAt) {
@@ -307,6 +334,22 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         if (cancellable) {
             checkCancelled();
         }
+        return begin(what, cancellable, now);
+    }
+
+    /**
+     * Starts a cancellable wait (holder only), unless a cancellation is pending: then it starts
+     * nothing and returns {@code 0}, so that the await point can pass the cancellation on to what
+     * it was about to wait for, as it does when the cancellation comes while it waits.
+     */
+    long beginWaitUnlessCancelled(Object what, long now) {
+        if (Scope.responsible(scope) != null) {
+            return 0;
+        }
+        return begin(what, true, now);
+    }
+
+    private long begin(Object what, boolean cancellable, long now) {
         long t = ++lastTicket;
         wakeValue = null;
         cancellableWait = cancellable;
@@ -372,11 +415,17 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         }
     }
 
-    /** A scope is left normally: if its own cancellation was thrown here and caught, that was swallowed. */
-    void checkSwallowed(Scope s) {
+    /**
+     * A scope is left: normally, after its own cancellation was thrown here and caught, that was
+     * swallowed; by an exception that replaced that cancellation (a {@code finally} that threw), it
+     * was not: the cancellation did stop the body, and it ends with the scope.
+     */
+    void scopeLeft(Scope s, boolean normally) {
         if (undelivered != null && undelivered.scope() == s) {
             undelivered = null;
-            reportSwallowed(s.kind());
+            if (normally) {
+                reportSwallowed(s.kind());
+            }
         }
     }
 

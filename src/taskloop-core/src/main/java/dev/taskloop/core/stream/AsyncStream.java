@@ -54,6 +54,11 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>One consumer.</b> A stream can be iterated once, by one task at a time; its iteration is
  *       an await point ({@code hasNext()} waits, and is where a cancelled consumer throws). Elements
  *       may be {@code null}.</li>
+ *   <li><b>One way.</b> There is no {@code asend}/{@code athrow}: Java's iteration has no way back
+ *       into the producer. For a conversation, emit values that carry a reply slot (a
+ *       {@code CompletableFuture}) which the consumer fills before it asks for the next value and
+ *       the producer reads when {@link Emitter#emit} returns; filling it exceptionally is
+ *       {@code athrow}. {@code aclose()} is {@link #close()}.</li>
  * </ul>
  *
  * <h2>Operators</h2>

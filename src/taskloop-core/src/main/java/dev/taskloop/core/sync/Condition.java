@@ -1,6 +1,7 @@
 package dev.taskloop.core.sync;
 
 import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Waiter;
@@ -85,6 +86,11 @@ public final class Condition {
     /** {@link Lock#withLock(AsyncCallable)} of the underlying lock. */
     public <T extends @Nullable Object, E extends Exception> T withLock(AsyncCallable<T, E> body) throws E {
         return lock.withLock(body);
+    }
+
+    /** {@link Lock#withLock(AsyncRunnable)} of the underlying lock. */
+    public <E extends Exception> void withLock(AsyncRunnable<E> body) throws E {
+        lock.withLock(body);
     }
 
     /**

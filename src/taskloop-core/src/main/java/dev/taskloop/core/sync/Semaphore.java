@@ -1,6 +1,8 @@
 package dev.taskloop.core.sync;
 
 import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.AsyncRunnable;
+import dev.taskloop.core.internal.Bodies;
 import dev.taskloop.core.internal.Waiter;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
@@ -135,6 +137,11 @@ public sealed class Semaphore permits BoundedSemaphore {
         } finally {
             release();
         }
+    }
+
+    /** {@link #withPermit(AsyncCallable)} for a body without a result. */
+    public final <E extends Exception> void withPermit(AsyncRunnable<E> body) throws E {
+        withPermit(Bodies.callable(body));
     }
 
     /** Free permits now (0 while tasks wait). */

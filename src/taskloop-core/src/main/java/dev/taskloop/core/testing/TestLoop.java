@@ -1,6 +1,8 @@
 package dev.taskloop.core.testing;
 
 import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.CancelOrigin;
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.internal.Checks;
@@ -181,10 +183,23 @@ public final class TestLoop implements AutoCloseable {
                 .collect(Collectors.joining(", ", "tasks: [", "]"));
     }
 
-    /** Shuts the loop down: cancels what is left and waits for it (up to 10 s of real time). */
+    /**
+     * Shuts the loop down: cancels what is left and waits for it (up to 10 s of real time). The
+     * tasks are cancelled before virtual time moves again, so a task asleep when the test ends is
+     * cancelled, not woken by its timer; then auto-jump is turned on, so cleanup that sleeps (in a
+     * shielded scope) does not wait for a test that has stopped driving time.
+     */
     @Override
     public void close() {
-        ticker.autoJump(true); // cleanup that sleeps must not wait for a test that has stopped driving time
+        if (!loop.isClosed()) {
+            CancelReason reason = CancelReason.of(CancelOrigin.SHUTDOWN, "event loop '" + loop.name() + "' is shutting down");
+            for (Task<?> t : loop.tasks()) {
+                t.cancel(reason); // wakes each one by a callback, queued ahead of the next
+            }
+            loop.callSoon(() -> ticker.autoJump(true)); // behind those: time jumps only once the tasks were woken
+        } else {
+            ticker.autoJump(true);
+        }
         loop.shutdown(Duration.ofSeconds(10));
     }
 }

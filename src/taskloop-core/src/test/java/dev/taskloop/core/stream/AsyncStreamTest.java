@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -406,5 +409,101 @@ class AsyncStreamTest {
         assertThat(t.state()).isEqualTo(Task.State.CANCELLED);
         assertThat(trace).containsExactly("c emits 1", "c finally");
         assertThatThrownBy(t::result).isInstanceOf(CancelledException.class);
+    }
+
+    /*
+     * Deliberately unlike asyncio's aclose(), which lets the generator await in its finally: closing
+     * cancels the producer, so its finally can await only inside a shielded scope.
+     */
+    @Test
+    void aClosingStreamsProducerCanAwaitInItsFinallyOnlyInsideAShieldedScope() {
+        AsyncStream<Integer> s = AsyncStream.generate("flushing", out -> {
+            try {
+                out.emit(1);
+                out.emit(2);
+            } finally {
+                try {
+                    sleepMs(5);
+                    trace.add("unshielded await in finally returned");
+                } catch (CancelledException c) {
+                    trace.add("unshielded await in finally: " + c.getMessage());
+                }
+                CancelScope.shielded().run(() -> sleepMs(5));
+                trace.add("shielded flush done at " + test.currentTime().toMillis());
+            }
+        });
+        test.run(() -> {
+            try (s) {
+                for (int v : s) {
+                    break;
+                }
+            }
+            trace.add("closed at " + test.currentTime().toMillis());
+            return null;
+        });
+        assertThat(trace).containsExactly(
+                "unshielded await in finally: task 'flushing' was cancelled: stream 'flushing' was closed by its consumer",
+                "shielded flush done at 5", "closed at 5");
+    }
+
+    /*
+     * asyncio's asend()/athrow() have no counterpart (see the README's "Streams"); the pattern: the
+     * emitted value carries a reply slot that the consumer fills before it asks for the next value,
+     * and the producer reads it when emit() returns. Filling it exceptionally is athrow().
+     */
+    record Offer(int price, CompletableFuture<String> answer) {
+    }
+
+    @Test
+    void aConsumerHandsAValueOrAnExceptionBackToTheProducerThroughAReplySlotInTheEmittedValue() {
+        AsyncStream<Offer> offers = AsyncStream.generate("haggle", out -> {
+            int price = 100;
+            while (true) {
+                Offer o = new Offer(price, new CompletableFuture<>());
+                out.emit(o);
+                String answer = o.answer().getNow("no answer"); // throws CompletionException if the consumer sent an exception
+                trace.add("producer heard '" + answer + "' at " + price);
+                if (answer.equals("deal")) {
+                    return;
+                }
+                price -= 10;
+            }
+        });
+        test.run(() -> {
+            try (offers) {
+                for (Offer o : offers) {
+                    if (o.price() == 100) {
+                        continue; // asks for the next value without answering: asend(None), i.e. anext()
+                    }
+                    o.answer().complete(o.price() <= 80 ? "deal" : "too much");
+                }
+            }
+            return null;
+        });
+        assertThat(trace).containsExactly("producer heard 'no answer' at 100", "producer heard 'too much' at 90",
+                "producer heard 'deal' at 80");
+
+        trace.clear();
+        AsyncStream<Offer> refused = AsyncStream.generate("refused", out -> {
+            Offer o = new Offer(100, new CompletableFuture<>());
+            out.emit(o);
+            try {
+                o.answer().getNow(null);
+            } catch (CompletionException e) {
+                trace.add("producer got " + e.getCause().getMessage());
+                throw new IllegalStateException("gave up", e.getCause());
+            }
+        });
+        test.run(() -> {
+            try (refused) {
+                assertThatThrownBy(() -> {
+                    for (Offer o : refused) {
+                        o.answer().completeExceptionally(new IOException("budget frozen")); // athrow()
+                    }
+                }).isInstanceOf(StreamFailedException.class).hasRootCauseMessage("budget frozen");
+            }
+            return null;
+        });
+        assertThat(trace).containsExactly("producer got budget frozen");
     }
 }

@@ -102,6 +102,28 @@ class EventConditionBarrierTest {
     }
 
     @Test
+    void withLockRunsABodyWithoutAResultHoldingTheLock() {
+        Condition c = new Condition("ready");
+        boolean[] ready = {false};
+        List<String> trace = new ArrayList<>();
+        test.run(() -> {
+            Task<Void> waiter = Async.spawn("waiter", () -> c.withLock(() -> {
+                c.awaitUntil(() -> ready[0]);
+                trace.add("waiter saw ready, holding " + c.lock().isLocked());
+            }));
+            sleepMs(1);
+            c.withLock(() -> {
+                ready[0] = true;
+                c.signalAll();
+            });
+            waiter.join();
+            return null;
+        });
+        assertThat(trace).containsExactly("waiter saw ready, holding true");
+        assertThat(c.lock().isLocked()).isFalse();
+    }
+
+    @Test
     void awaitingOrSignallingWithoutHoldingTheLockFailsClearly() {
         Condition c = new Condition("c");
         Task<Void> t = test.loop().spawn("t", c::await);

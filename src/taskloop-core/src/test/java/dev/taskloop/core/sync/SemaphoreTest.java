@@ -65,6 +65,29 @@ class SemaphoreTest {
     }
 
     @Test
+    void aBodyWithoutAResultRunsHoldingAPermitAndGivesItBackEvenWhenItThrows() {
+        Semaphore s = new Semaphore("s", 1);
+        List<String> trace = new ArrayList<>();
+        test.run(() -> {
+            Task<Void> other = Async.spawn("other", () -> s.withPermit(() -> {
+                trace.add("other got the permit");
+            }));
+            s.withPermit(() -> {
+                Async.sleep(Duration.ofMillis(5)); // 'other' runs meanwhile, and waits
+                assertThat(s.availablePermits()).isZero();
+                trace.add("void body done");
+            });
+            other.join();
+            assertThatThrownBy(() -> s.withPermit(() -> {
+                throw new java.io.IOException("body failed");
+            })).isInstanceOf(java.io.IOException.class);
+            return null;
+        });
+        assertThat(trace).containsExactly("void body done", "other got the permit");
+        assertThat(s.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
     void aPlainSemaphoreMayBeReleasedMoreThanAcquired() {
         Semaphore s = new Semaphore("s", 1);
         s.release();

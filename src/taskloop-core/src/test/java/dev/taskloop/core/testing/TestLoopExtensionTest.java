@@ -19,9 +19,9 @@ class TestLoopExtensionTest {
         TestLoopExtension loops = new TestLoopExtension();
         TestLoop plain = loops.create();
         TestLoop named = loops.create(EventLoop.builder().name("named"));
-        // Waiting for what never comes, not sleeping: close() turns auto-jump on, which could end a sleep first.
+        // One waits for what never comes, one sleeps: close() cancels both before auto-jump could end the sleep.
         Task<Object> waiter = plain.loop().spawn("waiter", () -> Async.await(new CompletableFuture<>()));
-        Task<Object> other = named.loop().spawn("other", () -> Async.await(new CompletableFuture<>()));
+        Task<Void> other = named.loop().spawn("other", () -> Async.sleep(Duration.ofHours(1)));
         plain.runCurrent();
         named.runCurrent();
 
@@ -30,7 +30,7 @@ class TestLoopExtensionTest {
         assertThat(plain.loop().isClosed()).isTrue();
         assertThat(named.loop().isClosed()).isTrue();
         assertThat(named.loop().name()).isEqualTo("named");
-        // Closing returns once the tasks have left the loop; join() waits until they are seen to have ended.
+        // Closing returns once the tasks have ended: join() has nothing to wait for.
         assertThatThrownBy(() -> waiter.join(Duration.ofSeconds(10))).isInstanceOf(CancelledException.class);
         assertThatThrownBy(() -> other.join(Duration.ofSeconds(10))).isInstanceOf(CancelledException.class);
     }
