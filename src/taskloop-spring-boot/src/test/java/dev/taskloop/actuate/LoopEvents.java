@@ -7,8 +7,11 @@ import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 
 /** What the Actuator tests wait for on a real loop, bounded: a task's end as the listeners hear of it, and a task holding the baton. */
 public final class LoopEvents {
@@ -18,15 +21,18 @@ public final class LoopEvents {
 
     /**
      * Runs {@code action} and waits until the loop has told its listeners (the endpoint's history and
-     * the meters among them, added before this one) that a task named {@code name} ended: {@code join()}
-     * and a task's future complete a moment before that.
+     * the meters among them, added before this one) that a task named {@code name} ended, and until the
+     * task itself says it is done: the loop announces an end to its listeners a moment before the
+     * task's state turns final, so a caller woken by the announcement alone could still see it running.
      */
     public static void awaitEnded(EventLoop loop, String name, Runnable action) throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);
+        AtomicLong id = new AtomicLong();
         LoopListener l = new LoopListener() {
             @Override
             public void taskEnded(TaskSnapshot task) {
-                if (task.name().equals(name)) {
+                if (task.name().equals(name) && ended.getCount() > 0) {
+                    id.set(task.id());
                     ended.countDown();
                 }
             }
@@ -38,6 +44,8 @@ public final class LoopEvents {
         } finally {
             loop.removeListener(l);
         }
+        Awaitility.await("task '" + name + "' done").atMost(Duration.ofSeconds(10))
+                .until(() -> loop.task(id.get()).map(Task::isDone).orElse(true));
     }
 
     /**
