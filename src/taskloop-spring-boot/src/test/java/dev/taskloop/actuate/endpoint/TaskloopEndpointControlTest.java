@@ -15,21 +15,17 @@ import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.leader.ManualLeaderElection;
-import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.audit.AuditEvent;
-import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationListener;
 
 /**
  * The endpoint's control requests ({@code POST /actuator/taskloop/{task}}), called directly on an
@@ -41,7 +37,7 @@ class TaskloopEndpointControlTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TaskloopAutoConfiguration.class, TaskloopEndpointAutoConfiguration.class))
-            .withBean(Tasks.class).withBean(ManualLeaderElection.class).withBean(AuditEvents.class)
+            .withBean(Tasks.class).withBean(ManualLeaderElection.class).withBean(TaskloopEndpointTest.AuditEvents.class)
             .withPropertyValues("management.endpoints.web.exposure.include=taskloop", "management.endpoint.taskloop.access=UNRESTRICTED",
                     "taskloop.shutdown.exit-zero-on-sigterm=false");
 
@@ -82,27 +78,7 @@ class TaskloopEndpointControlTest {
         }
     }
 
-    /** Collects the audit events the application publishes. */
-    static class AuditEvents implements ApplicationListener<AuditApplicationEvent> {
-        final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onApplicationEvent(AuditApplicationEvent event) {
-            events.add(event.getAuditEvent());
-        }
-    }
-
-    private static final SecurityContext ALICE = new SecurityContext() {
-        @Override
-        public Principal getPrincipal() {
-            return () -> "alice";
-        }
-
-        @Override
-        public boolean isUserInRole(String role) {
-            return false;
-        }
-    };
+    private static final SecurityContext ALICE = TaskloopEndpointTest.ALICE;
 
     private static ControlDescriptor act(AssertableApplicationContext context, String task, String action) {
         return context.getBean(TaskloopEndpoint.class).control(task, action, null, null, null, null, null, null, ALICE);
@@ -123,7 +99,7 @@ class TaskloopEndpointControlTest {
     }
 
     private static List<AuditEvent> audit(AssertableApplicationContext context) {
-        return context.getBean(AuditEvents.class).events;
+        return context.getBean(TaskloopEndpointTest.AuditEvents.class).events;
     }
 
     @Test

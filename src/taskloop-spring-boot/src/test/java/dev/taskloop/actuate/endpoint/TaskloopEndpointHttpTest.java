@@ -53,8 +53,8 @@ class TaskloopEndpointHttpTest {
 
         /** The audit events as published (an AuditEventRepository would record them too, but Spring Boot 4.1 wants Spring Security for that). */
         @Bean
-        TaskloopEndpointControlTest.AuditEvents auditEvents() {
-            return new TaskloopEndpointControlTest.AuditEvents();
+        TaskloopEndpointTest.AuditEvents auditEvents() {
+            return new TaskloopEndpointTest.AuditEvents();
         }
     }
 
@@ -105,6 +105,13 @@ class TaskloopEndpointHttpTest {
         return JsonPath.read(r.body(), "$.message");
     }
 
+    /** POSTs {@code json}, checks the refusal's status, and returns its message. */
+    private String refusal(int port, String path, String json, int status) throws Exception {
+        HttpResponse<String> r = send(port, "POST", path, json);
+        assertThat(r.statusCode()).as("%s %s: %s", path, json, r.body()).isEqualTo(status);
+        return message(r);
+    }
+
     @Test
     void controlRequestsAnswer202400404And409WithTheirMessageOnAManagementPortOfTheirOwn() throws Exception {
         try (ConfigurableApplicationContext app = start("management.server.port=0", "management.server.address=127.0.0.1",
@@ -132,43 +139,29 @@ class TaskloopEndpointHttpTest {
 
             assertThat(send(management, "POST", "/actuator/taskloop/slow", "{\"action\":\"trigger\"}").statusCode()).isEqualTo(202);
             Awaitility.await("slow's run under way").atMost(Duration.ofSeconds(10)).until(() -> slow.lastExecution() != null);
-            HttpResponse<String> overlapping = send(management, "POST", "/actuator/taskloop/slow", "{\"action\":\"trigger\"}");
-            assertThat(overlapping.statusCode()).isEqualTo(409);
-            assertThat(message(overlapping)).endsWith("a triggered run never overlaps a running one: trigger again when it has ended");
+            assertThat(refusal(management, "/actuator/taskloop/slow", "{\"action\":\"trigger\"}", 409))
+                    .endsWith("a triggered run never overlaps a running one: trigger again when it has ended");
             HttpResponse<String> detail = send(management, "GET", "/actuator/taskloop/slow", null);
             assertThat(JsonPath.<String>read(detail.body(), "$.declared.lastExecution.status")).isEqualTo("STARTED");
             assertThat(JsonPath.<Boolean>read(detail.body(), "$.declared.lastExecution.triggered")).isTrue();
 
-            HttpResponse<String> standby = send(management, "POST", "/actuator/taskloop/leader-only", "{\"action\":\"pause\"}");
-            assertThat(standby.statusCode()).isEqualTo(409);
-            assertThat(message(standby)).contains("this replica does not lead it (STANDBY)");
-
-            HttpResponse<String> unknownAction = send(management, "POST", "/actuator/taskloop/rate", "{\"action\":\"explode\"}");
-            assertThat(unknownAction.statusCode()).isEqualTo(400);
-            assertThat(message(unknownAction)).isEqualTo("unknown action 'explode'; the actions are pause, resume, trigger, reschedule and restart");
-            HttpResponse<String> unknownField = send(management, "POST", "/actuator/taskloop/rate", "{\"action\":\"reschedule\",\"fixedRat\":\"1s\"}");
-            assertThat(unknownField.statusCode()).isEqualTo(400);
-            assertThat(message(unknownField)).isEqualTo("unknown field 'fixedRat'; a control request takes action, and for reschedule fixedRate,"
-                    + " fixedDelay, cron, zone, initialDelay, overrun");
-            HttpResponse<String> query = send(management, "POST", "/actuator/taskloop/rate?force=true", "{\"action\":\"resume\"}");
-            assertThat(query.statusCode()).isEqualTo(400);
-            assertThat(message(query)).startsWith("unknown field 'force'");
-            HttpResponse<String> badSchedule = send(management, "POST", "/actuator/taskloop/rate",
-                    "{\"action\":\"reschedule\",\"fixedDelay\":\"10 parsecs\"}");
-            assertThat(badSchedule.statusCode()).isEqualTo(400);
-            assertThat(message(badSchedule)).isEqualTo("The new schedule of task 'rate' has an invalid fixedDelay '10 parsecs'; use a duration"
-                    + " such as 500ms, 30s, 5m or PT1M");
-            HttpResponse<String> noAction = send(management, "POST", "/actuator/taskloop/rate", "{}");
-            assertThat(noAction.statusCode()).isEqualTo(400);
-            assertThat(message(noAction)).startsWith("a control request names its action");
+            assertThat(refusal(management, "/actuator/taskloop/leader-only", "{\"action\":\"pause\"}", 409))
+                    .contains("this replica does not lead it (STANDBY)");
+            assertThat(refusal(management, "/actuator/taskloop/rate", "{\"action\":\"explode\"}", 400))
+                    .isEqualTo("unknown action 'explode'; the actions are pause, resume, trigger, reschedule and restart");
+            assertThat(refusal(management, "/actuator/taskloop/rate", "{\"action\":\"reschedule\",\"fixedRat\":\"1s\"}", 400))
+                    .isEqualTo("unknown field 'fixedRat'; a control request takes action, and for reschedule fixedRate, fixedDelay, cron, zone,"
+                            + " initialDelay, overrun");
+            assertThat(refusal(management, "/actuator/taskloop/rate?force=true", "{\"action\":\"resume\"}", 400))
+                    .startsWith("unknown field 'force'");
+            assertThat(refusal(management, "/actuator/taskloop/rate", "{\"action\":\"reschedule\",\"fixedDelay\":\"10 parsecs\"}", 400))
+                    .isEqualTo("The new schedule of task 'rate' has an invalid fixedDelay '10 parsecs'; use a duration such as 500ms, 30s, 5m or PT1M");
+            assertThat(refusal(management, "/actuator/taskloop/rate", "{}", 400)).startsWith("a control request names its action");
             HttpResponse<String> noBody = send(management, "POST", "/actuator/taskloop/rate", null);
             assertThat(noBody.statusCode()).as("not JSON (what a cross-site form sends): %s", noBody.body()).isEqualTo(415);
-            HttpResponse<String> badSelector = send(management, "POST", "/actuator/taskloop/0", "{\"action\":\"pause\"}");
-            assertThat(badSelector.statusCode()).isEqualTo(400);
-            assertThat(message(badSelector)).isEqualTo("Task id 0 is not valid: ids start at 1");
-            HttpResponse<String> ghost = send(management, "POST", "/actuator/taskloop/ghost", "{\"action\":\"pause\"}");
-            assertThat(ghost.statusCode()).isEqualTo(404);
-            assertThat(message(ghost)).startsWith("no declared task has the name or attempt id 'ghost'");
+            assertThat(refusal(management, "/actuator/taskloop/0", "{\"action\":\"pause\"}", 400)).isEqualTo("Task id 0 is not valid: ids start at 1");
+            assertThat(refusal(management, "/actuator/taskloop/ghost", "{\"action\":\"pause\"}", 404))
+                    .startsWith("no declared task has the name or attempt id 'ghost'");
 
             HttpResponse<String> rescheduled = send(management, "POST", "/actuator/taskloop/rate",
                     "{\"action\":\"reschedule\",\"cron\":\"0 */5 * * * *\",\"zone\":\"UTC\"}");
@@ -180,7 +173,7 @@ class TaskloopEndpointHttpTest {
                     .as("Actuator is not on the application's port").isEqualTo(404);
             assertThat(seen).as("no 5xx: %s", seen).noneMatch(s -> s.matches(".* -> 5\\d\\d"));
 
-            List<AuditEvent> audit = app.getBean(TaskloopEndpointControlTest.AuditEvents.class).events;
+            List<AuditEvent> audit = app.getBean(TaskloopEndpointTest.AuditEvents.class).events;
             assertThat(audit).extracting(AuditEvent::getType).containsExactly("TASKLOOP_PAUSE", "TASKLOOP_TRIGGER", "TASKLOOP_TRIGGER",
                     "TASKLOOP_PAUSE", "TASKLOOP_CONTROL", "TASKLOOP_RESCHEDULE", "TASKLOOP_RESUME", "TASKLOOP_RESCHEDULE", "TASKLOOP_CONTROL",
                     "TASKLOOP_PAUSE", "TASKLOOP_PAUSE", "TASKLOOP_RESCHEDULE");
