@@ -239,7 +239,9 @@ class OperatingDeclaredTasksTest {
 
     @Test
     void aFixedDelayTaskRescheduledBeforeItsFirstRunWaitsOneNewDelayFromNow() {
-        periodic("delay", new Schedule.FixedDelay(ms(100), ms(1000)), 0).reschedule(new Schedule.FixedDelay(ms(60), Duration.ZERO));
+        SupervisedTask st = periodic("delay", new Schedule.FixedDelay(ms(100), ms(1000)), 0);
+        test.runCurrent(); // waiting for its first run, at 1000
+        st.reschedule(new Schedule.FixedDelay(ms(60), Duration.ZERO));
         test.advanceTimeBy(ms(130));
         assertThat(starts).containsExactly(60L, 120L);
     }
