@@ -4,7 +4,9 @@ import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.taskloop.actuate.endpoint.ControlFieldsAdvisor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
+import dev.taskloop.actuate.endpoint.TaskloopEndpointWebExtension;
 import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.autoconfigure.actuate.TaskloopEndpointAutoConfiguration;
 import dev.taskloop.autoconfigure.actuate.TaskloopHealthAutoConfiguration;
@@ -22,6 +24,7 @@ import dev.taskloop.spring.Overrun;
 import dev.taskloop.spring.SupervisedGroup;
 import dev.taskloop.spring.TaskContext;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -37,7 +41,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.InvocationContext;
+import org.springframework.boot.actuate.endpoint.OperationType;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.invoke.reflect.OperationMethod;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -220,6 +229,29 @@ class BadInputCatalogueTest {
             awaitDone(e, "sleeper");
             return e.cancel("sleeper", SecurityContext.NONE);
         }, "is not running (CANCELLED); there is nothing to cancel", "task").shows("'sleeper'"));
+        rows.add(endpoint("POST /actuator/taskloop/{task}", "{\"action\":\"explode\"}", e -> control(e, "explode", null, null, null),
+                "the actions are pause, resume, trigger, reschedule and restart", "action").shows("'explode'"));
+        rows.add(endpoint("POST /actuator/taskloop/{task}", "{}", e -> control(e, null, null, null, null),
+                "send a JSON body such as {\"action\":\"pause\"}", "action").shows("names its action"));
+        rows.add(endpoint("POST /actuator/taskloop/{task}", "{\"action\":\"reschedule\",\"fixedRat\":\"1s\"}", e -> fields(e, Map.of(
+                "task", "sleeper", "action", "reschedule", "fixedRat", "1s")), "a control request takes action, and for reschedule fixedRate",
+                "field").shows("'fixedRat'"));
+        rows.add(endpoint("POST /actuator/taskloop/{task}", "{\"action\":\"pause\",\"cron\":\"0 * * * * *\"}",
+                e -> control(e, "pause", null, null, "0 * * * * *"), "are for reschedule", "field").shows("cron"));
+        rows.add(endpoint("POST /actuator/taskloop/{task}", "ghost", e -> control(e, "pause", "ghost", null, null),
+                "use a declared task's name", "declared task").shows("'ghost'"));
+        rows.add(endpoint("POST /actuator/taskloop/{task}", "{\"action\":\"trigger\"} (long-running)", e -> control(e, "trigger", null, null,
+                null), "only a task with fixedRate, fixedDelay or cron can", "task 'sleeper'").shows("not periodic"));
+        rows.add(endpoint("POST /actuator/taskloop/{task} reschedule", "{\"fixedDelay\":\"10 parsecs\"}",
+                e -> control(e, "reschedule", null, "10 parsecs", null), "use a duration such as 500ms, 30s, 5m or PT1M", "fixedDelay")
+                .shows("'10 parsecs'"));
+        rows.add(endpoint("POST /actuator/taskloop/{task} reschedule", "{\"cron\":\"every minute\"}",
+                e -> control(e, "reschedule", null, null, "every minute"), "use six fields, seconds first", "cron").shows("'every minute'"));
+        rows.add(endpoint("POST /actuator/taskloop/{task} reschedule", "{}", e -> control(e, "reschedule", null, null, null),
+                "give one of fixedRate, fixedDelay and cron", "schedule").shows("names no schedule"));
+        rows.add(endpoint("POST /actuator/taskloop/{task} reschedule", "{\"fixedRate\":\"1s\",\"overrun\":\"LATER\"}",
+                e -> e.control("sleeper", "reschedule", "1s", null, null, null, null, "LATER", SecurityContext.NONE), "use SKIP or CATCH_UP",
+                "overrun").shows("'LATER'"));
 
         // The core API's value arguments (the exception's message)
         rows.add(api("new Admission(maxTasks, ...)", "0", () -> new Admission(0, Duration.ZERO, Admission.Mode.WAIT),
@@ -322,7 +354,13 @@ class BadInputCatalogueTest {
                 context.getBean(EventLoop.class).spawn(() -> { }).join(); // the declared tasks have started
                 try {
                     Object answer = call.apply(endpoint);
+                    if (answer instanceof WebEndpointResponse<?> r) {
+                        answer = r.getBody();
+                    }
                     if (answer instanceof TaskloopEndpoint.CancelDescriptor d && d.outcome() != TaskloopEndpoint.CancelOutcome.CANCELLED) {
+                        shown.set(d.outcome() + ": " + d.message());
+                    }
+                    if (answer instanceof TaskloopEndpoint.ControlDescriptor d && d.outcome() != TaskloopEndpoint.ControlOutcome.ACCEPTED) {
                         shown.set(d.outcome() + ": " + d.message());
                     }
                 } catch (RuntimeException e) {
@@ -331,6 +369,25 @@ class BadInputCatalogueTest {
             });
             return shown.get();
         });
+    }
+
+    /** A control request on task {@code task} (default {@code sleeper}), as the endpoint's write operation receives it. */
+    private static Object control(TaskloopEndpoint e, String action, String task, String fixedDelay, String cron) {
+        return e.control(task == null ? "sleeper" : task, action, null, fixedDelay, cron, null, null, null, SecurityContext.NONE);
+    }
+
+    /** A control request with these arguments (body fields, query parameters), through the advisor Actuator applies to the operation. */
+    private static Object fields(TaskloopEndpoint e, Map<String, Object> arguments) {
+        try {
+            Method control = TaskloopEndpointWebExtension.class.getMethod("control", String.class, String.class, String.class, String.class,
+                    String.class, String.class, String.class, String.class, SecurityContext.class);
+            return new ControlFieldsAdvisor(e).apply(EndpointId.of("taskloop"), OperationType.WRITE,
+                    new OperationMethod(control, OperationType.WRITE).getParameters(), context -> {
+                        throw new AssertionError("the operation must not be invoked");
+                    }).invoke(new InvocationContext(SecurityContext.NONE, arguments));
+        } catch (NoSuchMethodException ex) {
+            throw new AssertionError(ex);
+        }
     }
 
     private static Row api(String input, String value, Call call, String allowed, String names) {

@@ -23,12 +23,13 @@ class DemoReady implements ApplicationListener<ApplicationReadyEvent> {
         String base = "http://" + env.getProperty("server.address", "localhost") + ":" + web.getWebServer().getPort();
         log.info("""
                 Taskloop demo ready on {} (loopback only). Open:
+                  {}/actuator/taskloop/ui         the dashboard: loops, declared tasks and their controls, live tasks
                   {}/actuator/taskloop            loops, declared tasks, live tasks and why tasks ended (JSON)
                   {}/actuator/taskloop/report     one task: its state, times and the stack where it waits
                   {}/actuator/health              the taskloop health component and the probes
                   {}/actuator/prometheus          the taskloop.* meters
                 Make it misbehave: curl -X POST '{}/demo/blocker?enabled=true' (a task blocks the loop),
                   '{}/demo/poison?enabled=true' (orders that fail their workers), '{}/demo/runaway?perSecond=10000&seconds=10'""",
-                base, base, base, base, base, base, base, base);
+                base, base, base, base, base, base, base, base, base);
     }
 }

@@ -25,12 +25,14 @@ final class DemoProcess implements AutoCloseable {
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final int port;
+    private final int managementPort;
     private final Thread reader;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private DemoProcess(Process process, int port) {
+    private DemoProcess(Process process, int port, int managementPort) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.reader = Thread.ofPlatform().daemon().name("demo-output").start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -50,19 +52,35 @@ final class DemoProcess implements AutoCloseable {
 
     /** Starts the demo jar on a free port, with {@code jvmArgs} for the JVM and {@code args} for the application. */
     static DemoProcess start(List<String> jvmArgs, String... args) throws IOException {
+        return start(jvmArgs, false, args);
+    }
+
+    /** Starts the demo jar with Actuator on a management port of its own (as the Helm chart runs it), both free and on loopback. */
+    static DemoProcess startWithManagementPort(String... args) throws IOException {
+        return start(List.of(), true, args);
+    }
+
+    private static DemoProcess start(List<String> jvmArgs, boolean ownManagementPort, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("taskloop.demo.jar", "target/taskloop-demo-0.1.0-SNAPSHOT.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("the demo jar " + jar + " does not exist: run the integration tests with ./mvnw verify");
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
+        int managementPort = ownManagementPort ? freePort() : port;
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+        if (ownManagementPort) {
+            cmd.addAll(List.of("--management.server.port=" + managementPort, "--management.server.address=127.0.0.1"));
+        }
         cmd.addAll(List.of(args));
-        return new DemoProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
+        return new DemoProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port, managementPort);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** Waits (bounded) until readiness answers 200; fails at once, with the log, if the demo exits first. */
@@ -74,7 +92,7 @@ final class DemoProcess implements AutoCloseable {
                         if (!process.isAlive()) {
                             throw new AssertionError("the demo exited with " + process.exitValue() + " before it was ready:\n" + log());
                         }
-                        return get("/actuator/health/readiness").statusCode() == 200;
+                        return management("/actuator/health/readiness").statusCode() == 200;
                     });
         } catch (ConditionTimeoutException notReady) {
             throw new AssertionError("the demo was not ready within " + timeout + ":\n" + log(), notReady);
@@ -94,6 +112,12 @@ final class DemoProcess implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET on the port Actuator listens on: {@link #managementPort()}. */
+    HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -120,6 +144,11 @@ final class DemoProcess implements AutoCloseable {
     /** The HTTP port it listens on (loopback). */
     int port() {
         return port;
+    }
+
+    /** The port Actuator listens on: its own with {@link #startWithManagementPort}, else {@link #port()}. */
+    int managementPort() {
+        return managementPort;
     }
 
     /**

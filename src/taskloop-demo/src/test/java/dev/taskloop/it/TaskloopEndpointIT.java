@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HTTP contract of {@code /actuator/taskloop} against the packaged demo, over real HTTP: 200,
- * 204, 400, 404, 405 (and 409), never a 500; and DELETE refused (405) with the default read-only access.
+ * 204, 400, 404, 405, 415 (and 409), never a 500; and DELETE and POST refused (405) with the default read-only access.
  */
 class TaskloopEndpointIT {
 
@@ -54,7 +54,7 @@ class TaskloopEndpointIT {
             assertThat(call(demo, "GET", "/actuator/taskloop/%20").statusCode()).isEqualTo(400);
             assertThat(call(demo, "GET", "/actuator/taskloop/" + "x".repeat(300)).statusCode()).isEqualTo(400);
 
-            assertThat(call(demo, "POST", "/actuator/taskloop/ticker").statusCode()).isEqualTo(405);
+            assertThat(call(demo, "POST", "/actuator/taskloop/ticker").statusCode()).as("a control request needs its JSON body").isEqualTo(415);
             assertThat(call(demo, "PUT", "/actuator/taskloop/ticker").statusCode()).isEqualTo(405);
             assertThat(call(demo, "DELETE", "/actuator/taskloop").statusCode()).isEqualTo(405);
 
@@ -82,12 +82,13 @@ class TaskloopEndpointIT {
     }
 
     @Test
-    void withTheDefaultReadOnlyAccessDeleteIsNotAllowed() throws Exception {
+    void withTheDefaultReadOnlyAccessDeleteAndPostAreNotAllowed() throws Exception {
         try (DemoProcess demo = DemoProcess.start("--taskloop.shutdown.timeout=2s", "--management.endpoint.taskloop.access=read-only")) {
             demo.awaitReady(Duration.ofSeconds(60));
             assertThat(call(demo, "GET", "/actuator/taskloop/ticker").statusCode()).isEqualTo(200);
             assertThat(call(demo, "DELETE", "/actuator/taskloop/ticker").statusCode()).isEqualTo(405);
             assertThat(call(demo, "DELETE", "/actuator/taskloop/no-such-task").statusCode()).isEqualTo(405);
+            assertThat(call(demo, "POST", "/actuator/taskloop/ticker").statusCode()).isEqualTo(405);
             assertThat(JsonPath.<String>read(call(demo, "GET", "/actuator/taskloop/ticker").body(), "$.task.state")).isNotEqualTo("CANCELLED");
         }
     }

@@ -1,12 +1,17 @@
 package dev.taskloop.spring;
 
 import dev.taskloop.core.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A declared task ({@link BackgroundTask}, group members included) as its supervisor sees it: a
- * read-only handle, the same object for the whole life of the application. What the {@code taskloop}
- * endpoint, the health component and the meters show of a declared task comes from here.
+ * handle, the same object for the whole life of the application. What the {@code taskloop}
+ * endpoint, the health component and the meters show of a declared task comes from here, and what
+ * an operator does to it (pause, resume, one run now, a new schedule, a restart) goes through here:
+ * {@link DeclaredTasks} finds the handles.
  *
  * <h2>States</h2>
  * <pre>
@@ -26,6 +31,22 @@ import org.jspecify.annotations.Nullable;
  *   STANDBY --leads--> STARTING --> ... --leadership lost--> STANDBY --application stops--> STOPPED
  * </pre>
  *
+ * <h2>Operating it</h2>
+ * <pre>
+ *   RUNNING --pause()--> PAUSED --resume()--> RUNNING         (periodic: a run under way finishes first;
+ *                          |                                     once per attempt: cancelled at its await point)
+ *                          +--trigger() (periodic)--> one run --> PAUSED
+ *   RUNNING --trigger() (periodic, no run under way)--> one run now --> RUNNING
+ *   FAILED, COMPLETED or STOPPED --restart()--> STARTING --> RUNNING (attempt 1, restart intensity afresh)
+ * </pre>
+ * {@link #reschedule} gives a periodic task a new schedule from its next run on. Everything an
+ * operator does holds on this replica and for this run of the application only: a paused or
+ * rescheduled task is neither paused nor rescheduled on the other replicas, nor after a restart of the
+ * application. The operations return once the request is recorded; the task acts on it at its next
+ * await point, so {@link #status()} follows a moment later. When the state does not allow an
+ * operation it throws {@link TaskControlException}, saying why; a singleton accepts them only on the
+ * replica that leads its election.
+ *
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread and returns at once. Each value is current when read,
  * but two calls may see two moments: read {@link #status()} and {@link #task()} of a task that is
@@ -42,7 +63,50 @@ import org.jspecify.annotations.Nullable;
 public interface DeclaredTask {
 
     /** Where a declared task is in its life; see the class documentation. */
-    enum Status { STARTING, RUNNING, BACKING_OFF, COMPLETED, FAILED, STOPPED, STANDBY }
+    enum Status { STARTING, RUNNING, BACKING_OFF, COMPLETED, FAILED, STOPPED, STANDBY, PAUSED }
+
+    /** How many runs {@link #recentExecutions()} keeps. */
+    int RECENT_EXECUTIONS = 10;
+
+    /**
+     * How an execution went: Spring's {@code TaskExecutionOutcome.Status} (as the {@code scheduledtasks}
+     * endpoint shows it), plus {@code CANCELLED}.
+     */
+    enum ExecutionStatus {
+        /** Under way. */
+        STARTED,
+        /** It returned. */
+        SUCCESS,
+        /** It threw. */
+        ERROR,
+        /** It was cancelled at an await point: the application stopped, an operator paused or cancelled it, or its group restarted it. */
+        CANCELLED
+    }
+
+    /**
+     * One execution: a run of a periodic task, or an attempt of a task that runs once per attempt.
+     *
+     * @param number which one: the run number of the attempt ({@link TaskContext#run()}) for a periodic task, the attempt number otherwise
+     * @param time when it started (wall clock)
+     * @param status how it went, or {@code STARTED} while under way
+     * @param duration how long it took (loop time), or {@code null} while under way
+     * @param exception what it threw, or {@code null}
+     * @param triggered whether an operator asked for it ({@link #trigger()}) rather than the schedule
+     */
+    record Execution(long number, Instant time, ExecutionStatus status, @Nullable Duration duration, @Nullable Throwable exception,
+                     boolean triggered) {
+    }
+
+    /**
+     * How many executions ended each way since the application started (all attempts counted).
+     *
+     * @param total executions started
+     * @param succeeded executions that returned
+     * @param failed executions that threw
+     * @param cancelled executions cancelled at an await point
+     */
+    record ExecutionCounts(long total, long succeeded, long failed, long cancelled) {
+    }
 
     /** The declared name, unique in the application. */
     String name();
@@ -84,4 +148,79 @@ public interface DeclaredTask {
     default boolean hasFailed() {
         return status() == Status.FAILED;
     }
+
+    // ------------------------------------------------------------------ executions
+
+    /**
+     * When the next run of a periodic task starts, as planned now (wall clock); {@code null} while none
+     * is planned: not periodic, paused, a run under way, or not running.
+     */
+    @Nullable Instant nextExecution();
+
+    /** The last execution, the one under way included; {@code null} before the first. */
+    @Nullable Execution lastExecution();
+
+    /** The last {@link #RECENT_EXECUTIONS} executions, newest first. */
+    List<Execution> recentExecutions();
+
+    /** How its executions ended so far. */
+    ExecutionCounts executionCounts();
+
+    /** Whether an operator paused it ({@link #pause}) and did not resume it yet. */
+    boolean isPaused();
+
+    /** Whether an operator gave it a schedule other than its declaration's ({@link #reschedule}). */
+    boolean isRescheduled();
+
+    // ------------------------------------------------------------------ operating
+
+    /**
+     * Pauses it until {@link #resume()}: a periodic task starts no new run (a run under way finishes);
+     * a task that runs once per attempt is cancelled at its await point with {@code reason} (its
+     * {@code finally} blocks run) and not restarted. Its status becomes {@link Status#PAUSED} once it
+     * stopped. Pausing a paused task does nothing.
+     *
+     * @param reason who pauses it and why: the reason of the cancellation, with the origin {@link CancelOrigins#OPERATOR}
+     * @throws TaskControlException if it has ended, is not led by this replica, or the application is stopping
+     */
+    void pause(String reason);
+
+    /**
+     * Resumes a paused task: a periodic task goes back to its schedule, which starts afresh as at an
+     * attempt's start (its initial delay, then its rate or delay; a cron expression's next time); a task
+     * that runs once per attempt starts again as attempt 1, its restart intensity afresh.
+     *
+     * @throws TaskControlException if it is not paused
+     */
+    void resume();
+
+    /**
+     * Starts one run of a periodic task now, also when paused; never while a run is under way. The
+     * run planned next keeps its time (it starts right after this one if this one outlasts it).
+     *
+     * @throws TaskControlException if it is not periodic, a run is under way or already asked for, or it is not running
+     */
+    void trigger();
+
+    /**
+     * Gives a periodic task a new schedule, from its next run on, until the application stops. The next
+     * run follows the last one by the new interval (fixed rate: from its start, fixed delay: from its
+     * end; no run yet: from now) or comes at the expression's next time; a positive initial delay puts
+     * it that long from now instead. A run under way finishes; the next attempt after a restart, a
+     * {@link #resume()} and the next leadership term keep the new schedule.
+     *
+     * @throws IllegalArgumentException if a duration of {@code schedule} is negative, or a rate zero
+     * @throws TaskControlException if it is not periodic, is not led by this replica, or the application is stopping
+     */
+    void reschedule(Schedule.Periodic schedule);
+
+    /**
+     * Starts a task that ended ({@link Status#FAILED} for good, {@code COMPLETED} or {@code STOPPED})
+     * again, as attempt 1 with its restart intensity afresh; for a task of a supervised group, the
+     * whole group, once the group has ended.
+     *
+     * @throws TaskControlException if it has not ended, its group still runs, it is a singleton (the next
+     *     leadership term starts it again), or the application is stopping
+     */
+    void restart();
 }

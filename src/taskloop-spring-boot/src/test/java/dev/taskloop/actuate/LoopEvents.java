@@ -9,6 +9,7 @@ import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** What the Actuator tests wait for on a real loop, bounded: a task's end as the listeners hear of it, and a task holding the baton. */
 public final class LoopEvents {
@@ -24,10 +25,12 @@ public final class LoopEvents {
      */
     public static void awaitEnded(EventLoop loop, String name, Runnable action) throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);
+        AtomicLong id = new AtomicLong();
         LoopListener l = new LoopListener() {
             @Override
             public void taskEnded(TaskSnapshot task) {
-                if (task.name().equals(name)) {
+                if (task.name().equals(name) && ended.getCount() > 0) {
+                    id.set(task.id());
                     ended.countDown();
                 }
             }

@@ -16,20 +16,27 @@ import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.ShutdownProgress;
+import dev.taskloop.spring.TaskControlException;
+import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopDirectory;
 import dev.taskloop.spring.support.LoopMonitor;
+import dev.taskloop.spring.support.ScheduleParser;
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +49,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 
@@ -68,6 +76,17 @@ import org.springframework.context.ApplicationEventPublisherAware;
  *       turns it on. Every cancel request is published as an Actuator audit event of type
  *       {@value #AUDIT_CANCEL} (recorded when the application has an {@code AuditEventRepository}); who
  *       may send one is the application's security configuration's to decide (see the README).</li>
+ *   <li>{@code POST /actuator/taskloop/{task}} with a JSON body {@code {"action": ...}}: operates a
+ *       declared task (by name, or the id of its current attempt) through its {@link DeclaredTask}
+ *       handle: {@code pause}, {@code resume}, {@code trigger} (one run now), {@code reschedule} (with
+ *       {@code fixedRate}, {@code fixedDelay} or {@code cron}, and {@code zone}, {@code initialDelay},
+ *       {@code overrun}, checked as {@code @BackgroundTask}'s attributes are, with the same messages) and
+ *       {@code restart}. Over HTTP: {@code 202} with the declared task as it is now, {@code 400} for a
+ *       missing or unknown action or field or a bad schedule, {@code 404} when no declared task has that
+ *       name or attempt id, {@code 409} when its state does not allow the action (a run under way, a
+ *       singleton this replica does not lead...); every answer carries its {@code message}. Write
+ *       access only, like {@code DELETE}; each request is an audit event of type
+ *       {@code TASKLOOP_<ACTION>} ({@value #AUDIT_CONTROL} when the action is missing or unknown).</li>
  * </ul>
  *
  * <p>Reading never creates, starts or changes anything. Times are milliseconds (loop time for task
@@ -86,6 +105,12 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
 
     /** The audit principal of a cancel request made without one (no Spring Security). */
     public static final String ANONYMOUS = "anonymous";
+
+    /** The type of the audit event of a control request ({@code POST}) whose action is missing or unknown; known actions have their own ({@link ControlAction#auditType()}). */
+    public static final String AUDIT_CONTROL = "TASKLOOP_CONTROL";
+
+    /** The fields of a control request besides {@code action}, which only {@code reschedule} takes. */
+    static final List<String> SCHEDULE_FIELDS = List.of("fixedRate", "fixedDelay", "cron", "zone", "initialDelay", "overrun");
 
     private volatile @Nullable ApplicationEventPublisher publisher;
 
@@ -197,6 +222,146 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         log.info("Cancelling " + Describe.task(target) + " on loop '" + target.loop().name() + "': " + reason);
         return new CancelDescriptor(CancelOutcome.CANCELLED, task, target.id(), target.state().name(),
                 "cancellation requested: the task sees it at its next await point");
+    }
+
+    /**
+     * Operates a declared task (by name, or the id of its current attempt): pauses, resumes, triggers a
+     * run of, reschedules or restarts it. What a request may carry is the parameters' names (the
+     * {@link ControlFieldsAdvisor} refuses others before this is called).
+     *
+     * @param action {@code pause}, {@code resume}, {@code trigger}, {@code reschedule} or {@code restart} (any case)
+     * @return what happened; never throws for bad input
+     */
+    @WriteOperation
+    public ControlDescriptor control(@Selector String task, @Nullable String action, @Nullable String fixedRate, @Nullable String fixedDelay,
+                                     @Nullable String cron, @Nullable String zone, @Nullable String initialDelay, @Nullable String overrun,
+                                     @Nullable SecurityContext security) {
+        Principal principal = security == null ? null : security.getPrincipal();
+        Map<String, @Nullable String> fields = new LinkedHashMap<>();
+        fields.put("fixedRate", fixedRate);
+        fields.put("fixedDelay", fixedDelay);
+        fields.put("cron", cron);
+        fields.put("zone", zone);
+        fields.put("initialDelay", initialDelay);
+        fields.put("overrun", overrun);
+        fields.values().removeIf(v -> v == null);
+        ControlDescriptor result = control(task, action, fields, principal);
+        audit(principal, result, fields);
+        return result;
+    }
+
+    private ControlDescriptor control(String task, @Nullable String action, Map<String, @Nullable String> fields, @Nullable Principal principal) {
+        if (action == null || action.isBlank()) {
+            return refused(null, task, "a control request names its action: send a JSON body such as {\"action\":\"pause\"}; the actions"
+                    + " are " + ControlAction.names());
+        }
+        ControlAction a = ControlAction.parse(action);
+        if (a == null) {
+            return refused(action, task, "unknown action '" + action + "'; the actions are " + ControlAction.names());
+        }
+        if (a != ControlAction.RESCHEDULE && !fields.isEmpty()) {
+            return refused(a.label(), task, "action '" + a.label() + "' takes no other field than action, but the request has "
+                    + String.join(", ", fields.keySet()) + "; " + String.join(", ", SCHEDULE_FIELDS) + " are for reschedule");
+        }
+        Found f;
+        try {
+            f = find(task);
+        } catch (InvalidEndpointRequestException e) {
+            return refused(a.label(), task, e.getMessage());
+        }
+        if (f == null) {
+            return new ControlDescriptor(a.label(), ControlOutcome.UNKNOWN, task, "no declared task has the name or attempt id '" + task
+                    + "'; use a declared task's name, as GET /actuator/taskloop lists them under 'declared'", null);
+        }
+        DeclaredTask st = f.supervised;
+        if (st == null) {
+            return new ControlDescriptor(a.label(), ControlOutcome.CONFLICT, task, "task '" + task + "' is not a declared task (it was spawned"
+                    + " ad hoc): only a @BackgroundTask can be paused, resumed, triggered, rescheduled or restarted; DELETE cancels it", null);
+        }
+        String message;
+        try {
+            message = switch (a) {
+                case PAUSE -> {
+                    st.pause("paused by " + (principal == null ? "an operator" : "operator '" + principal.getName() + "'")
+                            + " through the Actuator endpoint 'taskloop'");
+                    yield st.schedule() instanceof Schedule.Periodic
+                            ? "pause requested: task '" + st.name() + "' starts no new run until it is resumed (a run under way finishes)"
+                            : "pause requested: task '" + st.name() + "' is cancelled at its next await point and not restarted until it is resumed";
+                }
+                case RESUME -> {
+                    st.resume();
+                    yield st.schedule() instanceof Schedule.Periodic
+                            ? "resume requested: task '" + st.name() + "' goes back to its schedule"
+                            : "resume requested: task '" + st.name() + "' starts again as attempt 1";
+                }
+                case TRIGGER -> {
+                    st.trigger();
+                    yield "one run of task '" + st.name() + "' starts now";
+                }
+                case RESCHEDULE -> {
+                    Schedule.Periodic s = ScheduleParser.reschedule(st.name(), fields.get("fixedRate"), fields.get("fixedDelay"), fields.get("cron"),
+                            fields.get("zone"), fields.get("initialDelay"), fields.get("overrun"));
+                    st.reschedule(s);
+                    yield "task '" + st.name() + "' runs on its new schedule from its next run, on this replica until the application stops";
+                }
+                case RESTART -> {
+                    st.restart();
+                    yield "task '" + st.name() + "' starts again as attempt 1, its restart intensity afresh";
+                }
+            };
+        } catch (TaskDeclarationException | IllegalArgumentException e) {
+            return refused(a.label(), task, e.getMessage());
+        } catch (TaskControlException e) {
+            return new ControlDescriptor(a.label(), ControlOutcome.CONFLICT, task, e.getMessage(), DeclaredDescriptor.of(st));
+        }
+        log.info("Task '" + st.name() + "': " + a.label() + " by " + (principal == null ? "an operator" : "operator '" + principal.getName() + "'")
+                + (fields.isEmpty() ? "" : " " + fields) + " through the Actuator endpoint 'taskloop'");
+        return new ControlDescriptor(a.label(), ControlOutcome.ACCEPTED, task, message, DeclaredDescriptor.of(st));
+    }
+
+    private static ControlDescriptor refused(@Nullable String action, String task, String message) {
+        return new ControlDescriptor(action, ControlOutcome.BAD_REQUEST, task, message, null);
+    }
+
+    /** A control request that carries fields no action takes, refused before {@link #control} runs; audited as the others. */
+    ControlDescriptor refuseFields(String task, @Nullable Object action, List<String> unknown, @Nullable SecurityContext security) {
+        ControlAction a = action == null ? null : ControlAction.parse(action.toString());
+        ControlDescriptor result = refused(a == null ? (action == null ? null : action.toString()) : a.label(), task,
+                (unknown.size() == 1 ? "unknown field '" + unknown.getFirst() + "'" : "unknown fields " + unknown.stream().map(u -> "'" + u + "'")
+                        .collect(Collectors.joining(", "))) + "; a control request takes action, and for reschedule "
+                        + String.join(", ", SCHEDULE_FIELDS));
+        audit(security == null ? null : security.getPrincipal(), result, Map.of());
+        return result;
+    }
+
+    /**
+     * Publishes a control request as an Actuator audit event of type {@code TASKLOOP_<ACTION>} (or
+     * {@value #AUDIT_CONTROL}), with {@code task} (the selector), {@code action}, {@code outcome},
+     * {@code message}, the schedule fields it carried, and the declared task's {@code status} after it.
+     */
+    private void audit(@Nullable Principal principal, ControlDescriptor result, Map<String, @Nullable String> fields) {
+        ApplicationEventPublisher p = publisher;
+        if (p == null) {
+            return;
+        }
+        ControlAction a = result.action() == null ? null : ControlAction.parse(result.action());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task", result.task());
+        if (result.action() != null) {
+            data.put("action", result.action());
+        }
+        data.put("outcome", result.outcome().name());
+        fields.forEach((k, v) -> {
+            if (v != null) {
+                data.put(k, v);
+            }
+        });
+        if (result.declared() != null) {
+            data.put("status", result.declared().status());
+        }
+        data.put("message", result.message());
+        p.publishEvent(new AuditApplicationEvent(principal == null ? ANONYMOUS : principal.getName(), a == null ? AUDIT_CONTROL : a.auditType(),
+                data));
     }
 
     /**
@@ -347,6 +512,46 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         ALREADY_ENDED,
         /** No task has that id or declared name. */
         UNKNOWN
+    }
+
+    /** The actions of a control request ({@code POST /actuator/taskloop/{task}}). */
+    public enum ControlAction {
+        PAUSE, RESUME, TRIGGER, RESCHEDULE, RESTART;
+
+        /** As a request names it: {@code pause}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The type of its audit event: {@code TASKLOOP_PAUSE}. */
+        public String auditType() {
+            return "TASKLOOP_" + name();
+        }
+
+        static @Nullable ControlAction parse(String s) {
+            for (ControlAction a : values()) {
+                if (a.name().equalsIgnoreCase(s.trim())) {
+                    return a;
+                }
+            }
+            return null;
+        }
+
+        static String names() {
+            return "pause, resume, trigger, reschedule and restart";
+        }
+    }
+
+    /** Outcome of a control request. */
+    public enum ControlOutcome {
+        /** Done: the task acts on it at its next await point ({@code 202}). */
+        ACCEPTED,
+        /** The request is malformed: no or an unknown action or field, or a bad schedule ({@code 400}). */
+        BAD_REQUEST,
+        /** No declared task has that name or attempt id ({@code 404}). */
+        UNKNOWN,
+        /** The task's state does not allow it ({@code 409}). */
+        CONFLICT
     }
 
     /**
@@ -500,7 +705,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param group its supervised group, or {@code null}
      * @param loop its loop
      * @param status {@code STARTING}, {@code RUNNING}, {@code BACKING_OFF}, {@code COMPLETED}, {@code FAILED}, {@code STOPPED},
-     *     or {@code STANDBY} (a singleton whose election another replica leads)
+     *     {@code STANDBY} (a singleton whose election another replica leads) or {@code PAUSED}
      * @param critical whether its failure for good makes health DOWN
      * @param started whether it has started (always true without awaitStarted)
      * @param restarts restarts so far
@@ -508,15 +713,102 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param taskId the Taskloop task of the current (or last) attempt, or {@code null}
      * @param singleton the leader election it runs under, or {@code null} if it runs on every replica
      * @param leader for a singleton, whether this replica leads its election now; else {@code null}
+     * @param schedule when it runs
+     * @param paused whether an operator paused it (its status is {@code PAUSED} once it stopped)
+     * @param nextExecution when its next run starts, or {@code null} while none is planned
+     * @param lastExecution its last execution (the one under way included), or {@code null}
+     * @param executionCounts how its executions ended
+     * @param recentExecutions its last executions, newest first (at most {@value DeclaredTask#RECENT_EXECUTIONS})
      */
     public record DeclaredDescriptor(String name, @Nullable String group, String loop, String status, boolean critical, boolean started,
                                      int restarts, @Nullable FailureDescriptor lastFailure, @Nullable Long taskId, @Nullable String singleton,
-                                     @Nullable Boolean leader) {
+                                     @Nullable Boolean leader,
+                                     ScheduleDescriptor schedule, boolean paused, @Nullable NextExecutionDescriptor nextExecution,
+                                     @Nullable ExecutionDescriptor lastExecution, ExecutionCountsDescriptor executionCounts,
+                                     List<ExecutionDescriptor> recentExecutions) {
+
+        public DeclaredDescriptor {
+            recentExecutions = List.copyOf(recentExecutions);
+        }
+
         static DeclaredDescriptor of(DeclaredTask st) {
             Task<?> t = st.task();
+            Instant next = st.nextExecution();
+            DeclaredTask.ExecutionCounts c = st.executionCounts();
             return new DeclaredDescriptor(st.name(), st.group(), st.loop(), st.status().name(), st.isCritical(), st.isStarted(),
-                    st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id(), st.election(), st.isLeader());
+                    st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id(), st.election(), st.isLeader(),
+                    ScheduleDescriptor.of(st.schedule(), st.isRescheduled()), st.isPaused(), next == null ? null : new NextExecutionDescriptor(next),
+                    ExecutionDescriptor.of(st.lastExecution()), new ExecutionCountsDescriptor(c.total(), c.succeeded(), c.failed(), c.cancelled()),
+                    st.recentExecutions().stream().map(ExecutionDescriptor::of).toList());
         }
+    }
+
+    /**
+     * When a declared task runs, with the field names of Spring Boot's {@code scheduledtasks} endpoint
+     * ({@code interval}, {@code initialDelay} in milliseconds, {@code expression}).
+     *
+     * @param kind {@code continuous} (once per attempt), {@code fixedRate}, {@code fixedDelay} or {@code cron}
+     * @param interval the rate or the delay in milliseconds, or {@code null}
+     * @param initialDelay the delay before the first run in milliseconds, or {@code null}
+     * @param expression the cron expression as written, or {@code null}
+     * @param zone the cron expression's time zone, or {@code null}
+     * @param overrun {@code SKIP} or {@code CATCH_UP} for a fixed rate or a cron expression, else {@code null}
+     * @param rescheduled whether an operator gave it this schedule, in place of its declaration's (until the application stops)
+     */
+    public record ScheduleDescriptor(String kind, @Nullable Long interval, @Nullable Long initialDelay, @Nullable String expression,
+                                     @Nullable String zone, @Nullable String overrun, boolean rescheduled) {
+        static ScheduleDescriptor of(Schedule s, boolean rescheduled) {
+            return switch (s) {
+                case Schedule.Continuous c -> new ScheduleDescriptor("continuous", null, null, null, null, null, rescheduled);
+                case Schedule.FixedRate r -> new ScheduleDescriptor("fixedRate", r.period().toMillis(), r.initialDelay().toMillis(), null, null,
+                        r.overrun().name(), rescheduled);
+                case Schedule.FixedDelay d -> new ScheduleDescriptor("fixedDelay", d.delay().toMillis(), d.initialDelay().toMillis(), null, null,
+                        null, rescheduled);
+                case Schedule.Cron c -> new ScheduleDescriptor("cron", null, null, c.source(), c.zone().getId(), c.overrun().name(), rescheduled);
+            };
+        }
+    }
+
+    /**
+     * The next run of a periodic task, as planned now (Spring Boot's {@code nextExecution}).
+     *
+     * @param time when it starts (wall clock)
+     */
+    public record NextExecutionDescriptor(Instant time) {
+    }
+
+    /**
+     * An execution: a run of a periodic task, or an attempt of a task that runs once per attempt
+     * (Spring Boot's {@code lastExecution}, plus its duration and number).
+     *
+     * @param number the run number in its attempt, or the attempt number
+     * @param status {@code STARTED} (under way), {@code SUCCESS}, {@code ERROR} or {@code CANCELLED}
+     * @param time when it started (wall clock)
+     * @param durationMs how long it took (loop time), or {@code null} while under way
+     * @param exception what it threw, or {@code null}
+     * @param triggered whether an operator asked for it, rather than the schedule
+     */
+    public record ExecutionDescriptor(long number, String status, Instant time, @Nullable Double durationMs,
+                                      @Nullable FailureDescriptor exception, boolean triggered) {
+        static @Nullable ExecutionDescriptor of(DeclaredTask.@Nullable Execution e) {
+            if (e == null) {
+                return null;
+            }
+            Duration d = e.duration();
+            return new ExecutionDescriptor(e.number(), e.status().name(), e.time(), d == null ? null : millis(d.toNanos()),
+                    FailureDescriptor.of(e.exception()), e.triggered());
+        }
+    }
+
+    /**
+     * How a declared task's executions ended since the application started.
+     *
+     * @param total started
+     * @param succeeded returned
+     * @param failed threw
+     * @param cancelled cancelled at an await point
+     */
+    public record ExecutionCountsDescriptor(long total, long succeeded, long failed, long cancelled) {
     }
 
     /**
@@ -682,5 +974,18 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      */
     public record CancelDescriptor(CancelOutcome outcome, String selector, @Nullable Long taskId, @Nullable String state, String message)
             implements OperationResponseBody {
+    }
+
+    /**
+     * The result of a control request.
+     *
+     * @param action the action, as the request named it ({@code pause}...), or {@code null} if it named none
+     * @param outcome what happened
+     * @param task the name or id asked for
+     * @param message what happened, in words; for a refusal, why and what is allowed
+     * @param declared the declared task as it is now, or {@code null} if none was found (or the request was malformed)
+     */
+    public record ControlDescriptor(@Nullable String action, ControlOutcome outcome, String task, String message,
+                                    @Nullable DeclaredDescriptor declared) implements OperationResponseBody {
     }
 }

@@ -1,6 +1,7 @@
 package dev.taskloop.autoconfigure.actuate;
 
 import dev.taskloop.actuate.RecentEvents;
+import dev.taskloop.actuate.endpoint.ControlFieldsAdvisor;
 import dev.taskloop.actuate.endpoint.TaskloopEndpoint;
 import dev.taskloop.actuate.endpoint.TaskloopEndpointWebExtension;
 import dev.taskloop.autoconfigure.TaskloopProperties;
@@ -14,7 +15,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
-/** The {@code taskloop} endpoint, when it is available (exposed and not switched off), and its web extension. */
+/**
+ * The {@code taskloop} endpoint, when it is available (exposed and not switched off), its web extension,
+ * and the advisor that refuses control requests with fields the endpoint does not take.
+ */
 @ConditionalOnAvailableEndpoint(TaskloopEndpoint.class)
 @Import(RecentEventsConfiguration.class)
 class EndpointConfiguration {
@@ -32,5 +36,12 @@ class EndpointConfiguration {
     @ConditionalOnAvailableEndpoint(endpoint = TaskloopEndpoint.class, exposure = EndpointExposure.WEB)
     TaskloopEndpointWebExtension taskloopEndpointWebExtension(TaskloopEndpoint endpoint) {
         return new TaskloopEndpointWebExtension(endpoint);
+    }
+
+    @Bean
+    @ConditionalOnBean(TaskloopEndpoint.class)
+    @ConditionalOnAvailableEndpoint(endpoint = TaskloopEndpoint.class, exposure = EndpointExposure.WEB)
+    ControlFieldsAdvisor taskloopControlFieldsAdvisor(TaskloopEndpoint endpoint) {
+        return new ControlFieldsAdvisor(endpoint);
     }
 }

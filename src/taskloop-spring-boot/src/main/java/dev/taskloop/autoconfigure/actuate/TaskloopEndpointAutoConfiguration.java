@@ -11,9 +11,11 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of the {@code taskloop} Actuator endpoint (read-only by default;
- * {@code management.endpoint.taskloop.access=unrestricted} allows cancelling) and its web extension,
- * when Actuator is on the classpath, Taskloop is on, and the endpoint is available (exposed and not
- * switched off). Backs off when the application defines its own {@link TaskloopEndpoint}.
+ * {@code management.endpoint.taskloop.access=unrestricted} allows cancelling and operating declared
+ * tasks) and its web extension, when Actuator is on the classpath, Taskloop is on, and the endpoint is
+ * available (exposed and not switched off). Backs off when the application defines its own
+ * {@link TaskloopEndpoint}. The dashboard page beside it is a management context configuration
+ * ({@link TaskloopDashboardManagementContextConfiguration}), so that it follows Actuator onto its own port.
  *
  * <p>The endpoint's availability is checked by the imported configuration, not here: its condition
  * lives in Actuator, so it may only be looked at once Actuator is known to be on the classpath.

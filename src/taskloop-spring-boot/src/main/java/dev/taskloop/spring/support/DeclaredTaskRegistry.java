@@ -2,6 +2,7 @@ package dev.taskloop.spring.support;
 
 import dev.taskloop.core.Task;
 import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.Leadership;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class DeclaredTaskRegistry {
+public final class DeclaredTaskRegistry implements DeclaredTasks {
 
     /** Where a task or group was declared, for messages. */
     record Origin(String beanName, String method) {
@@ -132,11 +133,13 @@ public final class DeclaredTaskRegistry {
     }
 
     /** Every started declared task (group members included), in the order the lifecycle started them. */
+    @Override
     public List<DeclaredTask> all() {
         return List.copyOf(started);
     }
 
     /** A started declared task by its declared name. */
+    @Override
     public Optional<DeclaredTask> find(String name) {
         return Optional.ofNullable(byName.get(name));
     }

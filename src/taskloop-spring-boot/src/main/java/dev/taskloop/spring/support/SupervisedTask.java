@@ -1,9 +1,15 @@
 package dev.taskloop.spring.support;
 
+import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
+import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.TaskControlException;
 import dev.taskloop.spring.leader.Leadership;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  * The states are {@link DeclaredTask}'s.
  *
  * <p>Thread-safety: reads from any thread (volatile fields); written only by the task that supervises
- * it, one write at a time. Each attempt that starts is told to the {@link DeclaredTaskRegistry} it is
- * registered in, which indexes it by its task's id.
+ * it, one write at a time (and by a {@link #restart()}, once that task has ended). Each attempt that
+ * starts is told to the {@link DeclaredTaskRegistry} it is registered in, which indexes it by its
+ * task's id. What operators ask, and the executions, are kept by its {@link TaskControl}, which its
+ * supervision reads at its await points.
  *
  * @since 0.1.0
  */
@@ -29,11 +37,15 @@ public final class SupervisedTask implements DeclaredTask {
     private volatile @Nullable Task<?> task;
     private volatile Leadership.@Nullable Seat seat;
     private volatile @Nullable DeclaredTaskRegistry registry;
+    private final TaskControl control;
+    private volatile Supervisor.@Nullable Environment environment;
+    private volatile @Nullable SupervisionUnit unit;
 
     SupervisedTask(TaskSpec spec, @Nullable String group, String loop) {
         this.spec = spec;
         this.group = group;
         this.loop = loop;
+        this.control = new TaskControl(spec.name(), spec.schedule());
     }
 
     /** The declaration. */
@@ -56,9 +68,10 @@ public final class SupervisedTask implements DeclaredTask {
         return loop;
     }
 
+    /** The declaration's schedule, or the one an operator gave it since ({@link #reschedule}). */
     @Override
     public Schedule schedule() {
-        return spec.schedule();
+        return control.schedule();
     }
 
     @Override
@@ -112,6 +125,16 @@ public final class SupervisedTask implements DeclaredTask {
         seat = s;
     }
 
+    /** Supervised in {@code env}; {@code unit} starts its supervision again ({@code null}: a singleton, whose follower does). */
+    void operated(Supervisor.Environment env, @Nullable SupervisionUnit unit) {
+        this.environment = env;
+        this.unit = unit;
+    }
+
+    TaskControl control() {
+        return control;
+    }
+
     /** Registers it in {@code r}, which indexes its attempts from now on (the current one at once). */
     void registerIn(DeclaredTaskRegistry r) {
         registry = r;
@@ -142,6 +165,152 @@ public final class SupervisedTask implements DeclaredTask {
 
     void restarted() {
         restarts++;
+    }
+
+    // ------------------------------------------------------------------ executions
+
+    @Override
+    public @Nullable Instant nextExecution() {
+        return control.nextExecution();
+    }
+
+    @Override
+    public @Nullable Execution lastExecution() {
+        return control.lastExecution();
+    }
+
+    @Override
+    public List<Execution> recentExecutions() {
+        return control.recentExecutions();
+    }
+
+    @Override
+    public ExecutionCounts executionCounts() {
+        return control.counts();
+    }
+
+    @Override
+    public boolean isPaused() {
+        return control.isPaused();
+    }
+
+    @Override
+    public boolean isRescheduled() {
+        return control.isRescheduled();
+    }
+
+    // ------------------------------------------------------------------ operating
+
+    @Override
+    public void pause(String reason) {
+        requireOperable("paused");
+        if (hasEnded()) {
+            throw new TaskControlException("task '" + name() + "' has ended (" + status + "): there is nothing to pause; restart() starts it again");
+        }
+        control.pause(CancelReason.of(CancelOrigins.OPERATOR, reason));
+    }
+
+    @Override
+    public void resume() {
+        requireOperable("resumed");
+        control.resume();
+    }
+
+    @Override
+    public void trigger() {
+        requireOperable("triggered");
+        requirePeriodic("triggered");
+        Status s = status;
+        if (s != Status.RUNNING && s != Status.PAUSED) {
+            throw new TaskControlException("task '" + name() + "' is " + s + ", not running its schedule; a run can be triggered while it is"
+                    + " RUNNING or PAUSED" + (s == Status.BACKING_OFF ? " (it runs again when its back-off ends)" : ""));
+        }
+        control.trigger();
+    }
+
+    @Override
+    public void reschedule(Schedule.Periodic schedule) {
+        requireOperable("rescheduled");
+        requirePeriodic("rescheduled");
+        control.reschedule(checked(schedule));
+    }
+
+    @Override
+    public void restart() {
+        requireOperable("restarted");
+        Leadership.Seat s = seat;
+        if (s != null) {
+            throw new TaskControlException("task '" + name() + "' is a singleton (election '" + s.election() + "'): it stays " + status
+                    + " for the rest of this replica's leadership, and the next leader starts it again; restart() is for tasks that run on"
+                    + " every replica");
+        }
+        if (!hasEnded()) {
+            throw new TaskControlException("task '" + name() + "' is " + status + ": it has not ended; restart() starts a task that ended"
+                    + " (FAILED, COMPLETED or STOPPED) again");
+        }
+        SupervisionUnit u = unit;
+        if (u == null || !u.restart()) {
+            throw new TaskControlException(group == null ? "task '" + name() + "' is " + status + " but its supervision has not ended yet; try"
+                    + " again in a moment" : "task '" + name() + "' belongs to supervised group '" + group + "', which still runs and restarts"
+                    + " its tasks by its own policy; restart() starts the group again once it has ended");
+        }
+    }
+
+    private boolean hasEnded() {
+        Status s = status;
+        return s == Status.COMPLETED || s == Status.FAILED || s == Status.STOPPED;
+    }
+
+    /** Refuses what a standby replica, or a stopping application, must not do. */
+    private void requireOperable(String what) {
+        Supervisor.Environment env = environment;
+        if (env != null && env.isStopping()) {
+            throw new TaskControlException("task '" + name() + "' cannot be " + what + ": the application is stopping");
+        }
+        Leadership.Seat s = seat;
+        if (s != null && (!s.isLeader() || status == Status.STANDBY)) {
+            throw new TaskControlException("task '" + name() + "' is a singleton of election '" + s.election() + "', and this replica does not"
+                    + " lead it (STANDBY): it cannot be " + what + " here; send the request to the replica that leads the election");
+        }
+    }
+
+    private void requirePeriodic(String what) {
+        if (!(control.schedule() instanceof Schedule.Periodic)) {
+            throw new TaskControlException("task '" + name() + "' runs once per attempt (it is not periodic): it cannot be " + what
+                    + "; only a task with fixedRate, fixedDelay or cron can");
+        }
+    }
+
+    /** {@code s}, if its durations are what {@code @BackgroundTask} allows. */
+    private Schedule.Periodic checked(Schedule.Periodic s) {
+        switch (s) {
+            case Schedule.FixedRate r -> {
+                positive("fixedRate", r.period());
+                nonNegative("initialDelay", r.initialDelay());
+            }
+            case Schedule.FixedDelay d -> {
+                nonNegative("fixedDelay", d.delay());
+                nonNegative("initialDelay", d.initialDelay());
+            }
+            case Schedule.Cron c -> {
+                // a CronExpression and a ZoneId are valid once they exist
+            }
+        }
+        return s;
+    }
+
+    private void positive(String what, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("The new schedule of task '" + name() + "' has " + what + " " + d
+                    + ", which is not positive; use a duration greater than zero");
+        }
+    }
+
+    private void nonNegative(String what, Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("The new schedule of task '" + name() + "' has a negative " + what + " " + d
+                    + "; use a duration of zero or more");
+        }
     }
 
     @Override

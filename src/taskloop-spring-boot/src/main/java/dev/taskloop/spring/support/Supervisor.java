@@ -70,14 +70,18 @@ public final class Supervisor {
     /** Starts a declared task on {@code loop}; it restarts in place by its policy. */
     public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env) {
         SupervisedTask st = new SupervisedTask(spec, null, loop.name());
-        spawn(loop, spec.name(), () -> TaskSupervision.supervise(st, env));
+        SupervisionUnit unit = new SupervisionUnit(loop, spec.name(), () -> TaskSupervision.supervise(st, env), List.of(st));
+        st.operated(env, unit);
+        unit.start();
         return st;
     }
 
     /** Starts a supervised group on {@code loop}; returns its tasks' states, in declaration order. */
     public static List<SupervisedTask> start(EventLoop loop, GroupSpec group, Environment env) {
         List<SupervisedTask> children = children(loop, group, null);
-        spawn(loop, group.name(), () -> GroupSupervision.supervise(group, children, env));
+        SupervisionUnit unit = new SupervisionUnit(loop, group.name(), () -> GroupSupervision.supervise(group, children, env), children);
+        children.forEach(c -> c.operated(env, unit));
+        unit.start();
         return children;
     }
 
@@ -89,6 +93,7 @@ public final class Supervisor {
     public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env, Leadership.Seat seat) {
         SupervisedTask st = new SupervisedTask(spec, null, loop.name());
         standBy(st, seat);
+        st.operated(env, null);
         spawn(loop, FOLLOWER_PREFIX + spec.name(), () -> SingletonFollower.follow(seat, List.of(st), spec.name(),
                 () -> TaskSupervision.supervise(st, env), env));
         return st;
@@ -97,6 +102,7 @@ public final class Supervisor {
     /** Starts a singleton supervised group on {@code loop}; see {@link #start(EventLoop, TaskSpec, Environment, Leadership.Seat)}. */
     public static List<SupervisedTask> start(EventLoop loop, GroupSpec group, Environment env, Leadership.Seat seat) {
         List<SupervisedTask> children = children(loop, group, seat);
+        children.forEach(c -> c.operated(env, null));
         spawn(loop, FOLLOWER_PREFIX + group.name(), () -> SingletonFollower.follow(seat, children, group.name(),
                 () -> GroupSupervision.supervise(group, children, env), env));
         return children;

@@ -1,6 +1,7 @@
 package dev.taskloop.spring.support;
 
 import dev.taskloop.core.Async;
+import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.spring.DeclaredTask;
@@ -20,7 +21,10 @@ import org.jspecify.annotations.Nullable;
  * The supervision of one declared task: attempts in the supervising task itself, restarted in place
  * by the task's restart policy after its back-off, within its restart intensity; and one attempt,
  * which runs the task's schedule (the method once, or one run per slot of a periodic schedule).
- * Attempts are also what a {@link GroupSupervision} runs in its children.
+ * Attempts are also what a {@link GroupSupervision} runs in its children. Within an attempt, the
+ * requests of operators ({@link TaskControl}: pause, resume, one run now, a new schedule) are acted on
+ * at its await points, and each execution (a periodic run, or the attempt of a task that runs once
+ * per attempt) is recorded there.
  *
  * <p>Runs inside the supervising task; not thread-safe, and needs none.
  */
@@ -37,6 +41,10 @@ final class TaskSupervision {
         RestartWindow window = new RestartWindow(spec.intensity());
         for (int attempt = 1; ; attempt++) {
             Throwable failure = attempt(st, attempt, env);
+            if (st.control().takeResumed()) { // paused and resumed: what ran since is attempt 1, its intensity afresh
+                attempt = 1;
+                window = new RestartWindow(spec.intensity());
+            }
             if (!restartDue(spec.restart(), failure) || env.isStopping()) {
                 st.status(failure == null ? DeclaredTask.Status.COMPLETED : DeclaredTask.Status.FAILED);
                 if (failure != null) {
@@ -69,6 +77,7 @@ final class TaskSupervision {
      */
     static @Nullable Throwable attempt(SupervisedTask st, int attempt, Supervisor.Environment env) {
         Task<?> me = Task.current();
+        st.control().attemptStarting();
         st.running(me);
         try {
             runSchedule(st, new Context(st, me, attempt), env);
@@ -121,28 +130,163 @@ final class TaskSupervision {
     }
 
     private static void runScheduleUntilStopped(SupervisedTask st, Context ctx, Supervisor.Environment env) throws Exception {
-        TaskSpec spec = st.spec();
-        switch (spec.schedule()) {
-            case Schedule.Continuous c -> spec.body().run(ctx);
-            case Schedule.Periodic p -> {
-                Schedule.Runs runs = p.runs(EventLoop.current()::time, env.clock());
-                for (Duration wait = runs.untilNext(); wait != null; wait = runs.untilNext()) {
-                    Async.sleep(wait);
-                    runs.starting();
-                    run(spec, ctx, env);
+        switch (st.schedule()) {
+            case Schedule.Continuous c -> runOncePerAttempt(st, ctx, env);
+            case Schedule.Periodic p -> runPeriodically(st, p, ctx, env);
+        }
+    }
+
+    /**
+     * The method once (the attempt), in a scope that a pause cancels; paused, it waits for its
+     * resumption and runs again as attempt 1.
+     */
+    private static void runOncePerAttempt(SupervisedTask st, Context ctx, Supervisor.Environment env) throws Exception {
+        TaskControl control = st.control();
+        EventLoop loop = EventLoop.current();
+        Context attempt = ctx;
+        while (true) {
+            CancelScope body = CancelScope.create();
+            if (control.enterBody(body)) {
+                Context c = attempt;
+                control.started(c.attempt(), false, env.clock().instant(), loop.time());
+                try {
+                    body.run(() -> st.spec().body().run(c));
+                } catch (Throwable e) {
+                    control.leaveBody();
+                    if (!body.isCancelled() || c.isCancelRequested()) {
+                        control.ended(e, loop.time());
+                        throw e;
+                    }
+                    // paused, and the body let out something other than its cancellation: it was paused all the same
                 }
-                if (p instanceof Schedule.Cron c) {
-                    log.info("Cron task '" + spec.name() + "' has no further run for '" + c.source() + "'");
+                control.leaveBody();
+                if (!body.isCancelled()) {
+                    control.ended(null, loop.time());
+                    return;
+                }
+                control.ended(new CancellationException("paused"), loop.time());
+                log.info("Task '" + st.name() + "' is paused (attempt " + c.attempt() + " was cancelled)");
+            }
+            st.status(DeclaredTask.Status.PAUSED);
+            awaitResumption(control);
+            st.status(DeclaredTask.Status.RUNNING);
+            attempt = new Context(st, attempt.task, 1);
+            log.info("Task '" + st.name() + "' is resumed: attempt 1");
+        }
+    }
+
+    private static void awaitResumption(TaskControl control) {
+        while (true) {
+            CancelScope wait = CancelScope.create();
+            if (!control.awaitingResume(wait)) {
+                return;
+            }
+            wait.run(() -> control.resumption().await());
+        }
+    }
+
+    /**
+     * One run per slot of {@code declared} (or of the schedule an operator gave since), and the runs
+     * an operator triggers; paused, none. A run under way is never cut short by an operator's request.
+     */
+    private static void runPeriodically(SupervisedTask st, Schedule.Periodic declared, Context ctx, Supervisor.Environment env)
+            throws Exception {
+        TaskSpec spec = st.spec();
+        TaskControl control = st.control();
+        EventLoop loop = EventLoop.current();
+        Schedule.Periodic schedule = declared;
+        Schedule.Runs runs = schedule.runs(loop::time, env.clock());
+        Long due = due(loop, runs.untilNext());
+        boolean ran = false;
+        long lastStart = 0;
+        long lastEnd = 0;
+        while (true) {
+            if (env.isStopping()) {
+                throw new StopSchedule();
+            }
+            CancelScope wait = CancelScope.create();
+            TaskControl.Plan plan = control.plan(wait, due, loop.time(), env.clock());
+            switch (plan) {
+                case TRIGGERED, DUE -> {
+                    if (plan == TaskControl.Plan.DUE) {
+                        runs.starting();
+                    }
+                    long start = loop.time();
+                    control.started(ctx.run + 1, plan == TaskControl.Plan.TRIGGERED, env.clock().instant(), start);
+                    try {
+                        run(spec, ctx, env);
+                    } catch (Throwable e) {
+                        control.ended(e, loop.time());
+                        throw e;
+                    }
+                    control.ended(null, loop.time());
+                    ran = true;
+                    lastStart = start;
+                    lastEnd = loop.time();
+                    if (plan == TaskControl.Plan.DUE) {
+                        due = due(loop, runs.untilNext());
+                    }
+                }
+                case WAIT -> {
+                    long at = due;
+                    wait.run(() -> Async.sleep(Duration.ofNanos(Math.max(0, at - loop.time()))));
+                }
+                case PAUSED -> {
+                    st.status(DeclaredTask.Status.PAUSED);
+                    wait.run(() -> control.resumption().await());
+                }
+                case RESUMED -> {
+                    st.status(DeclaredTask.Status.RUNNING);
+                    runs = schedule.runs(loop::time, env.clock()); // afresh, as at an attempt's start
+                    due = due(loop, runs.untilNext());
+                }
+                case RESCHEDULED -> {
+                    schedule = control.takeSchedule();
+                    runs = continued(schedule, ran, lastStart, lastEnd, loop.time()).runs(loop::time, env.clock());
+                    due = due(loop, runs.untilNext());
+                    log.info("Task '" + spec.name() + "' is rescheduled: " + schedule);
+                }
+                case NONE -> {
+                    if (schedule instanceof Schedule.Cron c) {
+                        log.info("Cron task '" + spec.name() + "' has no further run for '" + c.source() + "'");
+                    }
+                    return;
                 }
             }
         }
     }
 
+    /** The loop time {@code wait} from now, or {@code null} for no further run. */
+    private static @Nullable Long due(EventLoop loop, @Nullable Duration wait) {
+        if (wait == null) {
+            return null;
+        }
+        long now = loop.time();
+        long nanos = wait.compareTo(Duration.ofDays(100 * 365)) > 0 ? Long.MAX_VALUE / 2 : wait.toNanos();
+        return now + nanos;
+    }
+
+    /**
+     * A new schedule as it continues from this attempt's last run (its start for a fixed rate, its end
+     * for a fixed delay): its first run one new interval after it, or one interval from now before any;
+     * a positive initial delay, or a cron expression, decides by itself.
+     */
+    static Schedule.Periodic continued(Schedule.Periodic s, boolean ran, long lastStart, long lastEnd, long now) {
+        return switch (s) {
+            case Schedule.FixedRate r when r.initialDelay().isZero() ->
+                    new Schedule.FixedRate(r.period(), firstWait(ran, lastStart, r.period(), now), r.overrun());
+            case Schedule.FixedDelay d when d.initialDelay().isZero() ->
+                    new Schedule.FixedDelay(d.delay(), firstWait(ran, lastEnd, d.delay(), now));
+            default -> s;
+        };
+    }
+
+    private static Duration firstWait(boolean ran, long last, Duration interval, long now) {
+        return ran ? Duration.ofNanos(Math.max(0, last + interval.toNanos() - now)) : interval;
+    }
+
     /** One run of a periodic task, as an {@code Observation} when there is a registry. */
     private static void run(TaskSpec spec, Context ctx, Supervisor.Environment env) throws Exception {
-        if (env.isStopping()) {
-            throw new StopSchedule();
-        }
         ctx.run++;
         ObservationRegistry registry = env.observations();
         if (registry == null || registry.isNoop()) {

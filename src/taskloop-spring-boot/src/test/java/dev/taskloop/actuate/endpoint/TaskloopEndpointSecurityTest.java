@@ -40,10 +40,11 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * An application that has Spring Security (here: a test dependency, in a surefire execution of its
- * own) and turns the endpoint's write access on restricts cancelling to a role, as the README shows:
- * over real HTTP, anonymous DELETE is 401, a user without the role 403, the operator 204; reading
- * takes a lesser role. Every cancel request, and the refused one, is an audit event in the
- * application's {@code AuditEventRepository}.
+ * own) and turns the endpoint's write access on restricts cancelling and the control requests to a
+ * role, as the README shows: over real HTTP, anonymous DELETE is 401, a user without the role 403,
+ * the operator 204; the same for POST (202 for the operator); reading, the dashboard page included,
+ * takes a lesser role. Every request that reaches the endpoint is an audit event in the application's
+ * {@code AuditEventRepository}, and Spring Security audits the refused ones.
  */
 @SpringBootTest(classes = TaskloopEndpointSecurityTest.SecuredApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.endpoints.web.exposure.include=health,taskloop", "management.endpoint.taskloop.access=unrestricted",
@@ -60,9 +61,9 @@ class TaskloopEndpointSecurityTest {
             return http.securityMatcher(EndpointRequest.toAnyEndpoint())
                     .authorizeHttpRequests(requests -> requests
                             .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
-                            .requestMatchers(EndpointRequest.to(TaskloopEndpoint.class).withHttpMethod(HttpMethod.DELETE))
-                            .hasRole("TASKLOOP_OPERATOR")
-                            .requestMatchers(EndpointRequest.to(TaskloopEndpoint.class)).hasAnyRole("TASKLOOP_OPERATOR", "TASKLOOP_VIEWER")
+                            .requestMatchers(EndpointRequest.to(TaskloopEndpoint.class).withHttpMethod(HttpMethod.GET))
+                            .hasAnyRole("TASKLOOP_OPERATOR", "TASKLOOP_VIEWER")     // the JSON and the dashboard page
+                            .requestMatchers(EndpointRequest.to(TaskloopEndpoint.class)).hasRole("TASKLOOP_OPERATOR") // DELETE, POST
                             .anyRequest().denyAll())
                     .httpBasic(Customizer.withDefaults())
                     .csrf(csrf -> csrf.ignoringRequestMatchers(EndpointRequest.toAnyEndpoint())) // called by scripts, not browsers
@@ -93,6 +94,10 @@ class TaskloopEndpointSecurityTest {
         void sleep() {
             Async.sleep(Duration.ofDays(1));
         }
+
+        @BackgroundTask(name = "report", fixedRate = "1h", initialDelay = "1h")
+        void report() {
+        }
     }
 
     @LocalServerPort
@@ -107,8 +112,15 @@ class TaskloopEndpointSecurityTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private HttpResponse<String> send(String method, String path, String user, String password) throws Exception {
+        return send(method, path, user, password, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, String user, String password, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
@@ -149,5 +161,30 @@ class TaskloopEndpointSecurityTest {
         assertThat(audit.find("alice", start, "AUTHENTICATION_FAILURE")).as("... and for alice's wrong password").isNotEmpty();
         System.out.printf("security: anonymous 401, viewer 403, operator 204 then 409; audit events %s%n",
                 audit.find(null, start, null).stream().map(e -> e.getPrincipal() + ":" + e.getType()).toList());
+    }
+
+    @Test
+    void onlyTheOperatorRoleMaySendControlRequestsAndViewersSeeTheDashboard() throws Exception {
+        Instant start = Instant.now().minusSeconds(1);
+        DeclaredTask report = declared.find("report").orElseThrow();
+        String pause = "{\"action\":\"pause\"}";
+
+        assertThat(send("POST", "/actuator/taskloop/report", null, null, pause).statusCode()).as("control, anonymous").isEqualTo(401);
+        assertThat(send("POST", "/actuator/taskloop/report", "bob", "bob-secret", pause).statusCode()).as("control, viewer").isEqualTo(403);
+        assertThat(report.isPaused()).as("refused requests change nothing").isFalse();
+        assertThat(send("GET", "/actuator/taskloop/ui", null, null).statusCode()).as("dashboard, anonymous").isEqualTo(401);
+        HttpResponse<String> page = send("GET", "/actuator/taskloop/ui", "bob", "bob-secret");
+        assertThat(page.statusCode()).as("dashboard, viewer").isEqualTo(200);
+        assertThat(page.body()).contains("content=\"unrestricted\""); // the buttons show; the endpoint refuses a viewer's request (403)
+
+        HttpResponse<String> paused = send("POST", "/actuator/taskloop/report", "alice", "alice-secret", pause);
+        assertThat(paused.statusCode()).as("control, operator: %s", paused.body()).isEqualTo(202);
+        assertThat(report.isPaused()).isTrue();
+        assertThat(send("POST", "/actuator/taskloop/report", "alice", "alice-secret", "{\"action\":\"resume\"}").statusCode()).isEqualTo(202);
+
+        assertThat(audit.find(null, start, "TASKLOOP_PAUSE")).extracting(AuditEvent::getPrincipal).containsExactly("alice");
+        assertThat(audit.find("alice", start, "TASKLOOP_RESUME")).singleElement()
+                .satisfies(e -> assertThat(e.getData()).containsEntry("task", "report").containsEntry("outcome", "ACCEPTED"));
+        assertThat(audit.find("bob", start, "AUTHORIZATION_FAILURE")).as("Spring Security's audit event for bob's 403").isNotEmpty();
     }
 }

@@ -65,7 +65,8 @@ class TaskloopEndpointTest {
         }
     }
 
-    private static final SecurityContext ALICE = new SecurityContext() {
+    /** Alice, an operator (also the control tests'). */
+    static final SecurityContext ALICE = new SecurityContext() {
         @Override
         public Principal getPrincipal() {
             return () -> "alice";

@@ -77,12 +77,12 @@ class TaskloopActuatorAutoConfigurationsTest {
     }
 
     @Test
-    void readingIsAllowedByDefaultAndCancellingOnlyWithUnrestrictedAccess() {
+    void readingIsAllowedByDefaultAndCancellingAndControllingOnlyWithUnrestrictedAccess() {
         runner.withPropertyValues("management.endpoints.web.exposure.include=taskloop").run(context -> assertThat(
                 operations(context)).containsExactlyInAnyOrder("GET taskloop", "GET taskloop/{task}"));
         runner.withPropertyValues("management.endpoints.web.exposure.include=taskloop", "management.endpoint.taskloop.access=unrestricted")
                 .run(context -> assertThat(operations(context))
-                        .containsExactlyInAnyOrder("GET taskloop", "GET taskloop/{task}", "DELETE taskloop/{task}"));
+                        .containsExactlyInAnyOrder("GET taskloop", "GET taskloop/{task}", "DELETE taskloop/{task}", "POST taskloop/{task}"));
         runner.withPropertyValues("management.endpoints.web.exposure.include=taskloop", "management.endpoint.taskloop.access=read-only")
                 .run(context -> assertThat(operations(context)).containsExactlyInAnyOrder("GET taskloop", "GET taskloop/{task}"));
     }
