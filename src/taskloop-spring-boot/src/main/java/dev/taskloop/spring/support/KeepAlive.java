@@ -4,6 +4,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -31,7 +32,7 @@ public final class KeepAlive implements SmartLifecycle {
 
     private final BooleanSupplier hasDeclaredTasks;
     private final CountDownLatch released = new CountDownLatch(1);
-    private volatile Thread thread;
+    private volatile @Nullable Thread thread;
 
     /** @param hasDeclaredTasks whether the application declares any task or group (read at start) */
     public KeepAlive(BooleanSupplier hasDeclaredTasks) {
@@ -65,6 +66,11 @@ public final class KeepAlive implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return thread != null;
+    }
+
+    /** The thread held now, or {@code null}; for tests. */
+    @Nullable Thread thread() {
+        return thread;
     }
 
     @Override

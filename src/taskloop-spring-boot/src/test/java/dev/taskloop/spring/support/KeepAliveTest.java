@@ -6,7 +6,7 @@ import dev.taskloop.autoconfigure.TaskloopAutoConfiguration;
 import dev.taskloop.core.Async;
 import dev.taskloop.spring.BackgroundTask;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,35 +25,36 @@ class KeepAliveTest {
         }
     }
 
-    private static Optional<Thread> keepAliveThread() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("taskloop-keep-alive") && t.isAlive()).findFirst();
-    }
-
     @Test
     void anApplicationWithADeclaredTaskHoldsOneNonDaemonThreadUntilItsContextCloses() {
+        AtomicReference<Thread> held = new AtomicReference<>();
         runner.withBean(Worker.class).run(context -> {
             assertThat(context).hasSingleBean(KeepAlive.class);
-            assertThat(context.getBean(KeepAlive.class).isRunning()).isTrue();
-            assertThat(keepAliveThread()).get().satisfies(t -> assertThat(t.isDaemon()).as("daemon").isFalse());
-            assertThat(context.getBean(KeepAlive.class).isPauseable()).isFalse();
+            KeepAlive keepAlive = context.getBean(KeepAlive.class);
+            assertThat(keepAlive.isRunning()).isTrue();
+            held.set(keepAlive.thread());
+            assertThat(held.get()).isNotNull().satisfies(t -> {
+                assertThat(t.isAlive()).as("alive").isTrue();
+                assertThat(t.isDaemon()).as("daemon").isFalse();
+                assertThat(t.getName()).isEqualTo("taskloop-keep-alive");
+            });
+            assertThat(keepAlive.isPauseable()).isFalse();
         });
         Awaitility.await("the keep-alive thread ends with the context").atMost(Duration.ofSeconds(10))
-                .until(() -> keepAliveThread().isEmpty());
+                .until(() -> !held.get().isAlive());
     }
 
     @Test
     void anApplicationWithoutDeclaredTasksHoldsNothing() {
         runner.run(context -> {
             assertThat(context.getBean(KeepAlive.class).isRunning()).isFalse();
-            assertThat(keepAliveThread()).isEmpty();
+            assertThat(context.getBean(KeepAlive.class).thread()).isNull();
         });
     }
 
     @Test
     void keepAliveCanBeSwitchedOff() {
-        runner.withBean(Worker.class).withPropertyValues("taskloop.keep-alive=false").run(context -> {
-            assertThat(context).doesNotHaveBean(KeepAlive.class);
-            assertThat(keepAliveThread()).isEmpty();
-        });
+        runner.withBean(Worker.class).withPropertyValues("taskloop.keep-alive=false")
+                .run(context -> assertThat(context).doesNotHaveBean(KeepAlive.class));
     }
 }
