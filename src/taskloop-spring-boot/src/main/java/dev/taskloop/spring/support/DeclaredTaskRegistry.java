@@ -4,6 +4,7 @@ import dev.taskloop.core.Task;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.Leadership;
+import dev.taskloop.spring.leader.ShardNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,6 +50,10 @@ public final class DeclaredTaskRegistry {
     }
 
     private final Map<String, Origin> names = new LinkedHashMap<>();
+    /** The singleton elections declared, and who declared each first. */
+    private final Map<String, Origin> elections = new HashMap<>();
+    /** The sharded elections and their shards' lease names, and who declared them. */
+    private final Map<String, Origin> leaseNames = new HashMap<>();
     private final List<TaskSpec> tasks = new ArrayList<>();
     private final List<GroupSpec> groups = new ArrayList<>();
     private final List<SupervisedTask> started = new CopyOnWriteArrayList<>();
@@ -62,15 +67,59 @@ public final class DeclaredTaskRegistry {
 
     synchronized void add(TaskSpec spec, Origin origin) {
         claim(spec.name(), origin, "task");
+        for (int i = 0; i < spec.shards(); i++) {
+            claim(ShardNames.shard(spec.name(), i), origin, "shard " + i + " of task '" + spec.name() + "'");
+        }
+        checkElection(spec.name(), spec.singleton(), spec.shards(), origin);
         tasks.add(spec);
     }
 
     synchronized void add(GroupSpec group, Origin origin, List<Origin> taskOrigins) {
         claim(group.name(), origin, "supervised group");
+        for (int s = 0; s < group.shards(); s++) {
+            claim(ShardNames.shard(group.name(), s), origin, "shard " + s + " of supervised group '" + group.name() + "'");
+        }
         for (int i = 0; i < group.tasks().size(); i++) {
             claim(group.tasks().get(i).name(), taskOrigins.get(i), "task");
+            for (int s = 0; s < group.shards(); s++) {
+                claim(ShardNames.shard(group.tasks().get(i).name(), s), taskOrigins.get(i), "shard " + s + " of task '"
+                        + group.tasks().get(i).name() + "'");
+            }
         }
+        checkElection(group.name(), group.singleton(), group.shards(), origin);
         groups.add(group);
+    }
+
+    /**
+     * A singleton election and a shard's lease of the same name would be one Lease (one lock row):
+     * refused, whichever was declared first.
+     */
+    private void checkElection(String name, String singleton, int shards, Origin origin) {
+        if (!singleton.isEmpty()) {
+            Origin sharded = leaseNames.get(singleton);
+            if (sharded != null) {
+                throw new TaskDeclarationException("The singleton election '" + singleton + "' of " + origin + " has the name of a shard's lease"
+                        + " of the sharded task or group declared by " + sharded, "give the election another name");
+            }
+            elections.putIfAbsent(singleton, origin);
+        }
+        for (int i = 0; i < shards; i++) {
+            String lease = ShardNames.shard(name, i);
+            Origin singletonOrigin = elections.get(lease);
+            if (singletonOrigin != null) {
+                throw new TaskDeclarationException("Shard " + i + " of " + origin + " has a lease named '" + lease + "', the name of the"
+                        + " singleton election of " + singletonOrigin, "give the election or the sharded task another name");
+            }
+            leaseNames.put(lease, origin);
+        }
+        if (shards > 0) {
+            Origin singletonOrigin = elections.get(name);
+            if (singletonOrigin != null) {
+                throw new TaskDeclarationException("The sharded election '" + name + "' of " + origin + " has the name of the singleton"
+                        + " election of " + singletonOrigin, "give the election or the sharded task another name");
+            }
+            leaseNames.put(name, origin);
+        }
     }
 
     private void claim(String name, Origin origin, String kind) {
@@ -89,6 +138,22 @@ public final class DeclaredTaskRegistry {
     /** The declared groups. */
     public synchronized List<GroupSpec> groups() {
         return List.copyOf(groups);
+    }
+
+    /** The sharded elections (named after their task or group), with their number of shards, in declaration order. */
+    public synchronized Map<String, Integer> shardedElections() {
+        Map<String, Integer> sharded = new LinkedHashMap<>();
+        for (TaskSpec t : tasks) {
+            if (t.isSharded()) {
+                sharded.put(t.name(), t.shards());
+            }
+        }
+        for (GroupSpec g : groups) {
+            if (g.isSharded()) {
+                sharded.put(g.name(), g.shards());
+            }
+        }
+        return sharded;
     }
 
     /** The names of the leader elections the declared singletons run under, in declaration order. */
@@ -136,9 +201,34 @@ public final class DeclaredTaskRegistry {
         return List.copyOf(started);
     }
 
+    /**
+     * The started shards of the declared task {@code name} (a sharded task's, or a task's of a sharded
+     * group: {@code <name>-<index>}), in index order; empty for a task that is not sharded.
+     */
+    public List<DeclaredTask> shardsOf(String name) {
+        List<DeclaredTask> shards = new ArrayList<>();
+        for (SupervisedTask t : started) {
+            if (t.shard() != null && t.declaredName().equals(name)) {
+                shards.add(t);
+            }
+        }
+        shards.sort(java.util.Comparator.comparingInt(t -> t.shard().index()));
+        return shards;
+    }
+
     /** A started declared task by its declared name. */
     public Optional<DeclaredTask> find(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /**
+     * The name a started declared task was declared under: its own, or for a shard the sharded task's
+     * ({@code tenant-poller} for {@code tenant-poller-3}, {@code producer} for {@code producer-3} of a
+     * sharded group); {@code name} itself when there is no such task.
+     */
+    public String declaredName(String name) {
+        SupervisedTask t = byName.get(name);
+        return t == null ? name : t.declaredName();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.taskloop.spring.support;
 import dev.taskloop.core.Task;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Schedule;
+import dev.taskloop.spring.TaskContext;
 import dev.taskloop.spring.leader.Leadership;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -28,12 +29,18 @@ public final class SupervisedTask implements DeclaredTask {
     private volatile @Nullable Throwable lastFailure;
     private volatile @Nullable Task<?> task;
     private volatile Leadership.@Nullable Seat seat;
+    private volatile TaskContext.@Nullable Shard shard;
+    /** The fencing token of the current (or last) leadership term; 0 before the first, or when the backend gives none. */
+    private volatile long termToken;
+    /** The name it was declared under: its own, or for a shard the sharded task's ({@code tenant-poller} of {@code tenant-poller-3}). */
+    private volatile String declaredName;
     private volatile @Nullable DeclaredTaskRegistry registry;
 
     SupervisedTask(TaskSpec spec, @Nullable String group, String loop) {
         this.spec = spec;
         this.group = group;
         this.loop = loop;
+        this.declaredName = spec.name();
     }
 
     /** The declaration. */
@@ -108,8 +115,44 @@ public final class SupervisedTask implements DeclaredTask {
         return s == null ? null : s.isLeader();
     }
 
+    @Override
+    public TaskContext.@Nullable Shard shard() {
+        return shard;
+    }
+
+    @Override
+    public @Nullable Long fencingToken() {
+        long t = termToken;
+        return t > 0 ? t : null;
+    }
+
+    /** The seat it follows; a shard's seat makes it that shard. */
     void seat(Leadership.Seat s) {
         seat = s;
+        if (s.shard() >= 0) {
+            shard = new TaskContext.Shard(s.shard(), s.shards());
+        }
+    }
+
+    /** The name it was declared under: its own, or for a shard the sharded task's. */
+    String declaredName() {
+        return declaredName;
+    }
+
+    /** It is a shard of the declared task {@code name}. */
+    void declaredAs(String name) {
+        declaredName = name;
+    }
+
+    /** A leadership term starts, with {@code token}. */
+    void term(long token) {
+        termToken = token;
+    }
+
+    /** What its seat is in, for messages ({@code shard 3 of election 'tenant-poller'}), or {@code null} for a task on every replica. */
+    @Nullable String describeSeat() {
+        Leadership.Seat s = seat;
+        return s == null ? null : s.describe();
     }
 
     /** Registers it in {@code r}, which indexes its attempts from now on (the current one at once). */

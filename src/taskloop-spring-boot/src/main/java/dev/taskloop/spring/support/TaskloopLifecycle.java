@@ -6,6 +6,7 @@ import dev.taskloop.spring.ShutdownParticipant;
 import dev.taskloop.spring.ShutdownProgress;
 import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.Leadership;
+import dev.taskloop.spring.leader.ShardNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -186,13 +187,35 @@ public class TaskloopLifecycle implements SmartLifecycle {
         for (GroupSpec g : groups) {
             loopFor(g.loop(), "@SupervisedGroup '" + g.name() + "'");
         }
-        Map<Object, Leadership.Seat> seats = joinElections(tasks, groups);
+        Map<Object, Leadership.Seat> seats = new IdentityHashMap<>();
+        Map<Object, List<Leadership.Seat>> shardSeats = new IdentityHashMap<>();
+        joinElections(tasks, groups, seats, shardSeats);
         for (TaskSpec t : tasks) {
             EventLoop loop = loopFor(t.loop(), t.name());
+            if (t.isSharded()) {
+                List<Leadership.Seat> shards = shardSeats.get(t);
+                for (int i = 0; i < t.shards(); i++) {
+                    SupervisedTask shard = Supervisor.start(loop, t.named(ShardNames.shard(t.name(), i)), environment, shards.get(i));
+                    shard.declaredAs(t.name());
+                    record(shard);
+                }
+                continue;
+            }
             record(t.isSingleton() ? Supervisor.start(loop, t, environment, seats.get(t)) : Supervisor.start(loop, t, environment));
         }
         for (GroupSpec g : groups) {
             EventLoop loop = loopFor(g.loop(), g.name());
+            if (g.isSharded()) {
+                List<Leadership.Seat> shards = shardSeats.get(g);
+                for (int i = 0; i < g.shards(); i++) {
+                    List<SupervisedTask> members = Supervisor.start(loop, g.shard(i), environment, shards.get(i));
+                    for (int j = 0; j < members.size(); j++) {
+                        members.get(j).declaredAs(g.tasks().get(j).name());
+                        record(members.get(j));
+                    }
+                }
+                continue;
+            }
             (g.isSingleton() ? Supervisor.start(loop, g, environment, seats.get(g)) : Supervisor.start(loop, g, environment))
                     .forEach(this::record);
         }
@@ -203,23 +226,30 @@ public class TaskloopLifecycle implements SmartLifecycle {
     }
 
     /**
-     * Seats every singleton in its election and starts campaigning, before any task is spawned, so
-     * that a backend that cannot work (no lock table, no namespace) fails the start with nothing running.
+     * Seats every singleton in its election, and every sharded task or group in its sharded election,
+     * and starts campaigning, before any task is spawned, so that a backend that cannot work (no lock
+     * table, no namespace, no sharding) fails the start with nothing running.
      */
-    private Map<Object, Leadership.Seat> joinElections(List<TaskSpec> tasks, List<GroupSpec> groups) {
-        Map<Object, Leadership.Seat> seats = new IdentityHashMap<>();
+    private void joinElections(List<TaskSpec> tasks, List<GroupSpec> groups, Map<Object, Leadership.Seat> seats,
+                               Map<Object, List<Leadership.Seat>> shardSeats) {
         for (TaskSpec t : tasks) {
             if (t.isSingleton()) {
                 seats.put(t, seat(t.singleton(), t.name(), "@BackgroundTask '" + t.name() + "'"));
+            }
+            if (t.isSharded()) {
+                shardSeats.put(t, shardSeats(t.name(), t.shards(), "@BackgroundTask '" + t.name() + "'"));
             }
         }
         for (GroupSpec g : groups) {
             if (g.isSingleton()) {
                 seats.put(g, seat(g.singleton(), g.name(), "@SupervisedGroup '" + g.name() + "'"));
             }
+            if (g.isSharded()) {
+                shardSeats.put(g, shardSeats(g.name(), g.shards(), "@SupervisedGroup '" + g.name() + "'"));
+            }
         }
         Leadership l = leadership;
-        if (!seats.isEmpty() && l != null) { // a seat was had, so there is a Leadership
+        if ((!seats.isEmpty() || !shardSeats.isEmpty()) && l != null) { // a seat was had, so there is a Leadership
             declared.leadership(l);
             try {
                 l.start();
@@ -228,7 +258,15 @@ public class TaskloopLifecycle implements SmartLifecycle {
                 throw e;
             }
         }
-        return seats;
+    }
+
+    private List<Leadership.Seat> shardSeats(String name, int shards, String who) {
+        Leadership l = leadership;
+        if (l == null) {
+            throw new TaskDeclarationException(who + " is sharded (shards = " + shards + "), but this application has no leader election",
+                    "use the auto-configuration (taskloop.leader.backend), or pass a Leadership to TaskloopLifecycle");
+        }
+        return l.joinShards(name, name, shards);
     }
 
     private Leadership.Seat seat(String election, String unit, String who) {
@@ -344,7 +382,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
 
             if (leadership != null && declared.leadership().isPresent()) {
                 long t2 = System.nanoTime();
-                step("RESIGN: singletons stopped; " + leadership.resign(shutdownTimeout), t2);
+                step("RESIGN: singletons and shards stopped; " + leadership.resign(shutdownTimeout), t2);
             }
         }
     }
