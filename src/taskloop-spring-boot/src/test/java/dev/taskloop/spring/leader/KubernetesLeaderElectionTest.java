@@ -145,6 +145,13 @@ class KubernetesLeaderElectionTest {
                 .isLessThan(LEASE);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
         assertThat(b.report().status()).isEqualTo(DeclaredTask.Status.RUNNING);
+        assertTokens(timeline.await("replica-a", "started", Duration.ZERO).token(), bStarted.token());
+    }
+
+    /** The fencing tokens are the Lease's leaseTransitions plus 1, as each leader wrote it: 1 for the first, more for the next. */
+    private void assertTokens(long first, long next) {
+        assertThat(first).as("the first leader's token (the Lease created: leaseTransitions 0)").isEqualTo(1);
+        assertThat(next).as("the next leader's token").isGreaterThan(first).isEqualTo(lease().getSpec().getLeaseTransitions() + 1L);
     }
 
     @Test
@@ -168,5 +175,6 @@ class KubernetesLeaderElectionTest {
         assertThat(timeline.maxRunning()).isEqualTo(1);
         assertThat(a.report().status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
+        assertTokens(timeline.await("replica-a", "started", Duration.ZERO).token(), bStarted.token());
     }
 }
