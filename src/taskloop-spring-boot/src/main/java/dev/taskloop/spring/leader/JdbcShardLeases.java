@@ -95,8 +95,15 @@ final class JdbcShardLeases implements ShardLeases {
     @Override
     public View read() {
         LocalDateTime now = now();
-        HashSet<String> live = new HashSet<>(jdbc.queryForList("SELECT CLIENT_ID FROM " + table + " WHERE REGION = ? AND EXPIRED_AFTER >= ?",
-                String.class, members, now));
+        HashSet<String> live = new HashSet<>();
+        LocalDateTime[] next = {null};
+        jdbc.query("SELECT CLIENT_ID, EXPIRED_AFTER FROM " + table + " WHERE REGION = ? AND EXPIRED_AFTER >= ?", rs -> {
+            String member = rs.getString(1).trim();
+            live.add(member);
+            if (!member.equals(clientId)) {
+                next[0] = earliest(next[0], rs.getTimestamp(2).toLocalDateTime());
+            }
+        }, members, now);
         @Nullable String[] holders = new String[shards];
         Object[] args = new Object[shards + 1];
         args[0] = REGION;
@@ -105,11 +112,19 @@ final class JdbcShardLeases implements ShardLeases {
                 + "?, ".repeat(shards - 1) + "?)", rs -> {
                     Integer i = byKey.get(rs.getString(1).trim());
                     String holder = rs.getString(2);
-                    if (i != null && holder != null && !rs.getTimestamp(3).toLocalDateTime().isBefore(now)) {
+                    LocalDateTime expires = rs.getTimestamp(3).toLocalDateTime();
+                    if (i != null && holder != null && !expires.isBefore(now)) {
                         holders[i] = holder.trim();
+                        if (!holders[i].equals(clientId)) {
+                            next[0] = earliest(next[0], expires);
+                        }
                     }
                 }, args);
-        return new View(live, holders);
+        return new View(live, holders, next[0] == null ? null : Duration.between(now, next[0]));
+    }
+
+    private static LocalDateTime earliest(@Nullable LocalDateTime a, LocalDateTime b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     @Override

@@ -92,6 +92,7 @@ final class KubernetesShardLeases implements ShardLeases {
         ZonedDateTime now = now();
         Set<String> members = new HashSet<>();
         @Nullable String[] holders = new String[shards];
+        ZonedDateTime next = null;
         for (Lease l : client.leases().inNamespace(namespace).withLabel(ELECTION_LABEL, election).list().getItems()) {
             String name = l.getMetadata().getName();
             if (!name.startsWith(prefix)) {
@@ -99,6 +100,9 @@ final class KubernetesShardLeases implements ShardLeases {
             }
             String bare = name.substring(prefix.length());
             String holder = valid(l, now) ? l.getSpec().getHolderIdentity() : null;
+            if (holder != null && !holder.equals(identity) && (next == null || expiry(l).isBefore(next))) {
+                next = expiry(l);
+            }
             int i = ShardNames.indexOf(election, shards, bare);
             if (i >= 0) {
                 known[i] = l;
@@ -112,7 +116,7 @@ final class KubernetesShardLeases implements ShardLeases {
                 }
             }
         }
-        return new View(members, holders);
+        return new View(members, holders, next == null ? null : Duration.between(now, next));
     }
 
     @Override
@@ -224,8 +228,13 @@ final class KubernetesShardLeases implements ShardLeases {
         if (holder == null || holder.isEmpty() || l.getSpec().getRenewTime() == null) {
             return false;
         }
+        return !expiry(l).isBefore(now);
+    }
+
+    /** When a Lease with a renewTime expires: renewTime + leaseDurationSeconds. */
+    private ZonedDateTime expiry(Lease l) {
         Integer seconds = l.getSpec().getLeaseDurationSeconds();
-        return !l.getSpec().getRenewTime().plusSeconds(seconds == null ? leaseSeconds : seconds).isBefore(now);
+        return l.getSpec().getRenewTime().plusSeconds(seconds == null ? leaseSeconds : seconds);
     }
 
     private static int transitions(Lease l) {

@@ -1,5 +1,6 @@
 package dev.taskloop.spring.leader;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -10,18 +11,22 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One sharded election on one replica, on any backend's {@link ShardLeases}: a platform thread of
  * its own ({@code taskloop-shards-<election>}) runs a round every retry period (plus up to 10 %
- * jitter). A round
+ * jitter), and sooner when another replica's lease is due to expire before then (a replica that
+ * died: its shards are taken a few milliseconds after their leases expire, not up to a retry period
+ * later). A round
  * <ol>
  *   <li>writes this replica's membership (first, so that it expires no later than its shards; on
  *       stopping it is removed first),</li>
  *   <li>reads the membership and the shards' holders,</li>
- *   <li>renews every shard this replica holds (one that is no longer its is lost),</li>
- *   <li>releases the shards it gives up whose units have stood by, and</li>
- *   <li>applies {@link ShardPlan}: stands by the surplus it gives up, and tries to take free shards.</li>
+ *   <li>releases the shards it gives up whose units have stood by,</li>
+ *   <li>applies {@link ShardPlan}: stands by the surplus it gives up, and tries to take free shards,
+ *       and</li>
+ *   <li>renews every other shard this replica holds (one that is no longer its is lost).</li>
  * </ol>
  *
  * <h2>Per shard</h2>
@@ -44,6 +49,9 @@ import org.apache.commons.logging.LogFactory;
 final class ShardCampaign {
 
     private static final Log log = LogFactory.getLog(ShardCampaign.class);
+
+    /** A round due to another replica's lease expiring runs this long after the expiry (clock reads and writes in between). */
+    private static final Duration EXPIRY_MARGIN = Duration.ofMillis(5);
 
     private final String election;
     private final int count;
@@ -116,7 +124,10 @@ final class ShardCampaign {
             while (!stopped) {
                 long next = System.nanoTime() + (long) (timings.retryPeriod().toNanos() * (1 + 0.1 * ThreadLocalRandom.current().nextDouble()));
                 try {
-                    round();
+                    Duration expiry = round();
+                    if (expiry != null) {
+                        next = Math.min(next, System.nanoTime() + expiry.plus(EXPIRY_MARGIN).toNanos());
+                    }
                     recovered();
                 } catch (RuntimeException e) {
                     failed("a round", e);
@@ -130,23 +141,10 @@ final class ShardCampaign {
         }
     }
 
-    private void round() {
+    /** One round; returns how long until another replica's lease expires, if one does before it is renewed (see {@link ShardLeases.View}). */
+    private @Nullable Duration round() {
         leases.join();
         ShardLeases.View view = leases.read();
-        for (int i : held()) {
-            boolean renewed;
-            try {
-                renewed = leases.renew(i);
-            } catch (RuntimeException e) {
-                failed("renewing " + leases.describe(i), e); // the shard's renew deadline stops it if this goes on
-                continue;
-            }
-            if (renewed) {
-                shards[i].campaign.renewed();
-            } else {
-                lost(i);
-            }
-        }
         releaseStoodBy();
         Set<Integer> mine = new TreeSet<>();
         synchronized (this) {
@@ -160,6 +158,7 @@ final class ShardCampaign {
         for (int i : d.release()) {
             giveUp(i);
         }
+        List<Integer> taken = new ArrayList<>();
         for (int i : d.acquire()) {
             if (stopped) {
                 break;
@@ -173,9 +172,28 @@ final class ShardCampaign {
             }
             if (token.isPresent()) {
                 granted(i, token.getAsLong());
+                taken.add(i);
+            }
+        }
+        for (int i : held()) {
+            if (taken.contains(i)) {
+                continue;
+            }
+            boolean renewed;
+            try {
+                renewed = leases.renew(i);
+            } catch (RuntimeException e) {
+                failed("renewing " + leases.describe(i), e); // the shard's renew deadline stops it if this goes on
+                continue;
+            }
+            if (renewed) {
+                shards[i].campaign.renewed();
+            } else {
+                lost(i);
             }
         }
         logHeld(view.members().size());
+        return view.nextExpiry();
     }
 
     private void granted(int i, long token) {

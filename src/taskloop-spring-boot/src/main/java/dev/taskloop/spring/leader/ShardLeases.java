@@ -1,5 +1,6 @@
 package dev.taskloop.spring.leader;
 
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +49,9 @@ interface ShardLeases {
      *
      * @param members the holders of the valid membership leases
      * @param holders per shard, its holder if its lease is valid, else {@code null}
+     * @param nextExpiry how long until the first of the valid leases of other replicas (memberships and
+     *     shards) expires, if it is not renewed before; {@code null} if there is none
      */
-    record View(Set<String> members, @Nullable String[] holders) {
+    record View(Set<String> members, @Nullable String[] holders, @Nullable Duration nextExpiry) {
     }
 }

@@ -8,9 +8,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +37,8 @@ abstract class ShardedReplicasContract {
     protected ShardTimeline timeline;
     protected final Map<String, Replica> replicas = new LinkedHashMap<>();
     protected final Map<String, StallingProxy> proxies = new LinkedHashMap<>();
+    /** The replicas killed: cut off and stopping, no longer counted as live. */
+    protected final Set<String> killed = ConcurrentHashMap.newKeySet();
 
     /** The backend's name, for the figures printed. */
     abstract String backend();
@@ -62,9 +68,9 @@ abstract class ShardedReplicasContract {
         return r;
     }
 
-    /** The replicas still running. */
+    /** The replicas still running (not stopped, not killed). */
     protected List<Replica> live() {
-        return replicas.values().stream().filter(Replica::isRunning).toList();
+        return replicas.values().stream().filter(r -> r.isRunning() && !killed.contains(r.name())).toList();
     }
 
     /** The fair counts of {@code SHARDS} over {@code m} replicas, largest first. */
@@ -164,6 +170,57 @@ abstract class ShardedReplicasContract {
                         + " its %d shards handed over %s; hand-overs while rebalancing %s; longest unowned %d ms%n", backend(), ms(three), ms(four),
                 ms(closed), ms(after), bHeld.size(), stats(moved), stats(timeline.handOvers().subList(0, before)),
                 ms(timeline.longestUnowned()));
+        checkRuns();
+    }
+
+    /**
+     * The stress form: 50 times, a replica joins, leaves (stops) or is killed (cut off from the
+     * coordination and stopped at once, so its leases expire by themselves), between 2 and 4 live
+     * replicas; after each, the shards must settle at the fair counts, and at the end no run may have
+     * overlapped another of its shard, ever.
+     */
+    @Test
+    @Tag("stress")
+    void joinLeaveAndKillFiftyTimesWithoutAnOverlap() throws Exception {
+        long seed = 16;
+        Random random = new Random(seed);
+        long t0 = System.nanoTime();
+        join("replica-0");
+        join("replica-1");
+        join("replica-2");
+        awaitSettled(live(), Duration.ofSeconds(30));
+        Map<String, List<Duration>> settle = new LinkedHashMap<>();
+        List<Thread> dying = new ArrayList<>();
+        int next = 3;
+        for (int i = 1; i <= 50; i++) {
+            List<Replica> live = live();
+            String action = live.size() <= 2 ? "join" : live.size() >= 4 ? (random.nextBoolean() ? "leave" : "kill")
+                    : List.of("join", "leave", "kill").get(random.nextInt(3));
+            switch (action) {
+                case "join" -> join("replica-" + next++);
+                case "leave" -> live.get(random.nextInt(live.size())).close();
+                default -> {
+                    Replica victim = live.get(random.nextInt(live.size()));
+                    killed.add(victim.name());
+                    StallingProxy proxy = proxies.get(victim.name());
+                    proxy.stall(); // gone, for the coordination: no release, no renewal
+                    dying.add(Thread.ofPlatform().name("kill-" + victim.name()).start(() -> {
+                        victim.close(); // its tasks are cancelled at once; its leases expire by themselves
+                        proxy.close();
+                    }));
+                }
+            }
+            settle.computeIfAbsent(action, a -> new ArrayList<>()).add(awaitSettled(live(), LEASE.plusSeconds(30)));
+            assertThat(timeline.overlaps()).as("overlaps after step %d (%s)", i, action).isEmpty();
+        }
+        for (Thread t : dying) {
+            t.join();
+        }
+        System.out.printf("SHARDS %s stress (seed %d): 50 steps in %d s; settled after join %s; leave %s; kill %s; %d hand-overs %s;"
+                        + " longest unowned %d ms (bound %d ms); overlaps %d%n", backend(), seed, Duration.ofNanos(System.nanoTime() - t0).toSeconds(),
+                stats(settle.getOrDefault("join", List.of())), stats(settle.getOrDefault("leave", List.of())),
+                stats(settle.getOrDefault("kill", List.of())), timeline.handOvers().size(), stats(timeline.handOvers()),
+                ms(timeline.longestUnowned()), ms(LEASE.plus(RETRY.multipliedBy(2))), timeline.overlaps().size());
         checkRuns();
     }
 
