@@ -71,7 +71,7 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
     private final LeaseTimings timings;
     private final String identity;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    private final Map<String, ShardCampaign> sharded = new ConcurrentHashMap<>();
+    private final ShardCampaigns sharded = new ShardCampaigns();
     /** This replica's {@code CLIENT_ID} in the singletons' lock rows. */
     private final String clientId = UUID.randomUUID().toString();
     private boolean tablesChecked;
@@ -119,7 +119,7 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
         Threads threads = new Threads("taskloop-leader-jdbc-" + election);
         LockRegistryLeaderInitiator initiator;
         synchronized (this) {
-            if (running.containsKey(election)) {
+            if (running.containsKey(election) || sharded.has(election)) {
                 throw new IllegalStateException("leader election '" + election + "' is already started");
             }
             LockRegistry<?> locks = registry();
@@ -140,35 +140,27 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
      */
     @Override
     public void startSharded(String election, int shards, ShardListener listener) {
-        ShardCampaign campaign;
         synchronized (this) {
-            if (running.containsKey(election) || sharded.containsKey(election)) {
+            if (running.containsKey(election) || sharded.has(election)) {
                 throw new IllegalStateException("leader election '" + election + "' is already started");
             }
             checkTables();
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             TransactionTemplate transactions = new TransactionTemplate(new LockTransactions(dataSource, timings.renewDeadline()));
             transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-            campaign = new ShardCampaign(election, shards, "jdbc", new JdbcShardLeases(jdbc, transactions, tablePrefix, election, shards,
-                    timings.leaseDuration()), timings, listener, scheduler);
-            sharded.put(election, campaign);
+            sharded.start(election, new ShardCampaign(election, shards, "jdbc", new JdbcShardLeases(jdbc, transactions, tablePrefix, election,
+                    shards, timings.leaseDuration()), timings, listener, scheduler));
         }
-        campaign.start();
     }
 
     @Override
     public void shardStoodBy(String election, int shard) {
-        ShardCampaign c = sharded.get(election);
-        if (c != null) {
-            c.stoodBy(shard);
-        }
+        sharded.stoodBy(election, shard);
     }
 
     @Override
     public void stop(String election) {
-        ShardCampaign shards = sharded.remove(election);
-        if (shards != null) {
-            shards.stop();
+        if (sharded.stop(election)) {
             return;
         }
         Running r = running.remove(election);
@@ -186,9 +178,7 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
         for (String election : List.copyOf(running.keySet())) {
             stop(election);
         }
-        for (String election : List.copyOf(sharded.keySet())) {
-            stop(election);
-        }
+        sharded.stopAll();
         scheduler.shutdownNow();
     }
 

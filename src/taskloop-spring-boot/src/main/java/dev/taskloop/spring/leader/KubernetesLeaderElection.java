@@ -53,7 +53,7 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
     private final LeaseTimings timings;
     private final String identity;
     private final Map<String, Campaign> campaigns = new ConcurrentHashMap<>();
-    private final Map<String, ShardCampaign> sharded = new ConcurrentHashMap<>();
+    private final ShardCampaigns sharded = new ShardCampaigns();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("taskloop-leader-kubernetes").factory());
     private @Nullable KubernetesClient client;
@@ -103,7 +103,7 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
         }
         Campaign c;
         synchronized (this) {
-            if (campaigns.containsKey(election)) {
+            if (campaigns.containsKey(election) || sharded.has(election)) {
                 throw new IllegalStateException("leader election '" + election + "' is already started");
             }
             KubernetesClient k = client();
@@ -126,32 +126,24 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
                     + " + election + '-member-' + 16 hex digits, e.g. '" + sample + "', " + longest + " characters) are not valid Kubernetes"
                     + " object names: lower-case letters, digits, '-' and '.', at most " + ShardNames.LEASE_NAME_LIMIT);
         }
-        ShardCampaign c;
         synchronized (this) {
-            if (campaigns.containsKey(election) || sharded.containsKey(election)) {
+            if (campaigns.containsKey(election) || sharded.has(election)) {
                 throw new IllegalStateException("leader election '" + election + "' is already started");
             }
             KubernetesClient k = client();
-            c = new ShardCampaign(election, shards, "kubernetes", new KubernetesShardLeases(k, namespace(k), leaseNamePrefix, election, shards,
-                    identity, timings.leaseDuration()), timings, listener, scheduler);
-            sharded.put(election, c);
+            sharded.start(election, new ShardCampaign(election, shards, "kubernetes", new KubernetesShardLeases(k, namespace(k), leaseNamePrefix,
+                    election, shards, identity, timings.leaseDuration()), timings, listener, scheduler));
         }
-        c.start();
     }
 
     @Override
     public void shardStoodBy(String election, int shard) {
-        ShardCampaign c = sharded.get(election);
-        if (c != null) {
-            c.stoodBy(shard);
-        }
+        sharded.stoodBy(election, shard);
     }
 
     @Override
     public void stop(String election) {
-        ShardCampaign shards = sharded.remove(election);
-        if (shards != null) {
-            shards.stop();
+        if (sharded.stop(election)) {
             return;
         }
         Campaign c = campaigns.remove(election);
@@ -166,9 +158,7 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
         for (String election : List.copyOf(campaigns.keySet())) {
             stop(election);
         }
-        for (String election : List.copyOf(sharded.keySet())) {
-            stop(election);
-        }
+        sharded.stopAll();
         scheduler.shutdownNow();
         synchronized (this) {
             if (ownsClient && client != null) {

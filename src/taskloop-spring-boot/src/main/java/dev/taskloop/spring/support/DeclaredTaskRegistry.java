@@ -58,6 +58,8 @@ public final class DeclaredTaskRegistry {
     private final List<GroupSpec> groups = new ArrayList<>();
     private final List<SupervisedTask> started = new CopyOnWriteArrayList<>();
     private final Map<String, SupervisedTask> byName = new ConcurrentHashMap<>();
+    /** The shards started, by the name they were declared under, in the order started (index order). */
+    private final Map<String, List<SupervisedTask>> shardsByName = new ConcurrentHashMap<>();
     private final Map<Long, SupervisedTask> byTaskId = new ConcurrentHashMap<>();
     /** The task id each declared task is indexed under now; guarded by itself. */
     private final Map<String, Long> indexedIds = new HashMap<>();
@@ -174,10 +176,16 @@ public final class DeclaredTaskRegistry {
 
     // ------------------------------------------------------------------ live
 
-    /** The lifecycle started {@code t}: it is found by name from now on, and by the task id of each attempt. */
+    /**
+     * The lifecycle started {@code t}: it is found by name from now on, and by the task id of each
+     * attempt; a shard also among the shards of its declared name (set before it is started).
+     */
     void started(SupervisedTask t) {
         started.add(t);
         byName.put(t.name(), t);
+        if (t.shard() != null) {
+            shardsByName.computeIfAbsent(t.declaredName(), n -> new CopyOnWriteArrayList<>()).add(t);
+        }
         t.registerIn(this);
     }
 
@@ -206,14 +214,8 @@ public final class DeclaredTaskRegistry {
      * group: {@code <name>-<index>}), in index order; empty for a task that is not sharded.
      */
     public List<DeclaredTask> shardsOf(String name) {
-        List<DeclaredTask> shards = new ArrayList<>();
-        for (SupervisedTask t : started) {
-            if (t.shard() != null && t.declaredName().equals(name)) {
-                shards.add(t);
-            }
-        }
-        shards.sort(java.util.Comparator.comparingInt(t -> t.shard().index()));
-        return shards;
+        List<SupervisedTask> shards = shardsByName.get(name);
+        return shards == null ? List.of() : List.copyOf(shards);
     }
 
     /** A started declared task by its declared name. */

@@ -36,10 +36,11 @@ import org.springframework.context.SmartLifecycle;
  *       so the server still answers (the {@code taskloop} endpoint shows the phase) while
  *       {@link ShutdownParticipant}s stop their intake and the tasks declared with
  *       {@code drainOnShutdown} finish what they have, for up to {@code taskloop.shutdown.drain-timeout}.
- *       From INTAKE on, nothing is restarted and periodic tasks start no new run. Then the singletons
- *       resign (RESIGN, a step of DRAIN): they are cancelled, their {@code finally} blocks run (for up to
- *       {@code taskloop.shutdown.timeout}), and only then are their elections given up, so that another
- *       replica takes them over at once, and without overlap, while this one still drains.</li>
+ *       From INTAKE on, nothing is restarted and periodic tasks start no new run. Then the singletons and
+ *       the shards resign (RESIGN, a step of DRAIN): they are cancelled, their {@code finally} blocks run
+ *       (for up to {@code taskloop.shutdown.timeout}), and only then are their elections and shards given
+ *       up, so that another replica takes them over at once, and without overlap, while this one still
+ *       drains.</li>
  *   <li><b>CANCEL</b> and <b>HAND_BACK</b> run in this lifecycle, at {@link #PHASE}, below the web
  *       server's (which has drained its requests and stopped by then, so work a request handed to a
  *       loop is not cut off): every loop is closed — each task is cancelled at its await point, its
@@ -70,8 +71,8 @@ import org.springframework.context.SmartLifecycle;
  *       begins, after the web server has stopped.</li>
  *   <li>Both budgets must be shorter than {@code spring.lifecycle.timeout-per-shutdown-phase}, or
  *       Spring stops waiting and tasks still cleaning up are cut off.</li>
- *   <li>A declared singleton needs a {@link Leadership} ({@link Builder#leadership}); without one,
- *       {@code start()} fails naming the task.</li>
+ *   <li>A declared singleton or sharded task needs a {@link Leadership} ({@link Builder#leadership});
+ *       without one, {@code start()} fails naming the task.</li>
  * </ul>
  *
  * @since 0.1.0

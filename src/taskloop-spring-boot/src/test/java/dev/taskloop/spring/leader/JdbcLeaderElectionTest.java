@@ -60,10 +60,7 @@ class JdbcLeaderElectionTest {
 
     @BeforeEach
     void freshLockTable() {
-        admin.execute("DROP TABLE IF EXISTS INT_LOCK");
-        admin.execute("DROP TABLE IF EXISTS INT_LOCK_FENCE");
-        admin.execute(JdbcLeaderElection.ddl("INT_"));
-        admin.execute(JdbcLeaderElection.fenceDdl("INT_"));
+        EmbeddedPostgresServer.freshLockTables();
         timeline = Timeline.reset();
         connections.clear();
     }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@link ShardedReplicasContract} on the JDBC backend, against the real PostgreSQL server the tests
@@ -34,14 +33,9 @@ class JdbcShardedReplicasTest extends ShardedReplicasContract {
         return pool;
     }
 
-    private final JdbcTemplate admin = new JdbcTemplate(EmbeddedPostgresServer.dataSource("127.0.0.1", EmbeddedPostgresServer.port()));
-
     @BeforeEach
     void freshTables() {
-        admin.execute("DROP TABLE IF EXISTS INT_LOCK");
-        admin.execute("DROP TABLE IF EXISTS INT_LOCK_FENCE");
-        admin.execute(JdbcLeaderElection.ddl("INT_"));
-        admin.execute(JdbcLeaderElection.fenceDdl("INT_"));
+        EmbeddedPostgresServer.freshLockTables();
     }
 
     @Override

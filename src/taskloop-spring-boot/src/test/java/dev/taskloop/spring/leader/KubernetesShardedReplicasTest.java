@@ -3,12 +3,6 @@ package dev.taskloop.spring.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,20 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesShardedReplicasTest extends ShardedReplicasContract {
 
-    private static KubernetesMockServer server;
-    private static KubernetesClient admin;
+    private static MockApiServer server;
 
     @BeforeAll
     static void startServer() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        admin = server.createClient();
+        server = new MockApiServer();
     }
 
     @AfterAll
     static void stopServer() {
-        admin.close();
-        server.destroy();
+        server.close();
     }
 
     @BeforeEach
@@ -53,7 +43,7 @@ class KubernetesShardedReplicasTest extends ShardedReplicasContract {
 
     @Override
     int upstreamPort() {
-        return server.getPort();
+        return server.port();
     }
 
     @Override
@@ -68,7 +58,7 @@ class KubernetesShardedReplicasTest extends ShardedReplicasContract {
         join("replica-b");
         awaitSettled(live(), java.time.Duration.ofSeconds(30));
 
-        List<Lease> leases = admin.leases().inNamespace("shop").withLabel("taskloop.dev/election", "tenant-poller").list().getItems();
+        List<Lease> leases = server.admin().leases().inNamespace("shop").withLabel("taskloop.dev/election", "tenant-poller").list().getItems();
         Map<String, String> holders = new HashMap<>();
         for (Lease l : leases) {
             holders.put(l.getMetadata().getName(), l.getSpec().getHolderIdentity());

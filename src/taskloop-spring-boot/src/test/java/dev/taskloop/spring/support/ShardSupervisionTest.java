@@ -144,6 +144,33 @@ class ShardSupervisionTest {
     }
 
     @Test
+    void eachShardRestartsByTheTasksPolicyOnItsOwnAndAPeriodicShardRunsItsOwnSchedule() {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        TaskSpec flaky = TaskSpec.builder("flaky").restart(Restart.ON_FAILURE).backoff(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 0))
+                .intensity(new RestartIntensity(5, Duration.ofMinutes(1))).shards(2).body(ctx -> {
+                    attempts.add(ctx.shard().index() * 10 + ctx.attempt());
+                    if (ctx.shard().index() == 1 && ctx.attempt() == 1) {
+                        throw new IllegalStateException("shard 1 fails once");
+                    }
+                    Async.sleep(Duration.ofDays(1));
+                }).build();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        TaskSpec periodic = TaskSpec.builder("report").schedule(new dev.taskloop.spring.Schedule.FixedRate(Duration.ofSeconds(10), Duration.ZERO,
+                dev.taskloop.spring.Overrun.SKIP)).shards(2).body(ctx -> runs.add(ctx.shard().index() + ":" + ctx.run())).build();
+        DeclaredTaskRegistry declared = start(flaky, periodic);
+        election.grantShard("flaky", 0, 1);
+        election.grantShard("flaky", 1, 1);
+        election.grantShard("report", 1, 1);
+        test.advanceTimeBy(Duration.ofSeconds(25));
+
+        assertThat(attempts).containsExactlyInAnyOrder(1, 11, 12);
+        assertThat(shard(declared, "flaky-1").restarts()).isEqualTo(1);
+        assertThat(shard(declared, "flaky-0").restarts()).isZero();
+        assertThat(shard(declared, "flaky-1").status()).isEqualTo(DeclaredTask.Status.RUNNING);
+        assertThat(runs).as("only the shard held runs, once per slot").containsExactly("1:1", "1:2", "1:3");
+    }
+
+    @Test
     void aShardedGroupRunsOneCopyOfTheGroupPerShardHeld() {
         GroupSpec group = GroupSpec.builder("ingest").strategy(Strategy.ONE_FOR_ALL).intensity(new RestartIntensity(5, Duration.ofMinutes(1)))
                 .tasks(TaskSpec.builder("producer").body(ticking("producer")).build(), TaskSpec.builder("consumer").body(ticking("consumer")).build())
