@@ -210,6 +210,18 @@ class BadInputCatalogueTest {
                 "remove singleton here, and set it on the @SupervisedGroup", "singleton", "'*'"));
         rows.add(annotation("@SupervisedGroup(singleton)", "Ingest Group", GroupBadElection.class,
                 "use a name such as 'nightly-report', or '*' to name the election after the group"));
+        rows.add(annotation("@BackgroundTask(shards)", "0", NoShards.class, "use a number of shards from 1 to 256"));
+        rows.add(annotation("@BackgroundTask(shards)", "257", TooManyShards.class, "use a number of shards from 1 to 256"));
+        rows.add(annotation("@BackgroundTask(shards)", "a dozen", WordyShards.class, "use a number of shards from 1 to 256"));
+        rows.add(annotation("@BackgroundTask(shards, singleton)", "16, *", ShardedSingleton.class,
+                "remove singleton to spread the task over the replicas, or shards to run it on one", "singleton", "shards = 16"));
+        rows.add(annotation("@BackgroundTask(shards, awaitStarted)", "16, true", ShardsAwaitingStart.class, "remove awaitStarted, or shards",
+                "awaitStarted", "shards = 16"));
+        rows.add(annotation("@BackgroundTask(shards) in a @SupervisedGroup", "4", ShardedMember.class,
+                "remove shards here, and set it on the @SupervisedGroup", "shards", "'4'"));
+        rows.add(annotation("@BackgroundTask(name, shards)", "tenant-poller-for-every-tenant-of-every-region-of-every-continent-ever, 16", LongShardedName.class,
+                "give the task such a name with the 'name' attribute", "shards", "'tenant-poller-for-every-tenant-of-every-region-of-every-continent-ever' (70 characters)"));
+        rows.add(annotation("@SupervisedGroup(shards)", "-3", GroupNegativeShards.class, "use a number of shards from 1 to 256"));
 
         // Endpoint parameters (the operation's exception, HTTP 400; or its answer)
         rows.add(endpoint("GET /actuator/taskloop/{task}", "0", e -> e.task("0"), "ids start at 1", "Task id"));
@@ -670,6 +682,56 @@ class BadInputCatalogueTest {
 
     @SupervisedGroup(singleton = "Ingest Group")
     static class GroupBadElection {
+        @BackgroundTask
+        void work() {
+        }
+    }
+
+    static class NoShards {
+        @BackgroundTask(name = "tenant-poller", shards = "0")
+        void work() {
+        }
+    }
+
+    static class TooManyShards {
+        @BackgroundTask(name = "tenant-poller", shards = "257")
+        void work() {
+        }
+    }
+
+    static class WordyShards {
+        @BackgroundTask(name = "tenant-poller", shards = "a dozen")
+        void work() {
+        }
+    }
+
+    static class ShardedSingleton {
+        @BackgroundTask(name = "tenant-poller", shards = "16", singleton = "*")
+        void work() {
+        }
+    }
+
+    static class ShardsAwaitingStart {
+        @BackgroundTask(name = "tenant-poller", shards = "16", awaitStarted = true)
+        void work() {
+        }
+    }
+
+    @SupervisedGroup(name = "ingest")
+    static class ShardedMember {
+        @BackgroundTask(shards = "4")
+        void work() {
+        }
+    }
+
+    static class LongShardedName {
+        @BackgroundTask(name = "tenant-poller-for-every-tenant-of-every-region-of-every-continent-ever", shards = "16")
+        void work() {
+        }
+    }
+
+    @SupervisedGroup(name = "ingest", shards = "-3")
+    static class GroupNegativeShards {
         @BackgroundTask
         void work() {
         }

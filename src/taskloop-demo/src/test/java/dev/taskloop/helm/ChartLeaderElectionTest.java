@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Leader election in the chart: with {@code leaderElection.backend=kubernetes} the Role and
  * RoleBinding on Leases, the service-account token and the downward-API pod name and namespace are
- * rendered (and validated strictly like every other object); without it, none of them is.
+ * rendered (and validated strictly like every other object); without it, none of them is. The
+ * example runs three replicas with a singleton's timings written out and the demo's sharded task.
  */
 class ChartLeaderElectionTest {
 
@@ -35,7 +36,8 @@ class ChartLeaderElectionTest {
         assertThat(role.getRules()).singleElement().satisfies((V1PolicyRule rule) -> {
             assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
             assertThat(rule.getResources()).containsExactly("leases");
-            assertThat(rule.getVerbs()).containsExactly("get", "list", "watch", "create", "update", "patch");
+            assertThat(rule.getVerbs()).as("delete: a sharded task's pods remove their membership Leases")
+                    .containsExactly("get", "list", "watch", "create", "update", "patch", "delete");
             assertThat(rule.getResourceNames()).isNullOrEmpty();
         });
         V1RoleBinding binding = rendered.one(V1RoleBinding.class);
@@ -84,14 +86,17 @@ class ChartLeaderElectionTest {
     }
 
     @Test
-    void theExampleRunsThreeReplicasOnLeasesWithTheTimingsWrittenOut() {
+    void theExampleRunsThreeReplicasOnLeasesWithTheTimingsWrittenOutAndTheDemosShardedTask() {
         Rendered rendered = HelmChart.render(Map.of(), HelmChart.DIRECTORY.resolve("examples/leader-election.yaml"));
 
         assertThat(rendered.kinds()).contains("Role", "RoleBinding");
         assertThat(rendered.deployment().getSpec().getReplicas()).isEqualTo(3);
         assertThat(rendered.property("taskloop.leader.renew-deadline")).isEqualTo("10s");
+        assertThat(rendered.property("demo.tenants.shards")).as("the demo's tenant-poller, 4 shards a pod").isEqualTo(12);
+        assertThat(rendered.property("taskloop.leader.kubernetes.lease-name-prefix")).isEqualTo("orders-taskloop-");
         assertThat(HelmChart.notes(HelmChart.DIRECTORY.resolve("examples/leader-election.yaml")))
-                .contains("Singleton tasks: leader election on Leases orders-taskloop-<election> (Role orders-taskloop-leader-election)");
+                .contains("Singleton and sharded tasks: leader election on Leases orders-taskloop-<election> (a sharded task's"
+                        + " orders-taskloop-<election>-<index>; Role orders-taskloop-leader-election)");
     }
 
     @Test

@@ -23,10 +23,10 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
- * Leader election for singleton tasks: the {@link LeaderElection} backend chosen by
+ * Leader election for singleton and sharded tasks: the {@link LeaderElection} backend chosen by
  * {@code taskloop.leader.backend} and what is available (each backend's library is optional), and
- * the {@link Leadership} the lifecycle seats the singletons in. Nothing is contacted unless a
- * singleton is declared; a backend that cannot be had fails the start only then, saying why.
+ * the {@link Leadership} the lifecycle seats the singletons and shards in. Nothing is contacted unless a
+ * singleton or a sharded task is declared; a backend that cannot be had fails the start only then, saying why.
  */
 @Import({LeaderElectionConfiguration.JdbcBackend.class, LeaderElectionConfiguration.KubernetesBackend.class})
 class LeaderElectionConfiguration {
@@ -147,6 +147,12 @@ class LeaderElectionConfiguration {
         public void start(String election, Listener listener) {
             throw new TaskDeclarationException("Singleton tasks are declared (election '" + election + "') and cannot run: " + why.description(),
                     why.action());
+        }
+
+        @Override
+        public void startSharded(String election, int shards, ShardListener listener) {
+            throw new TaskDeclarationException("Sharded tasks are declared (election '" + election + "', " + shards + " shards) and cannot run: "
+                    + why.description(), why.action());
         }
 
         @Override

@@ -47,6 +47,14 @@ import java.lang.annotation.Target;
  * that election (Kubernetes Lease or a database lock, {@code taskloop.leader.backend}). The others
  * show it as {@code STANDBY}.
  *
+ * <h2>Sharded tasks</h2>
+ * With {@link #shards()} {@code = "16"}, the work is split in 16 shards spread over the replicas: the
+ * same body runs once per shard this replica holds ({@code TaskContext.shard()} says which), each
+ * shard as a declared task of its own named {@code <name>-<index>} (restarted, scheduled, drained and
+ * stopped as any declared task), on one replica at a time. Each replica takes its fair share of the
+ * live replicas, {@code ceil(shards / replicas)}; a replica that joins takes shards over, one that
+ * leaves or dies gives them up.
+ *
  * @since 0.1.0
  */
 @Target(ElementType.METHOD)
@@ -135,4 +143,17 @@ public @interface BackgroundTask {
 
     /** The {@link #singleton()} value that names the election after the task (or the group). */
     String OWN_NAME = "*";
+
+    /**
+     * Spread this task over the replicas in this many shards (a whole number from 1 to 256, or a
+     * placeholder such as {@code "${tenants.shards}"}); empty (default): not sharded. Shard {@code i}
+     * runs as the declared task {@code <name>-<i>}, on the replica that holds the lease
+     * {@code <name>-<i>} of the sharded election named after the task, and only there; the others
+     * show it as {@code STANDBY}. The task's name is the election's, so it must be a valid election
+     * name (see {@link #singleton()}), short enough that its Lease names fit Kubernetes' limit of 253
+     * characters after {@code taskloop.leader.kubernetes.lease-name-prefix}. Not with
+     * {@link #singleton()} (a sharded task is its own election), nor {@link #awaitStarted()}, nor on a
+     * task of a {@code @SupervisedGroup} (set it on the group).
+     */
+    String shards() default "";
 }

@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  *   STANDBY --leads--> STARTING --> ... --leadership lost--> STANDBY --application stops--> STOPPED
  * </pre>
+ * A shard of a sharded task ({@link #shard()}) follows the same states, with "leads" meaning "this
+ * replica holds the shard".
  *
  * <h2>Operating it</h2>
  * <pre>
@@ -143,6 +145,23 @@ public interface DeclaredTask {
 
     /** For a singleton: whether this replica leads its election now; {@code null} for a task that runs on every replica. */
     @Nullable Boolean isLeader();
+
+    /**
+     * For one shard of a sharded task (or of a task of a sharded group): which one; {@code null} for a
+     * task that is not sharded. Its {@link #election()} is the sharded election, and {@link #isLeader()}
+     * says whether this replica holds the shard now.
+     */
+    default TaskContext.@Nullable Shard shard() {
+        return null;
+    }
+
+    /**
+     * The fencing token of this replica's current (or last) term of a singleton or shard, or {@code null}
+     * for a task that runs on every replica, before its first term, or when the backend gives none.
+     */
+    default @Nullable Long fencingToken() {
+        return null;
+    }
 
     /** Whether it has failed for good ({@link Status#FAILED}). */
     default boolean hasFailed() {

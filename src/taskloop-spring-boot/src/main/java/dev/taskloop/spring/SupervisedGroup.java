@@ -42,4 +42,11 @@ public @interface SupervisedGroup {
      * (default): the group runs on every replica. See {@link BackgroundTask#singleton()}.
      */
     String singleton() default "";
+
+    /**
+     * Spread the group over the replicas in this many shards: each shard is a copy of the whole group
+     * ({@code <name>-<index>}, its tasks {@code <task>-<index>}), run by the replica that holds that
+     * shard. See {@link BackgroundTask#shards()}.
+     */
+    String shards() default "";
 }

@@ -18,8 +18,10 @@ import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.ShutdownProgress;
+import dev.taskloop.spring.TaskContext;
 import dev.taskloop.spring.TaskControlException;
 import dev.taskloop.spring.TaskDeclarationException;
+import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopDirectory;
@@ -61,8 +63,8 @@ import org.springframework.context.ApplicationEventPublisherAware;
  *   <li>{@code GET /actuator/taskloop}: every loop (queue depth, utilization and lag percentiles over
  *       the recent window and since start, slow and blocked steps, the task holding the baton, for
  *       how long, and its stack), every declared task (supervisor status, restarts, last failure),
- *       the live tasks (at most {@code taskloop.endpoint.max-tasks}, declared ones first), and the
- *       recently ended tasks with why they ended.</li>
+ *       the live tasks (at most {@code taskloop.endpoint.max-tasks}, declared ones first), the
+ *       recently ended tasks with why they ended, and per sharded task the shards this replica holds.</li>
  *   <li>{@code GET /actuator/taskloop/{task}}: one task by id, or a declared task by name: the same
  *       figures plus its live stack and, when it waits on a lock, queue or semaphore, the task that
  *       holds it. A task that ended recently is still found, from the history. {@code 404} when
@@ -158,7 +160,19 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
                 .sorted(Comparator.comparing(DeclaredTask::name)).map(DeclaredDescriptor::of).toList();
         List<EndedDescriptor> ended = events.ended().stream().map(EndedDescriptor::of).toList();
         return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, Math.max(0, live.size() - maxTasks), ended,
-                ShutdownDescriptor.of(monitor.shutdownProgress()));
+                ShutdownDescriptor.of(monitor.shutdownProgress()), sharded());
+    }
+
+    /** Each sharded election: which of its shards this replica holds, and what changed hands here. */
+    private List<ShardedDescriptor> sharded() {
+        Leadership l = declared.leadership().orElse(null);
+        List<ShardedDescriptor> sharded = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : declared.shardedElections().entrySet()) {
+            List<Integer> owned = l == null ? List.of() : l.ownedShards(e.getKey());
+            Leadership.Handovers h = l == null ? new Leadership.Handovers(0, 0, 0) : l.handovers(e.getKey());
+            sharded.add(new ShardedDescriptor(e.getKey(), e.getValue(), owned, h.acquired(), h.released(), h.lost()));
+        }
+        return sharded;
     }
 
     /**
@@ -563,9 +577,11 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param tasksOmitted how many live tasks were left out of {@code tasks}
      * @param recentlyEnded the recently ended tasks, newest first
      * @param shutdown the orderly shutdown: its phase, budgets and the phases done so far
+     * @param sharded every sharded task or group ({@code shards = ...}): the shards this replica holds
      */
     public record TaskloopDescriptor(List<LoopDescriptor> loops, List<DeclaredDescriptor> declared, List<TaskDescriptor> tasks,
-                                     int tasksOmitted, List<EndedDescriptor> recentlyEnded, ShutdownDescriptor shutdown)
+                                     int tasksOmitted, List<EndedDescriptor> recentlyEnded, ShutdownDescriptor shutdown,
+                                     List<ShardedDescriptor> sharded)
             implements OperationResponseBody {
 
         public TaskloopDescriptor {
@@ -573,6 +589,24 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
             declared = List.copyOf(declared);
             tasks = List.copyOf(tasks);
             recentlyEnded = List.copyOf(recentlyEnded);
+            sharded = List.copyOf(sharded);
+        }
+    }
+
+    /**
+     * A sharded task or group, on this replica.
+     *
+     * @param election its sharded election (its name); shard {@code i} runs as the declared task {@code <election>-<i>}
+     * @param shards how many shards it has
+     * @param owned the shards this replica holds now, in index order
+     * @param acquired shards this replica took, since it started
+     * @param released shards it gave up (rebalancing, stopping), since it started
+     * @param lost shards it lost (renew deadline passed, or taken over), since it started
+     */
+    public record ShardedDescriptor(String election, int shards, List<Integer> owned, long acquired, long released, long lost) {
+
+        public ShardedDescriptor {
+            owned = List.copyOf(owned);
         }
     }
 
@@ -711,21 +745,24 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
      * @param restarts restarts so far
      * @param lastFailure the last exception an attempt ended with, or {@code null}
      * @param taskId the Taskloop task of the current (or last) attempt, or {@code null}
-     * @param singleton the leader election it runs under, or {@code null} if it runs on every replica
-     * @param leader for a singleton, whether this replica leads its election now; else {@code null}
+     * @param singleton the leader election it runs under (for a shard: the sharded election), or {@code null} if it runs on
+     *     every replica
+     * @param leader for a singleton, whether this replica leads its election now (for a shard: holds the shard); else {@code null}
      * @param schedule when it runs
      * @param paused whether an operator paused it (its status is {@code PAUSED} once it stopped)
      * @param nextExecution when its next run starts, or {@code null} while none is planned
      * @param lastExecution its last execution (the one under way included), or {@code null}
      * @param executionCounts how its executions ended
      * @param recentExecutions its last executions, newest first (at most {@value DeclaredTask#RECENT_EXECUTIONS})
+     * @param shard for a shard of a sharded task: which, of how many; else {@code null}
+     * @param fencingToken for a singleton or a shard, the fencing token of this replica's current (or last) term, or {@code null}
      */
     public record DeclaredDescriptor(String name, @Nullable String group, String loop, String status, boolean critical, boolean started,
                                      int restarts, @Nullable FailureDescriptor lastFailure, @Nullable Long taskId, @Nullable String singleton,
                                      @Nullable Boolean leader,
                                      ScheduleDescriptor schedule, boolean paused, @Nullable NextExecutionDescriptor nextExecution,
                                      @Nullable ExecutionDescriptor lastExecution, ExecutionCountsDescriptor executionCounts,
-                                     List<ExecutionDescriptor> recentExecutions) {
+                                     List<ExecutionDescriptor> recentExecutions, @Nullable ShardDescriptor shard, @Nullable Long fencingToken) {
 
         public DeclaredDescriptor {
             recentExecutions = List.copyOf(recentExecutions);
@@ -739,7 +776,19 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
                     st.restarts(), FailureDescriptor.of(st.lastFailure()), t == null ? null : t.id(), st.election(), st.isLeader(),
                     ScheduleDescriptor.of(st.schedule(), st.isRescheduled()), st.isPaused(), next == null ? null : new NextExecutionDescriptor(next),
                     ExecutionDescriptor.of(st.lastExecution()), new ExecutionCountsDescriptor(c.total(), c.succeeded(), c.failed(), c.cancelled()),
-                    st.recentExecutions().stream().map(ExecutionDescriptor::of).toList());
+                    st.recentExecutions().stream().map(ExecutionDescriptor::of).toList(), ShardDescriptor.of(st.shard()), st.fencingToken());
+        }
+    }
+
+    /**
+     * One shard of a sharded task.
+     *
+     * @param index from 0
+     * @param count how many shards the task has
+     */
+    public record ShardDescriptor(int index, int count) {
+        static @Nullable ShardDescriptor of(TaskContext.@Nullable Shard s) {
+            return s == null ? null : new ShardDescriptor(s.index(), s.count());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.spring.DeclaredTask;
+import dev.taskloop.spring.leader.Leadership;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import dev.taskloop.spring.support.GroupSpec;
 import dev.taskloop.spring.support.LoopAssessment;
@@ -57,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code taskloop.task.restarts}</td><td>counter, restarts</td><td>loop, task</td><td>restarts of a declared task</td></tr>
  *   <tr><td>{@code taskloop.leader}</td><td>gauge, replicas</td><td>election</td><td>1 while this replica leads the leader
  *       election of singleton tasks, 0 while it stands by; summed over the replicas, 1 when the election has a leader</td></tr>
+ *   <tr><td>{@code taskloop.shards.owned}</td><td>gauge, shards</td><td>election</td><td>shards of the sharded task (or
+ *       group) this replica holds now; summed over the replicas, the shards that are running</td></tr>
+ *   <tr><td>{@code taskloop.shards.handovers}</td><td>counter, shards</td><td>election, event</td><td>shards that changed
+ *       hands on this replica: {@code acquired}, {@code released} (given up to rebalance or stopping), {@code lost} (renew
+ *       deadline passed, or taken over)</td></tr>
  *   <tr><td>{@code taskloop.admission.limit}</td><td>gauge, tasks</td><td>loop, mode</td><td>the live-task limit; {@code mode}
  *       ({@code wait}, {@code fail}, {@code shed}) is what spawn does past it</td></tr>
  *   <tr><td>{@code taskloop.admission.lag.slo}</td><td>gauge, seconds</td><td>loop</td><td>the lag SLO, 0 for none</td></tr>
@@ -72,7 +78,9 @@ import org.jspecify.annotations.Nullable;
  * and nothing else: every other task (spawned ad hoc, a group's supervisor, a {@code TaskGroup}
  * child, a task spawned ad hoc under a declared task's name) is added to the one series
  * {@code task="<ad-hoc>"} of its loop: the tasks of a declared task's attempts are known by their ids
- * ({@link DeclaredTaskRegistry#findByTask}), never by their names. So the number of series is
+ * ({@link DeclaredTaskRegistry#findByTask}), never by their names. The shards of a sharded task count
+ * under the task's name ({@code task="tenant-poller"} for all of {@code tenant-poller-0..15}), whatever
+ * the number of shards, and the shards meters carry the election only. So the number of series is
  * fixed when the meters are bound, whatever the application spawns; task ids never appear. A
  * declared task's time includes its live attempt; an ad-hoc task's time is added when it ends.
  *
@@ -131,6 +139,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             unbinds.add(() -> loop.removeListener(m));
         }
         bindLeaderGauges(registry);
+        bindShardMeters(registry);
         startDrainer();
     }
 
@@ -193,6 +202,48 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
                             + "summed over the replicas, 1 when the election has a leader")
                     .baseUnit("replicas").tag("election", election).register(registry);
         }
+    }
+
+    /** {@code taskloop.shards.owned} and {@code taskloop.shards.handovers}, per sharded election. */
+    private void bindShardMeters(MeterRegistry registry) {
+        for (String election : declared.shardedElections().keySet()) {
+            Gauge.builder(PREFIX + "shards.owned", declared, d -> d.leadership().map(l -> l.ownedShards(election).size()).orElse(0))
+                    .description("Shards of a sharded task this replica holds (and runs) now; summed over the replicas, the shards running")
+                    .baseUnit("shards").tag("election", election).register(registry);
+            handovers(registry, election, "acquired", Leadership.Handovers::acquired);
+            handovers(registry, election, "released", Leadership.Handovers::released);
+            handovers(registry, election, "lost", Leadership.Handovers::lost);
+        }
+    }
+
+    private void handovers(MeterRegistry registry, String election, String event, ToLongFunction<Leadership.Handovers> f) {
+        FunctionCounter.builder(PREFIX + "shards.handovers", declared,
+                        d -> d.leadership().map(l -> f.applyAsLong(l.handovers(election))).orElse(0L))
+                .description("Shards of a sharded task that changed hands on this replica: acquired, released (given up to rebalance "
+                        + "or because it stops) or lost (not renewed within the renew deadline, or taken over)")
+                .baseUnit("shards").tag("election", election).tag("event", event).register(registry);
+    }
+
+    /** The restarts of a declared task: for a sharded one, of all its shards on this replica. */
+    private int restarts(String name) {
+        List<DeclaredTask> shards = declared.shardsOf(name);
+        if (!shards.isEmpty()) {
+            return shards.stream().mapToInt(DeclaredTask::restarts).sum();
+        }
+        return declared.find(name).map(DeclaredTask::restarts).orElse(0);
+    }
+
+    /** The tasks of a declared task's current attempts: one, or for a sharded one, one per shard that has had an attempt. */
+    private List<Task<?>> attempts(String name) {
+        List<DeclaredTask> shards = declared.shardsOf(name);
+        List<Task<?>> tasks = new java.util.ArrayList<>();
+        for (DeclaredTask d : shards.isEmpty() ? declared.find(name).stream().toList() : shards) {
+            Task<?> t = d.task();
+            if (t != null) {
+                tasks.add(t);
+            }
+        }
+        return tasks;
     }
 
     /** Declared task names (group members included), by the name of their loop. */
@@ -259,8 +310,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
                 TaskTimes t = new TaskTimes(name);
                 declaredTimes.put(name, t);
                 t.register(registry, tags);
-                FunctionCounter.builder(PREFIX + "task.restarts", declared,
-                                d -> d.find(name).map(DeclaredTask::restarts).orElse(0))
+                FunctionCounter.builder(PREFIX + "task.restarts", declared, d -> restarts(name))
                         .description("Restarts of a declared task by its restart policy")
                         .baseUnit("restarts").tags(tags).tag("task", name).register(registry);
             }
@@ -319,7 +369,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
             TaskTimes times = adHoc;
             DeclaredTask d = declared.findByTask(task.id()).orElse(null);
             if (d != null) {
-                times = declaredTimes.getOrDefault(d.name(), adHoc);
+                times = declaredTimes.getOrDefault(declared.declaredName(d.name()), adHoc);
             }
             times.ended(task);
         }
@@ -374,8 +424,7 @@ public final class TaskloopMetrics implements MeterBinder, AutoCloseable {
         private double seconds(LongAdder ended, ToLongFunction<TaskSnapshot> live) {
             long nanos = ended.sum();
             if (name != null) {
-                Task<?> t = declared.find(name).map(DeclaredTask::task).orElse(null);
-                if (t != null) {
+                for (Task<?> t : attempts(name)) {
                     TaskSnapshot s = t.snapshot();
                     if (!s.state().isDone()) {
                         nanos += live.applyAsLong(s);

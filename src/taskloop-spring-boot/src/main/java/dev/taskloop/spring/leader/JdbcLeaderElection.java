@@ -1,9 +1,12 @@
 package dev.taskloop.spring.leader;
 
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -11,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
@@ -27,6 +31,8 @@ import org.springframework.integration.support.leader.LockRegistryLeaderInitiato
 import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Leader election on the application's relational database ({@code taskloop.leader.backend=jdbc}):
@@ -40,10 +46,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * successful one (kept here, so a hung connection cannot keep it leading). Stopping deletes the row,
  * so another replica takes over at its next try.
  *
- * <p>The table is the application's to create (Flyway, Liquibase, or Spring Integration's
- * {@code org/springframework/integration/jdbc/schema-*.sql}); {@link #start} fails with its DDL if it is
- * missing. Expiry is computed from each replica's own clock: skew between replicas shortens or
- * lengthens the lease by as much.
+ * <p>Each grant draws a fencing token from the companion table {@code <prefix>LOCK_FENCE}
+ * ({@link #fenceDdl}), conditional on still holding the lock row, so that a token is greater than
+ * every earlier holder's. Sharded elections ({@link #startSharded}) keep one lock row per shard in the
+ * same table ({@code JdbcLockRegistry}'s key for {@code <election>-<index>}), and the replicas'
+ * memberships as rows of a region of their own; a shard's token is drawn in the transaction that
+ * takes it.
+ *
+ * <p>Both tables are the application's to create (Flyway, Liquibase; the lock table also from Spring
+ * Integration's {@code org/springframework/integration/jdbc/schema-*.sql}); {@link #start} fails with
+ * their DDL if one is missing. Expiry is computed from each replica's own clock: skew between replicas
+ * shortens or lengthens the lease by as much.
  *
  * @since 0.1.0
  */
@@ -58,6 +71,10 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
     private final LeaseTimings timings;
     private final String identity;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final ShardCampaigns sharded = new ShardCampaigns();
+    /** This replica's {@code CLIENT_ID} in the singletons' lock rows. */
+    private final String clientId = UUID.randomUUID().toString();
+    private boolean tablesChecked;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("taskloop-leader-jdbc-deadline").factory());
     private @Nullable JdbcLockRegistry registry;
@@ -91,17 +108,22 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
         return tablePrefix + "LOCK";
     }
 
+    /** The fencing tokens' table: {@code <prefix>LOCK_FENCE}. */
+    public String fenceTable() {
+        return tablePrefix + "LOCK_FENCE";
+    }
+
     @Override
     public void start(String election, Listener listener) {
         LeaseCampaign campaign = new LeaseCampaign(election, "jdbc", listener, timings.renewDeadline(), scheduler);
         Threads threads = new Threads("taskloop-leader-jdbc-" + election);
         LockRegistryLeaderInitiator initiator;
         synchronized (this) {
-            if (running.containsKey(election)) {
+            if (running.containsKey(election) || sharded.has(election)) {
                 throw new IllegalStateException("leader election '" + election + "' is already started");
             }
             LockRegistry<?> locks = registry();
-            initiator = new LockRegistryLeaderInitiator(new RenewalRecording(locks, campaign), new CandidateFor(election, campaign));
+            initiator = new LockRegistryLeaderInitiator(new RenewalRecording(locks, campaign), new CandidateFor(election, campaign, this::fence));
             long retry = timings.retryPeriod().toMillis();
             initiator.setHeartBeatMillis(retry);
             initiator.setBusyWaitMillis(retry);
@@ -112,8 +134,35 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
         initiator.start();
     }
 
+    /**
+     * Campaigns for the shards of {@code election}: a {@link ShardCampaign} over lock rows (see the class
+     * documentation), on a thread of its own.
+     */
+    @Override
+    public void startSharded(String election, int shards, ShardListener listener) {
+        synchronized (this) {
+            if (running.containsKey(election) || sharded.has(election)) {
+                throw new IllegalStateException("leader election '" + election + "' is already started");
+            }
+            checkTables();
+            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+            TransactionTemplate transactions = new TransactionTemplate(new LockTransactions(dataSource, timings.renewDeadline()));
+            transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+            sharded.start(election, new ShardCampaign(election, shards, "jdbc", new JdbcShardLeases(jdbc, transactions, tablePrefix, election,
+                    shards, timings.leaseDuration()), timings, listener, scheduler));
+        }
+    }
+
+    @Override
+    public void shardStoodBy(String election, int shard) {
+        sharded.stoodBy(election, shard);
+    }
+
     @Override
     public void stop(String election) {
+        if (sharded.stop(election)) {
+            return;
+        }
         Running r = running.remove(election);
         if (r == null) {
             return;
@@ -129,13 +178,14 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
         for (String election : List.copyOf(running.keySet())) {
             stop(election);
         }
+        sharded.stopAll();
         scheduler.shutdownNow();
     }
 
     private JdbcLockRegistry registry() {
         if (registry == null) {
-            checkTable();
-            DefaultLockRepository repository = new DefaultLockRepository(dataSource);
+            checkTables();
+            DefaultLockRepository repository = new DefaultLockRepository(dataSource, clientId);
             repository.setPrefix(tablePrefix);
             repository.setTransactionManager(new LockTransactions(dataSource, timings.renewDeadline()));
             repository.afterPropertiesSet();
@@ -147,9 +197,13 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
         return registry;
     }
 
-    private void checkTable() {
+    private synchronized void checkTables() {
+        if (tablesChecked) {
+            return;
+        }
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         try {
-            new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM " + table(), Integer.class);
+            jdbc.queryForObject("SELECT COUNT(*) FROM " + table(), Integer.class);
         } catch (BadSqlGrammarException e) {
             throw new IllegalStateException("taskloop.leader.backend=jdbc keeps its locks in the table " + table()
                     + ", which cannot be read (" + e.getMostSpecificCause().getMessage() + "). Create it (Flyway, Liquibase, or"
@@ -158,7 +212,46 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
         } catch (DataAccessException e) {
             log.warn("Leader election (jdbc): could not check the lock table " + table() + " (" + e.getMostSpecificCause()
                     + "); the elections will keep trying", e);
+            return;
         }
+        try {
+            jdbc.queryForObject("SELECT COUNT(*) FROM " + fenceTable(), Integer.class);
+        } catch (BadSqlGrammarException e) {
+            throw new IllegalStateException("taskloop.leader.backend=jdbc keeps the fencing tokens of its singletons and shards in the"
+                    + " table " + fenceTable() + " next to " + table() + ", which cannot be read (" + e.getMostSpecificCause().getMessage()
+                    + "). Create it (Flyway, Liquibase; " + table() + " stays as it is), e.g.: " + fenceDdl(tablePrefix), e);
+        } catch (DataAccessException e) {
+            log.warn("Leader election (jdbc): could not check the fencing table " + fenceTable() + " (" + e.getMostSpecificCause()
+                    + "); the elections will keep trying", e);
+            return;
+        }
+        tablesChecked = true;
+    }
+
+    /**
+     * Draws the fencing token of a grant of {@code election}, conditional on this replica still holding
+     * its lock row; throws when it cannot (the initiator then unlocks, says revoked, and tries again),
+     * so that no singleton runs without a token.
+     */
+    private long fence(String election) {
+        String key = JdbcShardLeases.key(election);
+        TransactionTemplate transactions = new TransactionTemplate(new LockTransactions(dataSource, timings.renewDeadline()));
+        transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        Long token = transactions.execute(status -> new JdbcFence(new JdbcTemplate(dataSource), tablePrefix)
+                .next(JdbcShardLeases.REGION, key, clientId, LocalDateTime.now(ZoneOffset.UTC)));
+        if (token == null || token == 0) {
+            throw new IllegalStateException("Leader election '" + election + "' (jdbc): granted, but the lock row is no longer this"
+                    + " replica's by the time its fencing token was drawn; giving the leadership up and trying again");
+        }
+        return token;
+    }
+
+    /**
+     * The fencing tokens' table's DDL (PostgreSQL, H2, MySQL): {@code CREATE TABLE <prefix>LOCK_FENCE (LOCK_KEY CHAR(36) NOT NULL,
+     * REGION VARCHAR(100) NOT NULL, TOKEN BIGINT NOT NULL, CONSTRAINT <prefix>LOCK_FENCE_PK PRIMARY KEY (LOCK_KEY, REGION))}.
+     */
+    public static String fenceDdl(String tablePrefix) {
+        return JdbcFence.ddl(tablePrefix);
     }
 
     /** The lock table's DDL (Spring Integration's, for PostgreSQL and H2). */
@@ -171,8 +264,8 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
     private record Running(LockRegistryLeaderInitiator initiator, Threads threads, LeaseCampaign campaign) {
     }
 
-    /** Tells the campaign when the initiator made this replica the leader, and when it stopped. */
-    private record CandidateFor(String election, LeaseCampaign campaign) implements Candidate {
+    /** Tells the campaign when the initiator made this replica the leader (with a fencing token), and when it stopped. */
+    private record CandidateFor(String election, LeaseCampaign campaign, ToLongFunction<String> fence) implements Candidate {
         @Override
         public String getRole() {
             return election;
@@ -185,7 +278,7 @@ public final class JdbcLeaderElection implements LeaderElection, AutoCloseable {
 
         @Override
         public void onGranted(Context context) {
-            campaign.granted();
+            campaign.granted(fence.applyAsLong(election));
         }
 
         @Override

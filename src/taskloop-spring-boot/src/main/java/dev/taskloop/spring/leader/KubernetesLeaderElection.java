@@ -28,7 +28,12 @@ import org.jspecify.annotations.Nullable;
  * renew within the renew deadline; another replica takes the lease once it has not been renewed for
  * the lease duration. Stopping releases the lease, so another replica takes over at its next try.
  *
- * <p>The pods need RBAC on {@code leases} (get, list, watch, create, update, patch) and a
+ * <p>A grant's fencing token is the Lease's {@code leaseTransitions} plus 1, as the leader wrote it:
+ * the LeaderElector adds 1 with every change of holder. Sharded elections ({@link #startSharded}) keep
+ * one Lease per shard and one per replica (see {@code KubernetesShardLeases}), labelled
+ * {@code taskloop.dev/election=<election>}, and need {@code delete} and {@code list} on leases too.
+ *
+ * <p>The pods need RBAC on {@code leases} (get, list, watch, create, update, patch, delete) and a
  * service-account token: the Helm chart renders both when {@code leaderElection.backend=kubernetes}.
  * Expiry is judged by comparing the lease's {@code renewTime} (the leader's clock) with the reader's
  * clock: skew between nodes shortens or lengthens the lease by as much.
@@ -48,6 +53,7 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
     private final LeaseTimings timings;
     private final String identity;
     private final Map<String, Campaign> campaigns = new ConcurrentHashMap<>();
+    private final ShardCampaigns sharded = new ShardCampaigns();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("taskloop-leader-kubernetes").factory());
     private @Nullable KubernetesClient client;
@@ -97,23 +103,49 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
         }
         Campaign c;
         synchronized (this) {
-            if (campaigns.containsKey(election)) {
+            if (campaigns.containsKey(election) || sharded.has(election)) {
                 throw new IllegalStateException("leader election '" + election + "' is already started");
             }
             KubernetesClient k = client();
-            String ns = namespace != null ? namespace : k.getNamespace();
-            if (ns == null || ns.isBlank()) {
-                throw new IllegalStateException("taskloop.leader.backend=kubernetes cannot tell the namespace of its Leases: set"
-                        + " taskloop.leader.kubernetes.namespace, or POD_NAMESPACE from the downward API (the Helm chart does)");
-            }
-            c = new Campaign(election, k, ns, lease, new LeaseCampaign(election, "kubernetes", listener, timings.renewDeadline(), scheduler));
+            c = new Campaign(election, k, namespace(k), lease, new LeaseCampaign(election, "kubernetes", listener, timings.renewDeadline(), scheduler));
             campaigns.put(election, c);
         }
         c.run();
     }
 
+    /**
+     * Campaigns for the shards of {@code election}: a {@link ShardCampaign} over the Leases
+     * {@code <lease-name-prefix><election>-<index>} (see the class documentation), on a thread of its own.
+     */
+    @Override
+    public void startSharded(String election, int shards, ShardListener listener) {
+        int longest = ShardNames.longest(leaseNamePrefix, election, shards);
+        String sample = leaseName(ShardNames.member(election, identity));
+        if (longest > ShardNames.LEASE_NAME_LIMIT || !DNS_SUBDOMAIN.matcher(sample).matches()) {
+            throw new IllegalArgumentException("the Leases of sharded election '" + election + "' (taskloop.leader.kubernetes.lease-name-prefix"
+                    + " + election + '-member-' + 16 hex digits, e.g. '" + sample + "', " + longest + " characters) are not valid Kubernetes"
+                    + " object names: lower-case letters, digits, '-' and '.', at most " + ShardNames.LEASE_NAME_LIMIT);
+        }
+        synchronized (this) {
+            if (campaigns.containsKey(election) || sharded.has(election)) {
+                throw new IllegalStateException("leader election '" + election + "' is already started");
+            }
+            KubernetesClient k = client();
+            sharded.start(election, new ShardCampaign(election, shards, "kubernetes", new KubernetesShardLeases(k, namespace(k), leaseNamePrefix,
+                    election, shards, identity, timings.leaseDuration()), timings, listener, scheduler));
+        }
+    }
+
+    @Override
+    public void shardStoodBy(String election, int shard) {
+        sharded.stoodBy(election, shard);
+    }
+
     @Override
     public void stop(String election) {
+        if (sharded.stop(election)) {
+            return;
+        }
         Campaign c = campaigns.remove(election);
         if (c != null) {
             c.stop();
@@ -126,12 +158,22 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
         for (String election : List.copyOf(campaigns.keySet())) {
             stop(election);
         }
+        sharded.stopAll();
         scheduler.shutdownNow();
         synchronized (this) {
             if (ownsClient && client != null) {
                 client.close();
             }
         }
+    }
+
+    private String namespace(KubernetesClient k) {
+        String ns = namespace != null ? namespace : k.getNamespace();
+        if (ns == null || ns.isBlank()) {
+            throw new IllegalStateException("taskloop.leader.backend=kubernetes cannot tell the namespace of its Leases: set"
+                    + " taskloop.leader.kubernetes.namespace, or POD_NAMESPACE from the downward API (the Helm chart does)");
+        }
+        return ns;
     }
 
     private synchronized KubernetesClient client() {
@@ -232,9 +274,10 @@ public final class KubernetesLeaderElection implements LeaderElection, AutoClose
             return delegate.describe();
         }
 
+        /** A write that makes or keeps this replica the holder: the fencing token is the transitions it wrote, plus 1. */
         private void recorded(LeaderElectionRecord record) {
             if (Objects.equals(record.getHolderIdentity(), delegate.identity())) {
-                campaign.renewed();
+                campaign.renewed(record.getLeaderTransitions() + 1L);
             }
         }
     }

@@ -15,6 +15,14 @@ package dev.taskloop.spring.leader;
  * return quickly; a backend may repeat one (the caller ignores a repeat). After losing, the backend
  * keeps campaigning until {@link #stop} is called.
  *
+ * <p>Sharded tasks ({@code shards = ...}) are spread over the replicas by {@link #startSharded}: one
+ * lease per shard ({@link ShardNames#shard}), each replica aiming at its fair share. A backend that
+ * does not implement it cannot run them (the default refuses, naming the backend).
+ *
+ * <p>Every grant carries a <em>fencing token</em>: a number that grows with every change of holder
+ * (a Lease's {@code leaseTransitions}, a counter in the database), which a task can make its writes
+ * conditional on (README, "Fencing tokens").
+ *
  * <p>Implementations are thread-safe. Nothing is contacted before the first {@link #start}, so a
  * backend bean costs nothing in an application without singleton tasks.
  *
@@ -45,6 +53,29 @@ public interface LeaderElection {
      */
     void stop(String election);
 
+    /**
+     * Starts campaigning for the shards {@code 0 .. shards-1} of {@code election} (one lease each,
+     * named {@link ShardNames#shard}); returns at once. This replica takes free shards up to its fair
+     * share of the live replicas, and gives up its surplus after {@link #shardStoodBy} said its task
+     * ended; {@link #stop} gives every shard up. The listener hears of each shard won and lost.
+     *
+     * @throws UnsupportedOperationException if the backend cannot run sharded tasks (the default)
+     * @throws IllegalStateException if this election is already started
+     */
+    default void startSharded(String election, int shards, ShardListener listener) {
+        throw new UnsupportedOperationException("the leader election backend '" + backend() + "' (" + getClass().getName()
+                + ") cannot run sharded tasks (election '" + election + "', " + shards + " shards); use taskloop.leader.backend=jdbc,"
+                + " kubernetes or none, or implement LeaderElection.startSharded");
+    }
+
+    /**
+     * The unit running shard {@code shard} of {@code election} has stood by after
+     * {@link ShardListener#onRevoked}: its task ended and its {@code finally} blocks ran, so a shard
+     * this replica gives up may now be released for another replica to take. Must return quickly.
+     */
+    default void shardStoodBy(String election, int shard) {
+    }
+
     /** Told about the leadership of one election. */
     interface Listener {
 
@@ -53,5 +84,33 @@ public interface LeaderElection {
 
         /** This replica is no longer the leader of {@code election} (or can no longer be sure to be). */
         void onRevoked(String election);
+
+        /**
+         * This replica is now the leader of {@code election}, with the fencing token of this grant
+         * (at least 1, greater than every token an earlier holder was granted). Backends that know one
+         * call this; the default forgets the token.
+         */
+        default void onGranted(String election, long fencingToken) {
+            onGranted(election);
+        }
+    }
+
+    /**
+     * Told about the shards of one sharded election. Callbacks may come on any thread and must return
+     * quickly; they alternate per shard.
+     */
+    interface ShardListener {
+
+        /** This replica now holds {@code shard} of {@code election}, with the fencing token of this grant. */
+        void onGranted(String election, int shard, long fencingToken);
+
+        /**
+         * This replica no longer holds {@code shard}, or is about to give it up: stop its task, then
+         * call {@link LeaderElection#shardStoodBy}.
+         *
+         * @param lost {@code true} when the shard was lost (not renewed within the renew deadline, or taken
+         *     over), {@code false} when this replica gives it up (rebalancing, stopping)
+         */
+        void onRevoked(String election, int shard, boolean lost);
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,13 @@ import org.jspecify.annotations.Nullable;
  * many units share it; the {@link LeaderElection} backend's callbacks become a sequence of
  * {@link Turn turns} in each unit's {@link Seat}, which its supervising task awaits on its loop. A
  * repeated grant or revocation from the backend is dropped here, so turns alternate.
+ *
+ * <p>A sharded task or group ({@code shards = N}) has a sharded election of its own
+ * ({@link #joinShards}): one seat per shard, each given {@code LEAD} while this replica holds that
+ * shard. When a shard's unit has stood by after losing it ({@link Seat#stoodBy()}), the backend is
+ * told ({@link LeaderElection#shardStoodBy}), so that a shard given up is released only once its
+ * {@code finally} blocks ran. Every grant carries the backend's fencing token
+ * ({@link Seat#fencingToken()}).
  *
  * <h2>Life</h2>
  * <pre>
@@ -72,6 +80,34 @@ public final class Leadership {
         return seat;
     }
 
+    /**
+     * Seats the sharded unit {@code unit} (a declared task's or group's name) in a sharded election of
+     * its own, {@code election}, with {@code shards} shards, before {@link #start()}: one seat per
+     * shard, in index order, for the units {@code <unit>-<index>}.
+     *
+     * @throws IllegalStateException if the elections have started, or the election is joined already
+     */
+    public synchronized List<Seat> joinShards(String election, String unit, int shards) {
+        if (started) {
+            throw new IllegalStateException("cannot join election '" + election + "' with '" + unit + "': the elections have started");
+        }
+        if (shards < 1) {
+            throw new IllegalArgumentException("sharded election '" + election + "' needs at least 1 shard, not " + shards);
+        }
+        if (elections.containsKey(election)) {
+            throw new IllegalStateException("election '" + election + "' is joined already; a sharded election has one unit, '" + unit + "'");
+        }
+        Election e = new Election(election, shards);
+        elections.put(election, e);
+        List<Seat> seats = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            Seat seat = new Seat(e, ShardNames.shard(unit, i), i);
+            e.seats.add(seat);
+            seats.add(seat);
+        }
+        return List.copyOf(seats);
+    }
+
     /** Starts campaigning in every election joined; the backend's failure (e.g. a missing lock table) is thrown. */
     public void start() {
         List<Election> all;
@@ -84,7 +120,11 @@ public final class Leadership {
         }
         for (Election e : all) {
             e.campaigning = true;
-            backend.start(e.name, e);
+            if (e.shards > 0) {
+                backend.startSharded(e.name, e.shards, e);
+            } else {
+                backend.start(e.name, e);
+            }
         }
         if (!all.isEmpty()) {
             log.info("Leader election (" + backend.backend() + ") as '" + backend.identity() + "': campaigning in "
@@ -97,13 +137,53 @@ public final class Leadership {
         return List.copyOf(elections.keySet());
     }
 
-    /** Whether this replica leads {@code election} now. */
+    /** Whether this replica leads {@code election} now ({@code false} for a sharded election: see {@link #ownedShards}). */
     public boolean isLeader(String election) {
         Election e;
         synchronized (this) {
             e = elections.get(election);
         }
         return e != null && e.leader;
+    }
+
+    /** The shards of the sharded election {@code election} this replica holds now, in index order; empty for any other election. */
+    public List<Integer> ownedShards(String election) {
+        Election e;
+        synchronized (this) {
+            e = elections.get(election);
+        }
+        if (e == null || e.shards == 0) {
+            return List.of();
+        }
+        List<Integer> owned = new ArrayList<>();
+        for (Seat s : e.seats) {
+            if (s.held) {
+                owned.add(s.shard);
+            }
+        }
+        return owned;
+    }
+
+    /**
+     * How many shards of the sharded election {@code election} this replica has taken, given up and
+     * lost since it started; zeros for any other election.
+     */
+    public Handovers handovers(String election) {
+        Election e;
+        synchronized (this) {
+            e = elections.get(election);
+        }
+        return e == null ? new Handovers(0, 0, 0) : new Handovers(e.acquired.sum(), e.released.sum(), e.lost.sum());
+    }
+
+    /**
+     * Shards that changed hands on this replica, since it started.
+     *
+     * @param acquired shards it took (free, expired, or given up by another replica)
+     * @param released shards it gave up, to rebalance or because it stops (each released once its unit stood by)
+     * @param lost shards it lost: not renewed within the renew deadline, or found taken over
+     */
+    public record Handovers(long acquired, long released, long lost) {
     }
 
     /** Since when this replica leads (or stands by in) {@code election}; {@code null} for an unknown election. */
@@ -188,16 +268,27 @@ public final class Leadership {
         }
     }
 
-    /** One election: its units and whether this replica leads it. */
-    private final class Election implements LeaderElection.Listener {
+    /** One election: its units and whether this replica leads it; or, sharded, one seat per shard. */
+    private final class Election implements LeaderElection.Listener, LeaderElection.ShardListener {
         private final String name;
+        /** 0 for a singleton election, else how many shards. */
+        private final int shards;
         private final List<Seat> seats = new ArrayList<>();
         private volatile boolean leader;
+        private volatile long token;
         private volatile Instant since = Instant.now();
         private boolean campaigning;
+        private final LongAdder acquired = new LongAdder();
+        private final LongAdder released = new LongAdder();
+        private final LongAdder lost = new LongAdder();
 
         Election(String name) {
+            this(name, 0);
+        }
+
+        Election(String name, int shards) {
             this.name = name;
+            this.shards = shards;
         }
 
         List<String> units() {
@@ -206,11 +297,17 @@ public final class Leadership {
 
         @Override
         public void onGranted(String election) {
+            onGranted(election, 0);
+        }
+
+        @Override
+        public void onGranted(String election, long fencingToken) {
             synchronized (this) {
                 if (leader) {
                     return;
                 }
                 leader = true;
+                token = fencingToken;
                 since = Instant.now();
             }
             log.info("Leader election '" + name + "' (" + backend.backend() + "): this replica ('" + backend.identity()
@@ -231,22 +328,75 @@ public final class Leadership {
                     + "') no longer leads it; cancelling " + units());
             seats.forEach(s -> s.turns.offer(Turn.STANDBY));
         }
+
+        @Override
+        public void onGranted(String election, int shard, long fencingToken) {
+            Seat s = shardSeat(shard);
+            synchronized (s) {
+                if (s.held) {
+                    return;
+                }
+                s.held = true;
+                s.token = fencingToken;
+                s.turns.offer(Turn.LEAD);
+            }
+            acquired.increment();
+            since = Instant.now();
+        }
+
+        @Override
+        public void onRevoked(String election, int shard, boolean lostIt) {
+            Seat s = shardSeat(shard);
+            synchronized (s) {
+                if (!s.held) {
+                    return;
+                }
+                s.held = false;
+                s.standbys++;
+                s.turns.offer(Turn.STANDBY);
+            }
+            (lostIt ? lost : released).increment();
+            since = Instant.now();
+        }
+
+        LeaderElection backend() {
+            return backend;
+        }
+
+        private Seat shardSeat(int shard) {
+            if (shard < 0 || shard >= shards) {
+                throw new IllegalArgumentException("election '" + name + "' has shards 0 to " + (shards - 1) + ", not " + shard);
+            }
+            return seats.get(shard);
+        }
     }
 
     /**
-     * One unit's place in an election: the turns it is given, in order. Its supervising task awaits
-     * {@link #next()} and calls {@link #left()} when it ends.
+     * One unit's place in an election (or, sharded, one shard's): the turns it is given, in order. Its
+     * supervising task awaits {@link #next()}, calls {@link #stoodBy()} after each {@code STANDBY} it
+     * carried out, and {@link #left()} when it ends.
      */
     public static final class Seat {
         private final Election election;
         private final String unit;
+        private final int shard;
         private final Queue<Turn> turns;
         private final CompletableFuture<Void> left = new CompletableFuture<>();
+        /** A shard's: whether this replica holds it; its token; STANDBY turns offered and carried out. Guarded by the seat. */
+        private volatile boolean held;
+        private volatile long token;
+        private int standbys;
+        private int stoodBy;
 
         private Seat(Election election, String unit) {
+            this(election, unit, -1);
+        }
+
+        private Seat(Election election, String unit, int shard) {
             this.election = election;
             this.unit = unit;
-            this.turns = Queue.fifo("leader election '" + election.name + "'");
+            this.shard = shard;
+            this.turns = Queue.fifo(shard < 0 ? "leader election '" + election.name + "'" : "shard " + shard + " of election '" + election.name + "'");
         }
 
         /** The election's name. */
@@ -254,14 +404,55 @@ public final class Leadership {
             return election.name;
         }
 
+        /** The shard this seat is for, or -1 for a singleton's. */
+        public int shard() {
+            return shard;
+        }
+
+        /** How many shards its election has; 0 for a singleton's. */
+        public int shards() {
+            return election.shards;
+        }
+
+        /**
+         * The fencing token of this replica's current (or last) grant: of the election for a singleton,
+         * of the shard for a shard; 0 when the backend gives none (or before the first grant).
+         */
+        public long fencingToken() {
+            return shard < 0 ? election.token : token;
+        }
+
+        /** What this seat is in, for messages: {@code election 'report'}, {@code shard 3 of election 'tenant-poller'}. */
+        public String describe() {
+            return (shard < 0 ? "" : "shard " + shard + " of ") + "election '" + election.name + "'";
+        }
+
+        /**
+         * Its unit carried out a {@code STANDBY}: its term ended, its {@code finally} blocks ran. For a
+         * shard that this replica no longer holds, once every {@code STANDBY} offered has been carried
+         * out, the backend is told ({@link LeaderElection#shardStoodBy}), under the seat's lock, so that
+         * a later grant cannot overtake it.
+         */
+        public void stoodBy() {
+            if (shard < 0) {
+                return;
+            }
+            synchronized (this) {
+                stoodBy++;
+                if (stoodBy == standbys && !held) {
+                    election.backend().shardStoodBy(election.name, shard);
+                }
+            }
+        }
+
         /** Waits for the next turn; an await point. */
         public Turn next() {
             return turns.get();
         }
 
-        /** Whether this replica leads the election now. */
+        /** Whether this replica leads the election now (for a shard: holds the shard). */
         public boolean isLeader() {
-            return election.leader;
+            return shard < 0 ? election.leader : held;
         }
 
         /** The unit's supervising task has ended (it ran its cleanup); called once, from its {@code finally}. */

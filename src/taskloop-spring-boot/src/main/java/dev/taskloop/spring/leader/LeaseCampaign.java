@@ -14,6 +14,11 @@ import org.jspecify.annotations.Nullable;
  * is told {@link LeaderElection.Listener#onRevoked revoked} at that moment, even while the library
  * is still waiting for a hung database or API-server call. If a renewal then succeeds, the lease was
  * still this replica's, and it is granted again. Callbacks reach the listener once per change.
+ *
+ * <p>The deadline counts from the last successful write of the lease (acquisition or renewal), not
+ * from the grant, which may come later (the JDBC backend first draws the fencing token). The grant
+ * carries the fencing token last {@linkplain #renewed(long) seen} or {@linkplain #granted(long) given}.
+ * One per election (and one per shard of a sharded election).
  */
 final class LeaseCampaign {
 
@@ -31,6 +36,10 @@ final class LeaseCampaign {
     private @Nullable ScheduledFuture<?> deadline;
     /** Which arming of the deadline is current; a timer of an older one does nothing. */
     private long generation;
+    /** The fencing token of the lease as this replica last wrote it; 0 while unknown. */
+    private long token;
+    /** When the lease was last written by this replica ({@link System#nanoTime()}), or {@code null} before. */
+    private @Nullable Long writtenAt;
 
     LeaseCampaign(String election, String backend, LeaderElection.Listener listener, Duration renewDeadline,
                   ScheduledExecutorService scheduler) {
@@ -41,27 +50,53 @@ final class LeaseCampaign {
         this.scheduler = scheduler;
     }
 
-    /** The library made this replica the leader. */
+    /** The library made this replica the leader, with the fencing token last seen. */
     synchronized void granted() {
         if (leading) {
             return;
         }
         leading = true;
         fenced = false;
-        armDeadline();
-        listener.onGranted(election);
+        armDeadline(writtenAt);
+        grant();
+    }
+
+    /** The library made this replica the leader, with fencing token {@code token}. */
+    synchronized void granted(long token) {
+        this.token = token;
+        granted();
     }
 
     /** The lease (lock) was renewed, or acquired, by this replica just now. */
     synchronized void renewed() {
+        writtenAt = System.nanoTime();
         if (!leading) {
             return;
         }
-        armDeadline();
+        armDeadline(writtenAt);
         if (fenced) {
             fenced = false;
             log.info("Leader election '" + election + "' (" + backend + "): renewed after the renew deadline had passed; the lease was"
                     + " still this replica's, so it leads again");
+            grant();
+        }
+    }
+
+    /** The lease was renewed, or acquired, by this replica just now, and carries fencing token {@code token}. */
+    synchronized void renewed(long token) {
+        this.token = token;
+        renewed();
+    }
+
+    /** The fencing token of the current (or last) leadership; 0 while unknown. */
+    synchronized long token() {
+        return token;
+    }
+
+    private void grant() {
+        if (token > 0) {
+            listener.onGranted(election, token);
+        } else {
             listener.onGranted(election);
         }
     }
@@ -84,10 +119,12 @@ final class LeaseCampaign {
         return leading && !fenced;
     }
 
-    private void armDeadline() {
+    /** Arms the deadline to pass a renew deadline after {@code from} (a {@link System#nanoTime()}; {@code null}: now). */
+    private void armDeadline(@Nullable Long from) {
         disarmDeadline();
         long armed = ++generation;
-        deadline = scheduler.schedule(() -> deadlinePassed(armed), renewDeadline.toNanos(), TimeUnit.NANOSECONDS);
+        long left = renewDeadline.toNanos() - (from == null ? 0 : System.nanoTime() - from);
+        deadline = scheduler.schedule(() -> deadlinePassed(armed), Math.max(0, left), TimeUnit.NANOSECONDS);
     }
 
     private void disarmDeadline() {

@@ -5,6 +5,7 @@ import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.SupervisedGroup;
 import dev.taskloop.spring.TaskContext;
 import dev.taskloop.spring.TaskDeclarationException;
+import dev.taskloop.spring.leader.ShardNames;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -85,6 +86,16 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
             String where = in.where();
             String name = group.name().isBlank() ? beanName : in.resolve("name", group.name());
             String singleton = singleton(in, "group", name, group.singleton());
+            int shards = shards(in, "group", name, group.shards(), !singleton.isEmpty());
+            if (shards > 0) {
+                for (TaskSpec s : specs) {
+                    if (s.awaitStarted()) {
+                        throw new TaskDeclarationException("@BackgroundTask '" + s.name() + "' in " + where + " sets awaitStarted, but the group"
+                                + " is sharded (shards = " + shards + "): each replica runs only the shards it holds, so readiness cannot wait"
+                                + " for them", "remove awaitStarted, or make the group run on every replica");
+                    }
+                }
+            }
             if (!singleton.isEmpty()) {
                 for (TaskSpec s : specs) {
                     if (s.awaitStarted()) {
@@ -101,6 +112,7 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                             in.positive("restartWindow", group.restartWindow())))
                     .tasks(specs)
                     .singleton(singleton)
+                    .shards(shards)
                     .build();
             for (TaskSpec s : specs) {
                 if (!s.loop().isEmpty() && !s.loop().equals(group.loop())) {
@@ -158,7 +170,16 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
             throw new TaskDeclarationException(where + " sets singleton '" + a.singleton() + "', but it belongs to a @SupervisedGroup,"
                     + " whose tasks always run together", "remove singleton here, and set it on the @SupervisedGroup");
         }
+        if (inGroup && !a.shards().isBlank()) {
+            throw new TaskDeclarationException(where + " sets shards '" + a.shards() + "', but it belongs to a @SupervisedGroup,"
+                    + " whose tasks always run together", "remove shards here, and set it on the @SupervisedGroup");
+        }
         String singleton = singleton(in, "task", name, a.singleton());
+        int shards = shards(in, "task", name, a.shards(), !singleton.isEmpty());
+        if (shards > 0 && a.awaitStarted()) {
+            throw new TaskDeclarationException(where + " sets both awaitStarted and shards = " + shards + ": each replica runs only the shards"
+                    + " it holds, so readiness cannot wait for them", "remove awaitStarted, or shards");
+        }
         if (!singleton.isEmpty() && a.awaitStarted()) {
             throw new TaskDeclarationException(where + " sets both awaitStarted and singleton '" + a.singleton() + "': a singleton runs on"
                     + " one replica only, so the others' readiness cannot wait for it", "remove awaitStarted, or singleton");
@@ -188,6 +209,7 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                 .body(body)
                 .drainOnShutdown(a.drainOnShutdown())
                 .singleton(singleton)
+                .shards(shards)
                 .build();
     }
 
@@ -215,6 +237,55 @@ public class BackgroundTaskBeanPostProcessor implements BeanPostProcessor, Envir
                     "use a name such as 'nightly-report', or '*' to name the election after the " + kind);
         }
         return election;
+    }
+
+    /**
+     * The number of shards a {@code shards} attribute asks for, 0 when empty. A sharded task's (group's)
+     * election is named after it, and so are its shards' Leases ({@code <name>-<index>}, and a membership
+     * Lease per replica): the name must be a valid election name, and the longest Lease name, after
+     * {@code taskloop.leader.kubernetes.lease-name-prefix}, must fit Kubernetes' limit.
+     */
+    private int shards(DeclarationAttributes in, String kind, String ownName, String value, boolean singleton) {
+        if (value.isBlank()) {
+            return 0;
+        }
+        String where = in.where();
+        String resolved = in.resolve("shards", value).trim();
+        int shards;
+        try {
+            shards = Integer.parseInt(resolved);
+        } catch (NumberFormatException e) {
+            throw new TaskDeclarationException(where + " has shards '" + resolved + "', which is not a whole number",
+                    "use a number of shards from 1 to " + ShardNames.MAX_SHARDS + ", e.g. shards = \"16\"");
+        }
+        if (shards < 1 || shards > ShardNames.MAX_SHARDS) {
+            throw new TaskDeclarationException(where + " has shards " + shards + ", outside 1 to " + ShardNames.MAX_SHARDS + " (each shard's"
+                    + " lease is renewed every retry period)", "use a number of shards from 1 to " + ShardNames.MAX_SHARDS
+                    + "; to split more keys, map them onto the shards: TaskContext.shard().owns(key)");
+        }
+        if (singleton) {
+            throw new TaskDeclarationException(where + " sets both singleton and shards = " + shards + ": a sharded " + kind + " is spread over"
+                    + " the replicas by an election of its own, named after it, while a singleton runs on one replica",
+                    "remove singleton to spread the " + kind + " over the replicas, or shards to run it on one");
+        }
+        String first = ShardNames.shard(ownName, 0);
+        String last = ShardNames.shard(ownName, shards - 1);
+        if (!ELECTION.matcher(ownName).matches()) {
+            throw new TaskDeclarationException(where + " has shards = " + shards + ", which names its election and its shards' Leases ('" + first
+                    + "' to '" + last + "') after the " + kind + ", but its name '" + ownName + "' (" + ownName.length() + " characters) is not"
+                    + " a valid election name (1 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit)",
+                    "give the " + kind + " such a name with the 'name' attribute, e.g. name = \"tenant-poller\"");
+        }
+        String prefix = environment == null ? "" : environment.getProperty("taskloop.leader.kubernetes.lease-name-prefix", "");
+        int longest = ShardNames.longest(prefix, ownName, shards);
+        if (longest > ShardNames.LEASE_NAME_LIMIT) {
+            throw new TaskDeclarationException(where + " has shards = " + shards + ": the longest Lease name of its election would be '"
+                    + prefix + ShardNames.member(ownName, "replica") + "' (taskloop.leader.kubernetes.lease-name-prefix + name + '-member-'"
+                    + " + 16 hex digits, " + longest + " characters), over Kubernetes' limit of " + ShardNames.LEASE_NAME_LIMIT,
+                    "shorten the " + kind + "'s name or taskloop.leader.kubernetes.lease-name-prefix by " + (longest - ShardNames.LEASE_NAME_LIMIT)
+                    + " characters");
+        }
+        return shards;
     }
 
     /** The methods in the order the class file declares them, so that a group's start order is the source order. */

@@ -5,6 +5,7 @@ import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.DeclaredTasks;
 import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.Leadership;
+import dev.taskloop.spring.leader.ShardNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,10 +51,16 @@ public final class DeclaredTaskRegistry implements DeclaredTasks {
     }
 
     private final Map<String, Origin> names = new LinkedHashMap<>();
+    /** The singleton elections declared, and who declared each first. */
+    private final Map<String, Origin> elections = new HashMap<>();
+    /** The sharded elections and their shards' lease names, and who declared them. */
+    private final Map<String, Origin> leaseNames = new HashMap<>();
     private final List<TaskSpec> tasks = new ArrayList<>();
     private final List<GroupSpec> groups = new ArrayList<>();
     private final List<SupervisedTask> started = new CopyOnWriteArrayList<>();
     private final Map<String, SupervisedTask> byName = new ConcurrentHashMap<>();
+    /** The shards started, by the name they were declared under, in the order started (index order). */
+    private final Map<String, List<SupervisedTask>> shardsByName = new ConcurrentHashMap<>();
     private final Map<Long, SupervisedTask> byTaskId = new ConcurrentHashMap<>();
     /** The task id each declared task is indexed under now; guarded by itself. */
     private final Map<String, Long> indexedIds = new HashMap<>();
@@ -63,15 +70,59 @@ public final class DeclaredTaskRegistry implements DeclaredTasks {
 
     synchronized void add(TaskSpec spec, Origin origin) {
         claim(spec.name(), origin, "task");
+        for (int i = 0; i < spec.shards(); i++) {
+            claim(ShardNames.shard(spec.name(), i), origin, "shard " + i + " of task '" + spec.name() + "'");
+        }
+        checkElection(spec.name(), spec.singleton(), spec.shards(), origin);
         tasks.add(spec);
     }
 
     synchronized void add(GroupSpec group, Origin origin, List<Origin> taskOrigins) {
         claim(group.name(), origin, "supervised group");
+        for (int s = 0; s < group.shards(); s++) {
+            claim(ShardNames.shard(group.name(), s), origin, "shard " + s + " of supervised group '" + group.name() + "'");
+        }
         for (int i = 0; i < group.tasks().size(); i++) {
             claim(group.tasks().get(i).name(), taskOrigins.get(i), "task");
+            for (int s = 0; s < group.shards(); s++) {
+                claim(ShardNames.shard(group.tasks().get(i).name(), s), taskOrigins.get(i), "shard " + s + " of task '"
+                        + group.tasks().get(i).name() + "'");
+            }
         }
+        checkElection(group.name(), group.singleton(), group.shards(), origin);
         groups.add(group);
+    }
+
+    /**
+     * A singleton election and a shard's lease of the same name would be one Lease (one lock row):
+     * refused, whichever was declared first.
+     */
+    private void checkElection(String name, String singleton, int shards, Origin origin) {
+        if (!singleton.isEmpty()) {
+            Origin sharded = leaseNames.get(singleton);
+            if (sharded != null) {
+                throw new TaskDeclarationException("The singleton election '" + singleton + "' of " + origin + " has the name of a shard's lease"
+                        + " of the sharded task or group declared by " + sharded, "give the election another name");
+            }
+            elections.putIfAbsent(singleton, origin);
+        }
+        for (int i = 0; i < shards; i++) {
+            String lease = ShardNames.shard(name, i);
+            Origin singletonOrigin = elections.get(lease);
+            if (singletonOrigin != null) {
+                throw new TaskDeclarationException("Shard " + i + " of " + origin + " has a lease named '" + lease + "', the name of the"
+                        + " singleton election of " + singletonOrigin, "give the election or the sharded task another name");
+            }
+            leaseNames.put(lease, origin);
+        }
+        if (shards > 0) {
+            Origin singletonOrigin = elections.get(name);
+            if (singletonOrigin != null) {
+                throw new TaskDeclarationException("The sharded election '" + name + "' of " + origin + " has the name of the singleton"
+                        + " election of " + singletonOrigin, "give the election or the sharded task another name");
+            }
+            leaseNames.put(name, origin);
+        }
     }
 
     private void claim(String name, Origin origin, String kind) {
@@ -92,6 +143,22 @@ public final class DeclaredTaskRegistry implements DeclaredTasks {
         return List.copyOf(groups);
     }
 
+    /** The sharded elections (named after their task or group), with their number of shards, in declaration order. */
+    public synchronized Map<String, Integer> shardedElections() {
+        Map<String, Integer> sharded = new LinkedHashMap<>();
+        for (TaskSpec t : tasks) {
+            if (t.isSharded()) {
+                sharded.put(t.name(), t.shards());
+            }
+        }
+        for (GroupSpec g : groups) {
+            if (g.isSharded()) {
+                sharded.put(g.name(), g.shards());
+            }
+        }
+        return sharded;
+    }
+
     /** The names of the leader elections the declared singletons run under, in declaration order. */
     public synchronized Set<String> elections() {
         Set<String> elections = new LinkedHashSet<>();
@@ -110,10 +177,16 @@ public final class DeclaredTaskRegistry implements DeclaredTasks {
 
     // ------------------------------------------------------------------ live
 
-    /** The lifecycle started {@code t}: it is found by name from now on, and by the task id of each attempt. */
+    /**
+     * The lifecycle started {@code t}: it is found by name from now on, and by the task id of each
+     * attempt; a shard also among the shards of its declared name (set before it is started).
+     */
     void started(SupervisedTask t) {
         started.add(t);
         byName.put(t.name(), t);
+        if (t.shard() != null) {
+            shardsByName.computeIfAbsent(t.declaredName(), n -> new CopyOnWriteArrayList<>()).add(t);
+        }
         t.registerIn(this);
     }
 
@@ -138,10 +211,29 @@ public final class DeclaredTaskRegistry implements DeclaredTasks {
         return List.copyOf(started);
     }
 
+    /**
+     * The started shards of the declared task {@code name} (a sharded task's, or a task's of a sharded
+     * group: {@code <name>-<index>}), in index order; empty for a task that is not sharded.
+     */
+    public List<DeclaredTask> shardsOf(String name) {
+        List<SupervisedTask> shards = shardsByName.get(name);
+        return shards == null ? List.of() : List.copyOf(shards);
+    }
+
     /** A started declared task by its declared name. */
     @Override
     public Optional<DeclaredTask> find(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /**
+     * The name a started declared task was declared under: its own, or for a shard the sharded task's
+     * ({@code tenant-poller} for {@code tenant-poller-3}, {@code producer} for {@code producer-3} of a
+     * sharded group); {@code name} itself when there is no such task.
+     */
+    public String declaredName(String name) {
+        SupervisedTask t = byName.get(name);
+        return t == null ? name : t.declaredName();
     }
 
     /**

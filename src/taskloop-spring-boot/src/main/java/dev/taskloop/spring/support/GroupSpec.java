@@ -1,6 +1,7 @@
 package dev.taskloop.spring.support;
 
 import dev.taskloop.spring.Strategy;
+import dev.taskloop.spring.leader.ShardNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,10 +16,12 @@ import java.util.Objects;
  * @param intensity restarts allowed across the group before it gives up
  * @param tasks its tasks, in declaration (start) order
  * @param singleton the leader election it runs under (only the leader runs it), or empty to run on every replica
+ * @param shards how many shards it is spread over the replicas in (each a copy of the group, {@code <name>-<index>},
+ *     its tasks {@code <task>-<index>}), or 0 when it is not sharded
  * @since 0.1.0
  */
 public record GroupSpec(String name, String loop, Strategy strategy, RestartIntensity intensity, List<TaskSpec> tasks,
-                        String singleton) {
+                        String singleton, int shards) {
 
     public GroupSpec {
         Objects.requireNonNull(name, "name");
@@ -27,11 +30,14 @@ public record GroupSpec(String name, String loop, Strategy strategy, RestartInte
         Objects.requireNonNull(intensity, "intensity");
         tasks = List.copyOf(tasks);
         Objects.requireNonNull(singleton, "singleton");
+        if (shards < 0) {
+            throw new IllegalArgumentException("GroupSpec '" + name + "' has " + shards + " shards; use 0 (not sharded) or more");
+        }
     }
 
     /**
      * A group named {@code name} with {@code @SupervisedGroup}'s defaults: the default loop,
-     * {@link Strategy#ONE_FOR_ONE}, {@link RestartIntensity#DEFAULT}, on every replica; and no task yet.
+     * {@link Strategy#ONE_FOR_ONE}, {@link RestartIntensity#DEFAULT}, on every replica, not sharded; and no task yet.
      */
     public static Builder builder(String name) {
         return new Builder(name);
@@ -42,6 +48,17 @@ public record GroupSpec(String name, String loop, Strategy strategy, RestartInte
         return !singleton.isEmpty();
     }
 
+    /** Whether it is spread over the replicas in {@link #shards()} shards. */
+    public boolean isSharded() {
+        return shards > 0;
+    }
+
+    /** Shard {@code index} of this group: the group {@code <name>-<index>} of the tasks {@code <task>-<index>}. */
+    public GroupSpec shard(int index) {
+        return new GroupSpec(ShardNames.shard(name, index), loop, strategy, intensity,
+                tasks.stream().map(t -> t.named(ShardNames.shard(t.name(), index))).toList(), singleton, shards);
+    }
+
     /** Builds a {@link GroupSpec}; every setter replaces the default named in {@link #builder}. Not thread-safe. */
     public static final class Builder {
         private final String name;
@@ -50,6 +67,7 @@ public record GroupSpec(String name, String loop, Strategy strategy, RestartInte
         private RestartIntensity intensity = RestartIntensity.DEFAULT;
         private final List<TaskSpec> tasks = new ArrayList<>();
         private String singleton = "";
+        private int shards;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -88,8 +106,14 @@ public record GroupSpec(String name, String loop, Strategy strategy, RestartInte
             return this;
         }
 
+        /** How many shards to spread it over the replicas in; 0 (default) for none. */
+        public Builder shards(int shards) {
+            this.shards = shards;
+            return this;
+        }
+
         public GroupSpec build() {
-            return new GroupSpec(name, loop, strategy, intensity, tasks, singleton);
+            return new GroupSpec(name, loop, strategy, intensity, tasks, singleton, shards);
         }
     }
 }

@@ -21,6 +21,9 @@ import java.util.List;
  *   STANDBY --LEAD--> term running --STANDBY--> term cancelled, waited for --> STANDBY
  *                          \--RESIGN or cancelled--> term cancelled, waited for --> seat left (STOPPED)
  * </pre>
+ * A shard of a sharded task follows its shard's seat the same way (task {@code shard:<name>-<index>}).
+ * Each term carries the fencing token of the grant that started it; after each {@code STANDBY} the
+ * seat is told the units stood by, so that a shard given up is released only now.
  *
  * <p>Runs inside the follower task; not thread-safe, and needs none.
  */
@@ -29,14 +32,14 @@ final class SingletonFollower {
     private SingletonFollower() {
     }
 
-    /** The cancellation reason of a singleton whose replica lost its election. */
-    static CancelReason lostReason(String election) {
-        return CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of election '" + election + "'");
+    /** The cancellation reason of a singleton (a shard) whose replica lost its election (the shard): {@code what} is {@link Leadership.Seat#describe()}. */
+    static CancelReason lostReason(String what) {
+        return CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of " + what);
     }
 
-    /** The cancellation reason of a singleton whose replica resigns its election because it stops. */
-    static CancelReason resignReason(String election) {
-        return CancelReason.of(CancelOrigins.LEADERSHIP, "this replica resigns the leadership of election '" + election + "': the application is stopping");
+    /** The cancellation reason of a singleton (a shard) whose replica resigns its election because it stops. */
+    static CancelReason resignReason(String what) {
+        return CancelReason.of(CancelOrigins.LEADERSHIP, "this replica resigns the leadership of " + what + ": the application is stopping");
     }
 
     /**
@@ -54,22 +57,25 @@ final class SingletonFollower {
                 }
                 if (turn == Leadership.Turn.LEAD) {
                     if (running == null && !env.isStopping()) {
+                        long token = seat.fencingToken();
+                        units.forEach(u -> u.term(token));
                         units.forEach(u -> u.status(DeclaredTask.Status.STARTING));
                         running = Async.spawn(name, supervision);
                         running.onDone(Supervisor::retrieve);
                     }
                 } else {
                     if (running != null) {
-                        stopTerm(running, lostReason(seat.election()));
+                        stopTerm(running, lostReason(seat.describe()));
                         running = null;
                     }
                     units.forEach(u -> u.status(DeclaredTask.Status.STANDBY));
+                    seat.stoodBy();
                 }
             }
         } finally {
             Task<?> last = running;
             if (last != null) {
-                CancelScope.shielded().run(() -> stopTerm(last, resignReason(seat.election())));
+                CancelScope.shielded().run(() -> stopTerm(last, resignReason(seat.describe())));
             }
             for (SupervisedTask u : units) {
                 if (u.status() == DeclaredTask.Status.STANDBY || u.status() == DeclaredTask.Status.STARTING) {

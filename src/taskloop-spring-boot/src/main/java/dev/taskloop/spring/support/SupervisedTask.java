@@ -6,6 +6,7 @@ import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Schedule;
 import dev.taskloop.spring.TaskControlException;
+import dev.taskloop.spring.TaskContext;
 import dev.taskloop.spring.leader.Leadership;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,11 @@ public final class SupervisedTask implements DeclaredTask {
     private volatile @Nullable Throwable lastFailure;
     private volatile @Nullable Task<?> task;
     private volatile Leadership.@Nullable Seat seat;
+    private volatile TaskContext.@Nullable Shard shard;
+    /** The fencing token of the current (or last) leadership term; 0 before the first, or when the backend gives none. */
+    private volatile long termToken;
+    /** The name it was declared under: its own, or for a shard the sharded task's ({@code tenant-poller} of {@code tenant-poller-3}). */
+    private volatile String declaredName;
     private volatile @Nullable DeclaredTaskRegistry registry;
     private final TaskControl control;
     private volatile Supervisor.@Nullable Environment environment;
@@ -46,6 +52,7 @@ public final class SupervisedTask implements DeclaredTask {
         this.group = group;
         this.loop = loop;
         this.control = new TaskControl(spec.name(), spec.schedule());
+        this.declaredName = spec.name();
     }
 
     /** The declaration. */
@@ -121,8 +128,44 @@ public final class SupervisedTask implements DeclaredTask {
         return s == null ? null : s.isLeader();
     }
 
+    @Override
+    public TaskContext.@Nullable Shard shard() {
+        return shard;
+    }
+
+    @Override
+    public @Nullable Long fencingToken() {
+        long t = termToken;
+        return t > 0 ? t : null;
+    }
+
+    /** The seat it follows; a shard's seat makes it that shard. */
     void seat(Leadership.Seat s) {
         seat = s;
+        if (s.shard() >= 0) {
+            shard = new TaskContext.Shard(s.shard(), s.shards());
+        }
+    }
+
+    /** The name it was declared under: its own, or for a shard the sharded task's. */
+    String declaredName() {
+        return declaredName;
+    }
+
+    /** It is a shard of the declared task {@code name}. */
+    void declaredAs(String name) {
+        declaredName = name;
+    }
+
+    /** A leadership term starts, with {@code token}. */
+    void term(long token) {
+        termToken = token;
+    }
+
+    /** What its seat is in, for messages ({@code shard 3 of election 'tenant-poller'}), or {@code null} for a task on every replica. */
+    @Nullable String describeSeat() {
+        Leadership.Seat s = seat;
+        return s == null ? null : s.describe();
     }
 
     /** Supervised in {@code env}; {@code unit} starts its supervision again ({@code null}: a singleton, whose follower does). */

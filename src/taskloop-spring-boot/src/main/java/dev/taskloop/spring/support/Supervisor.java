@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link SingletonFollower}: a singleton (a task or group with {@code singleton}) is started
  *       with its {@link Leadership.Seat}: a task named {@code singleton:<name>} follows the seat's
  *       turns, starting one of the supervisions above when this replica leads the election and
- *       cancelling it (and waiting for its {@code finally} blocks) when it no longer does.</li>
+ *       cancelling it (and waiting for its {@code finally} blocks) when it no longer does. Each shard
+ *       of a sharded task or group is such a unit too, following its shard's seat in a task named
+ *       {@code shard:<name>-<index>}.</li>
  * </ul>
  *
  * <p>Everything here runs inside tasks, so back-off delays and schedules use the loop's time, and
@@ -64,6 +66,9 @@ public final class Supervisor {
     /** The name of the task that follows a singleton's leadership turns: this, then the task's or group's name. */
     public static final String FOLLOWER_PREFIX = "singleton:";
 
+    /** The name of the task that follows a shard's turns: this, then the shard's name ({@code <name>-<index>}). */
+    public static final String SHARD_FOLLOWER_PREFIX = "shard:";
+
     private Supervisor() {
     }
 
@@ -88,13 +93,14 @@ public final class Supervisor {
     /**
      * Starts a singleton declared task on {@code loop}: it stands by until this replica leads the
      * seat's election, runs (restarting in place by its policy) while it does, and is cancelled when it
-     * no longer does.
+     * no longer does. With a shard's seat ({@link Leadership#joinShards}) and the shard's spec (named
+     * {@code <name>-<index>}), the same for one shard of a sharded task.
      */
     public static SupervisedTask start(EventLoop loop, TaskSpec spec, Environment env, Leadership.Seat seat) {
         SupervisedTask st = new SupervisedTask(spec, null, loop.name());
         standBy(st, seat);
         st.operated(env, null);
-        spawn(loop, FOLLOWER_PREFIX + spec.name(), () -> SingletonFollower.follow(seat, List.of(st), spec.name(),
+        spawn(loop, follower(seat) + spec.name(), () -> SingletonFollower.follow(seat, List.of(st), spec.name(),
                 () -> TaskSupervision.supervise(st, env), env));
         return st;
     }
@@ -103,7 +109,7 @@ public final class Supervisor {
     public static List<SupervisedTask> start(EventLoop loop, GroupSpec group, Environment env, Leadership.Seat seat) {
         List<SupervisedTask> children = children(loop, group, seat);
         children.forEach(c -> c.operated(env, null));
-        spawn(loop, FOLLOWER_PREFIX + group.name(), () -> SingletonFollower.follow(seat, children, group.name(),
+        spawn(loop, follower(seat) + group.name(), () -> SingletonFollower.follow(seat, children, group.name(),
                 () -> GroupSupervision.supervise(group, children, env), env));
         return children;
     }
@@ -118,6 +124,10 @@ public final class Supervisor {
             children.add(st);
         }
         return List.copyOf(children);
+    }
+
+    private static String follower(Leadership.Seat seat) {
+        return seat.shard() < 0 ? FOLLOWER_PREFIX : SHARD_FOLLOWER_PREFIX;
     }
 
     private static void standBy(SupervisedTask st, Leadership.Seat seat) {

@@ -22,11 +22,13 @@ import org.jspecify.annotations.Nullable;
  * @param drainOnShutdown whether, at shutdown, the task is left to finish by itself (after intake
  *     stopped) for up to {@code taskloop.shutdown.drain-timeout} before it is cancelled
  * @param singleton the leader election it runs under (only the leader runs it), or empty to run on every replica
+ * @param shards how many shards it is spread over the replicas in (each runs as {@code <name>-<index>} on the
+ *     replica holding that shard of the sharded election {@code name}), or 0 when it is not sharded
  * @since 0.1.0
  */
 public record TaskSpec(String name, String loop, Restart restart, Backoff backoff, RestartIntensity intensity,
                        Schedule schedule, boolean critical, boolean awaitStarted, Body body, boolean drainOnShutdown,
-                       String singleton) {
+                       String singleton, int shards) {
 
     public TaskSpec {
         Objects.requireNonNull(name, "name");
@@ -37,12 +39,15 @@ public record TaskSpec(String name, String loop, Restart restart, Backoff backof
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(singleton, "singleton");
+        if (shards < 0) {
+            throw new IllegalArgumentException("TaskSpec '" + name + "' has " + shards + " shards; use 0 (not sharded) or more");
+        }
     }
 
     /**
      * A task named {@code name}, with {@code @BackgroundTask}'s defaults: the default loop,
      * {@link Restart#ON_FAILURE}, {@link Backoff#DEFAULT}, {@link RestartIntensity#DEFAULT}, continuous,
-     * not critical, no awaitStarted, no drain, on every replica. Its {@link Builder#body body} has no
+     * not critical, no awaitStarted, no drain, on every replica, not sharded. Its {@link Builder#body body} has no
      * default.
      */
     public static Builder builder(String name) {
@@ -52,6 +57,17 @@ public record TaskSpec(String name, String loop, Restart restart, Backoff backof
     /** Whether only the leader of {@link #singleton()} runs it. */
     public boolean isSingleton() {
         return !singleton.isEmpty();
+    }
+
+    /** Whether it is spread over the replicas in {@link #shards()} shards. */
+    public boolean isSharded() {
+        return shards > 0;
+    }
+
+    /** The same declaration under another name: what one shard of it (or of its group) runs as. */
+    public TaskSpec named(String newName) {
+        return new TaskSpec(newName, loop, restart, backoff, intensity, schedule, critical, awaitStarted, body, drainOnShutdown, singleton,
+                shards);
     }
 
     /** One attempt or one run of a task. */
@@ -73,6 +89,7 @@ public record TaskSpec(String name, String loop, Restart restart, Backoff backof
         private boolean awaitStarted;
         private boolean drainOnShutdown;
         private String singleton = "";
+        private int shards;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -131,13 +148,19 @@ public record TaskSpec(String name, String loop, Restart restart, Backoff backof
             return this;
         }
 
+        /** How many shards to spread it over the replicas in; 0 (default) for none. */
+        public Builder shards(int shards) {
+            this.shards = shards;
+            return this;
+        }
+
         /** @throws IllegalStateException if no {@link #body} was given */
         public TaskSpec build() {
             if (body == null) {
                 throw new IllegalStateException("TaskSpec '" + name + "' has no body; give it one with body(...)");
             }
             return new TaskSpec(name, loop, restart, backoff, intensity, schedule, critical, awaitStarted, body, drainOnShutdown,
-                    singleton);
+                    singleton, shards);
         }
     }
 }

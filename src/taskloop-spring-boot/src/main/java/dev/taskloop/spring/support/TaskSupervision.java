@@ -305,12 +305,15 @@ final class TaskSupervision {
         private final SupervisedTask st;
         private final Task<?> task;
         private final int attempt;
+        /** The term's: attempts start within one term, whose token the follower set before it started it. */
+        private final @Nullable Long token;
         long run;
 
         Context(SupervisedTask st, Task<?> task, int attempt) {
             this.st = st;
             this.task = Objects.requireNonNull(task);
             this.attempt = attempt;
+            this.token = st.fencingToken();
         }
 
         @Override
@@ -341,6 +344,26 @@ final class TaskSupervision {
         @Override
         public Task<?> task() {
             return task;
+        }
+
+        @Override
+        public Shard shard() {
+            Shard s = st.shard();
+            return s == null ? Shard.WHOLE : s;
+        }
+
+        @Override
+        public long fencingToken() {
+            if (token != null) {
+                return token;
+            }
+            String seat = st.describeSeat();
+            if (seat == null) {
+                return TaskContext.super.fencingToken();
+            }
+            throw new IllegalStateException("task '" + name() + "' runs under " + seat + ", but its leader election backend gives no"
+                    + " fencing token (it calls LeaderElection.Listener.onGranted without one); Taskloop's jdbc, kubernetes and none"
+                    + " backends give one");
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.taskloop.spring.ShutdownParticipant;
 import dev.taskloop.spring.ShutdownProgress;
 import dev.taskloop.spring.TaskDeclarationException;
 import dev.taskloop.spring.leader.Leadership;
+import dev.taskloop.spring.leader.ShardNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,10 +36,11 @@ import org.springframework.context.SmartLifecycle;
  *       so the server still answers (the {@code taskloop} endpoint shows the phase) while
  *       {@link ShutdownParticipant}s stop their intake and the tasks declared with
  *       {@code drainOnShutdown} finish what they have, for up to {@code taskloop.shutdown.drain-timeout}.
- *       From INTAKE on, nothing is restarted and periodic tasks start no new run. Then the singletons
- *       resign (RESIGN, a step of DRAIN): they are cancelled, their {@code finally} blocks run (for up to
- *       {@code taskloop.shutdown.timeout}), and only then are their elections given up, so that another
- *       replica takes them over at once, and without overlap, while this one still drains.</li>
+ *       From INTAKE on, nothing is restarted and periodic tasks start no new run. Then the singletons and
+ *       the shards resign (RESIGN, a step of DRAIN): they are cancelled, their {@code finally} blocks run
+ *       (for up to {@code taskloop.shutdown.timeout}), and only then are their elections and shards given
+ *       up, so that another replica takes them over at once, and without overlap, while this one still
+ *       drains.</li>
  *   <li><b>CANCEL</b> and <b>HAND_BACK</b> run in this lifecycle, at {@link #PHASE}, below the web
  *       server's (which has drained its requests and stopped by then, so work a request handed to a
  *       loop is not cut off): every loop is closed — each task is cancelled at its await point, its
@@ -69,8 +71,8 @@ import org.springframework.context.SmartLifecycle;
  *       begins, after the web server has stopped.</li>
  *   <li>Both budgets must be shorter than {@code spring.lifecycle.timeout-per-shutdown-phase}, or
  *       Spring stops waiting and tasks still cleaning up are cut off.</li>
- *   <li>A declared singleton needs a {@link Leadership} ({@link Builder#leadership}); without one,
- *       {@code start()} fails naming the task.</li>
+ *   <li>A declared singleton or sharded task needs a {@link Leadership} ({@link Builder#leadership});
+ *       without one, {@code start()} fails naming the task.</li>
  * </ul>
  *
  * @since 0.1.0
@@ -186,13 +188,35 @@ public class TaskloopLifecycle implements SmartLifecycle {
         for (GroupSpec g : groups) {
             loopFor(g.loop(), "@SupervisedGroup '" + g.name() + "'");
         }
-        Map<Object, Leadership.Seat> seats = joinElections(tasks, groups);
+        Map<Object, Leadership.Seat> seats = new IdentityHashMap<>();
+        Map<Object, List<Leadership.Seat>> shardSeats = new IdentityHashMap<>();
+        joinElections(tasks, groups, seats, shardSeats);
         for (TaskSpec t : tasks) {
             EventLoop loop = loopFor(t.loop(), t.name());
+            if (t.isSharded()) {
+                List<Leadership.Seat> shards = shardSeats.get(t);
+                for (int i = 0; i < t.shards(); i++) {
+                    SupervisedTask shard = Supervisor.start(loop, t.named(ShardNames.shard(t.name(), i)), environment, shards.get(i));
+                    shard.declaredAs(t.name());
+                    record(shard);
+                }
+                continue;
+            }
             record(t.isSingleton() ? Supervisor.start(loop, t, environment, seats.get(t)) : Supervisor.start(loop, t, environment));
         }
         for (GroupSpec g : groups) {
             EventLoop loop = loopFor(g.loop(), g.name());
+            if (g.isSharded()) {
+                List<Leadership.Seat> shards = shardSeats.get(g);
+                for (int i = 0; i < g.shards(); i++) {
+                    List<SupervisedTask> members = Supervisor.start(loop, g.shard(i), environment, shards.get(i));
+                    for (int j = 0; j < members.size(); j++) {
+                        members.get(j).declaredAs(g.tasks().get(j).name());
+                        record(members.get(j));
+                    }
+                }
+                continue;
+            }
             (g.isSingleton() ? Supervisor.start(loop, g, environment, seats.get(g)) : Supervisor.start(loop, g, environment))
                     .forEach(this::record);
         }
@@ -203,23 +227,30 @@ public class TaskloopLifecycle implements SmartLifecycle {
     }
 
     /**
-     * Seats every singleton in its election and starts campaigning, before any task is spawned, so
-     * that a backend that cannot work (no lock table, no namespace) fails the start with nothing running.
+     * Seats every singleton in its election, and every sharded task or group in its sharded election,
+     * and starts campaigning, before any task is spawned, so that a backend that cannot work (no lock
+     * table, no namespace, no sharding) fails the start with nothing running.
      */
-    private Map<Object, Leadership.Seat> joinElections(List<TaskSpec> tasks, List<GroupSpec> groups) {
-        Map<Object, Leadership.Seat> seats = new IdentityHashMap<>();
+    private void joinElections(List<TaskSpec> tasks, List<GroupSpec> groups, Map<Object, Leadership.Seat> seats,
+                               Map<Object, List<Leadership.Seat>> shardSeats) {
         for (TaskSpec t : tasks) {
             if (t.isSingleton()) {
                 seats.put(t, seat(t.singleton(), t.name(), "@BackgroundTask '" + t.name() + "'"));
+            }
+            if (t.isSharded()) {
+                shardSeats.put(t, shardSeats(t.name(), t.shards(), "@BackgroundTask '" + t.name() + "'"));
             }
         }
         for (GroupSpec g : groups) {
             if (g.isSingleton()) {
                 seats.put(g, seat(g.singleton(), g.name(), "@SupervisedGroup '" + g.name() + "'"));
             }
+            if (g.isSharded()) {
+                shardSeats.put(g, shardSeats(g.name(), g.shards(), "@SupervisedGroup '" + g.name() + "'"));
+            }
         }
         Leadership l = leadership;
-        if (!seats.isEmpty() && l != null) { // a seat was had, so there is a Leadership
+        if ((!seats.isEmpty() || !shardSeats.isEmpty()) && l != null) { // a seat was had, so there is a Leadership
             declared.leadership(l);
             try {
                 l.start();
@@ -228,7 +259,15 @@ public class TaskloopLifecycle implements SmartLifecycle {
                 throw e;
             }
         }
-        return seats;
+    }
+
+    private List<Leadership.Seat> shardSeats(String name, int shards, String who) {
+        Leadership l = leadership;
+        if (l == null) {
+            throw new TaskDeclarationException(who + " is sharded (shards = " + shards + "), but this application has no leader election",
+                    "use the auto-configuration (taskloop.leader.backend), or pass a Leadership to TaskloopLifecycle");
+        }
+        return l.joinShards(name, name, shards);
     }
 
     private Leadership.Seat seat(String election, String unit, String who) {
@@ -344,7 +383,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
 
             if (leadership != null && declared.leadership().isPresent()) {
                 long t2 = System.nanoTime();
-                step("RESIGN: singletons stopped; " + leadership.resign(shutdownTimeout), t2);
+                step("RESIGN: singletons and shards stopped; " + leadership.resign(shutdownTimeout), t2);
             }
         }
     }

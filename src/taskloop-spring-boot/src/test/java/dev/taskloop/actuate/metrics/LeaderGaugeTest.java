@@ -18,7 +18,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code taskloop.leader}: one series per election of the declared singletons, 1 while this replica leads it. */
+/**
+ * {@code taskloop.leader}: one series per election of the declared singletons, 1 while this replica
+ * leads it; {@code taskloop.shards.owned} and {@code taskloop.shards.handovers} per sharded election.
+ */
 class LeaderGaugeTest {
 
     private final EventLoop loop = EventLoop.create();
@@ -66,5 +69,36 @@ class LeaderGaugeTest {
 
         election.revoke("report");
         assertThat(report.value()).isZero();
+    }
+
+    @Test
+    void theShardMetersCountTheShardsHeldAndWhatChangedHandsPerElectionAndTheShardsTimeCountsUnderTheTasksName() {
+        DeclaredTaskRegistry declared = DeclaredTasksFixture.declare(dev.taskloop.spring.support.TaskSpec.builder("tenant-poller").shards(4)
+                .restart(dev.taskloop.spring.Restart.ALWAYS).body(ctx -> Async.sleep(Duration.ofDays(1))).build());
+        metrics = new TaskloopMetrics(new LoopDirectory(List.of(loop), loop), declared, null);
+        metrics.bindTo(registry);
+        Gauge owned = registry.get("taskloop.shards.owned").tag("election", "tenant-poller").gauge();
+        assertThat(owned.value()).as("before the elections started").isZero();
+        assertThat(owned.getId().getBaseUnit()).isEqualTo("shards");
+
+        lifecycle = DeclaredTasksFixture.start(new LoopDirectory(List.of(loop), loop), declared, new Leadership(election));
+        election.grantShard("tenant-poller", 0, 1);
+        election.grantShard("tenant-poller", 2, 1);
+        election.grantShard("tenant-poller", 3, 1);
+        election.revokeShard("tenant-poller", 3, false);
+        election.grantShard("tenant-poller", 1, 1);
+        election.revokeShard("tenant-poller", 1, true);
+
+        assertThat(owned.value()).isEqualTo(2);
+        assertThat(registry.get("taskloop.shards.handovers").tag("event", "acquired").functionCounter().count()).isEqualTo(4);
+        assertThat(registry.get("taskloop.shards.handovers").tag("event", "released").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("taskloop.shards.handovers").tag("event", "lost").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.find("taskloop.task.restarts").functionCounters()).extracting(c -> c.getId().getTag("task"))
+                .as("one series for all the shards").containsExactly("tenant-poller");
+        assertThat(registry.scrape()).contains("# HELP taskloop_shards_owned_shards Shards of a sharded task this replica holds")
+                .contains("taskloop_shards_owned_shards{election=\"tenant-poller\"} 2.0")
+                .contains("taskloop_shards_handovers_shards_total{election=\"tenant-poller\",event=\"acquired\"} 4.0");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("taskloop.task.asleep")
+                .tag("task", "tenant-poller").functionCounter().count() > 0);
     }
 }

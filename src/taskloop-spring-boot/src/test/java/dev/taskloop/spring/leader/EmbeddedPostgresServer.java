@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * One real PostgreSQL server for every JDBC test of the JVM, started on first use (a few seconds)
@@ -40,6 +41,15 @@ public final class EmbeddedPostgresServer {
     /** The server's port on 127.0.0.1. */
     public static int port() {
         return get().getPort();
+    }
+
+    /** Drops and creates the lock table and the fencing table ({@code INT_}), from the DDL the README gives. */
+    public static void freshLockTables() {
+        JdbcTemplate admin = new JdbcTemplate(dataSource("127.0.0.1", port()));
+        admin.execute("DROP TABLE IF EXISTS INT_LOCK");
+        admin.execute("DROP TABLE IF EXISTS INT_LOCK_FENCE");
+        admin.execute(JdbcLeaderElection.ddl("INT_"));
+        admin.execute(JdbcLeaderElection.fenceDdl("INT_"));
     }
 
     /** A data source for the {@code postgres} database on {@code host:port} (e.g. through a proxy). */

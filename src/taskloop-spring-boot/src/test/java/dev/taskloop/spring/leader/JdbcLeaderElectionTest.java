@@ -60,8 +60,7 @@ class JdbcLeaderElectionTest {
 
     @BeforeEach
     void freshLockTable() {
-        admin.execute("DROP TABLE IF EXISTS INT_LOCK");
-        admin.execute(JdbcLeaderElection.ddl("INT_"));
+        EmbeddedPostgresServer.freshLockTables();
         timeline = Timeline.reset();
         connections.clear();
     }
@@ -119,6 +118,24 @@ class JdbcLeaderElectionTest {
                 .isLessThan(LEASE);
         assertThat(b.isLeader()).isTrue();
         assertThat(b.report().status()).isEqualTo(DeclaredTask.Status.RUNNING);
+        assertFencedOff(timeline.await("replica-a", "started", Duration.ZERO).token(), bStarted.token());
+    }
+
+    /**
+     * The new leader's fencing token is greater than the old one's, and a write conditional on it, as
+     * the README shows, refuses the old leader's once the new one has written.
+     */
+    private void assertFencedOff(long oldToken, long newToken) {
+        assertThat(oldToken).as("the first leader's token").isPositive();
+        assertThat(newToken).as("the next leader's token").isGreaterThan(oldToken);
+        admin.execute("DROP TABLE IF EXISTS report_state");
+        admin.execute("CREATE TABLE report_state (id INT PRIMARY KEY, position BIGINT NOT NULL, fence BIGINT NOT NULL)");
+        admin.update("INSERT INTO report_state VALUES (1, 0, 0)");
+        String write = "UPDATE report_state SET position = ?, fence = ? WHERE id = 1 AND fence <= ?";
+        assertThat(admin.update(write, 10, oldToken, oldToken)).as("the old leader writes while it leads").isEqualTo(1);
+        assertThat(admin.update(write, 20, newToken, newToken)).as("the new leader writes").isEqualTo(1);
+        assertThat(admin.update(write, 11, oldToken, oldToken)).as("the old leader's late write is refused").isZero();
+        assertThat(admin.queryForObject("SELECT position FROM report_state WHERE id = 1", Long.class)).isEqualTo(20);
     }
 
     @Test
@@ -143,6 +160,7 @@ class JdbcLeaderElectionTest {
         assertThat(a.report().status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(a.report().task().snapshot().cancelReason())
                 .isEqualTo(CancelReason.of(CancelOrigins.LEADERSHIP, "this replica lost the leadership of election 'report'"));
+        assertFencedOff(timeline.await("replica-a", "started", Duration.ZERO).token(), bStarted.token());
     }
 
     @Test
@@ -152,6 +170,17 @@ class JdbcLeaderElectionTest {
         assertThatThrownBy(() -> replica("replica-a", toDbA))
                 .hasStackTraceContaining("taskloop.leader.backend=jdbc keeps its locks in the table INT_LOCK, which cannot be read")
                 .hasStackTraceContaining("e.g. for PostgreSQL: CREATE TABLE INT_LOCK (LOCK_KEY CHAR(36) NOT NULL");
+        assertThat(timeline.story()).as("nothing ran").isEmpty();
+    }
+
+    @Test
+    void aMissingFencingTableStopsStartupWithItsDdl() {
+        admin.execute("DROP TABLE INT_LOCK_FENCE");
+
+        assertThatThrownBy(() -> replica("replica-a", toDbA))
+                .hasStackTraceContaining("keeps the fencing tokens of its singletons and shards in the table INT_LOCK_FENCE next to INT_LOCK,"
+                        + " which cannot be read")
+                .hasStackTraceContaining("CREATE TABLE INT_LOCK_FENCE (LOCK_KEY CHAR(36) NOT NULL, REGION VARCHAR(100) NOT NULL, TOKEN BIGINT NOT NULL");
         assertThat(timeline.story()).as("nothing ran").isEmpty();
     }
 }

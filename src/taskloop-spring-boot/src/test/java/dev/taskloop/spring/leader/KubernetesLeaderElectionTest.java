@@ -11,13 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,8 +36,7 @@ class KubernetesLeaderElectionTest {
     private static final Duration RENEW_DEADLINE = Duration.ofSeconds(2);
     private static final Duration RETRY = Duration.ofMillis(250);
 
-    private static KubernetesMockServer server;
-    private static KubernetesClient admin;
+    private static MockApiServer server;
 
     /** Requests each replica sent to the API server. */
     static final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
@@ -67,15 +60,12 @@ class KubernetesLeaderElectionTest {
 
     @BeforeAll
     static void startServer() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        admin = server.createClient();
+        server = new MockApiServer();
     }
 
     @AfterAll
     static void stopServer() {
-        admin.close();
-        server.destroy();
+        server.close();
     }
 
     private StallingProxy toApiA;
@@ -87,8 +77,8 @@ class KubernetesLeaderElectionTest {
     @BeforeEach
     void fresh() {
         server.reset();
-        toApiA = new StallingProxy(server.getPort());
-        toApiB = new StallingProxy(server.getPort());
+        toApiA = new StallingProxy(server.port());
+        toApiB = new StallingProxy(server.port());
         timeline = Timeline.reset();
         requests.clear();
     }
@@ -111,7 +101,7 @@ class KubernetesLeaderElectionTest {
     }
 
     private Lease lease() {
-        return admin.leases().inNamespace("shop").withName("orders-report").get();
+        return server.admin().leases().inNamespace("shop").withName("orders-report").get();
     }
 
     private void aLeadsAndBStandsBy() throws InterruptedException {
@@ -145,6 +135,13 @@ class KubernetesLeaderElectionTest {
                 .isLessThan(LEASE);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
         assertThat(b.report().status()).isEqualTo(DeclaredTask.Status.RUNNING);
+        assertTokens(timeline.await("replica-a", "started", Duration.ZERO).token(), bStarted.token());
+    }
+
+    /** The fencing tokens are the Lease's leaseTransitions plus 1, as each leader wrote it: 1 for the first, more for the next. */
+    private void assertTokens(long first, long next) {
+        assertThat(first).as("the first leader's token (the Lease created: leaseTransitions 0)").isEqualTo(1);
+        assertThat(next).as("the next leader's token").isGreaterThan(first).isEqualTo(lease().getSpec().getLeaseTransitions() + 1L);
     }
 
     @Test
@@ -168,5 +165,6 @@ class KubernetesLeaderElectionTest {
         assertThat(timeline.maxRunning()).isEqualTo(1);
         assertThat(a.report().status()).isEqualTo(DeclaredTask.Status.STANDBY);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
+        assertTokens(timeline.await("replica-a", "started", Duration.ZERO).token(), bStarted.token());
     }
 }

@@ -5,9 +5,11 @@ import dev.taskloop.core.Async;
 import dev.taskloop.spring.BackgroundTask;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
+import dev.taskloop.spring.TaskContext;
 import dev.taskloop.spring.support.DeclaredTaskRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
@@ -18,10 +20,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * One replica of an application with a singleton task {@code report} ({@code singleton = "*"}): a
- * Spring Boot application context of its own, with Taskloop's auto-configuration and the test's
- * backend configuration. The singleton ticks at its await points until cancelled and tells the
- * {@link Timeline} when it starts and when its {@code finally} runs.
+ * One replica of an application with a singleton task {@code report} ({@code singleton = "*"}), or
+ * with a sharded task {@code tenant-poller} ({@link #startSharded}): a Spring Boot application context
+ * of its own, with Taskloop's auto-configuration and the test's backend configuration. The singleton
+ * ticks at its await points until cancelled and tells the {@link Timeline} when it starts (with its
+ * fencing token) and when its {@code finally} runs; each shard tells the {@link ShardTimeline}.
  */
 public final class Replica implements AutoCloseable {
 
@@ -31,9 +34,9 @@ public final class Replica implements AutoCloseable {
         String replica;
 
         @BackgroundTask(name = "report", singleton = "*", restart = Restart.ALWAYS)
-        void report() {
+        void report(TaskContext ctx) {
             Timeline timeline = Timeline.current;
-            timeline.started(replica);
+            timeline.started(replica, ctx.fencingToken());
             try {
                 while (true) {
                     Async.sleep(Duration.ofMillis(20));
@@ -44,12 +47,44 @@ public final class Replica implements AutoCloseable {
         }
     }
 
+    /** The sharded task of every replica started with {@link #startSharded}: {@value #SHARDED} over {@code test.shards} (16) shards. */
+    public static class TenantPoller {
+        @Value("${test.replica}")
+        String replica;
+
+        @BackgroundTask(name = SHARDED, shards = "${test.shards:16}", restart = Restart.ALWAYS)
+        void poll(TaskContext ctx) {
+            ShardTimeline timeline = ShardTimeline.current;
+            int shard = ctx.shard().index();
+            timeline.started(replica, shard, ctx.fencingToken());
+            try {
+                while (true) {
+                    Async.sleep(Duration.ofMillis(20));
+                }
+            } finally {
+                timeline.ended(replica, shard);
+            }
+        }
+    }
+
+    /** The sharded task's (and its election's) name. */
+    public static final String SHARDED = "tenant-poller";
+
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(TaskloopAutoConfiguration.class)
     static class App {
         @Bean
         Report report() {
             return new Report();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration(TaskloopAutoConfiguration.class)
+    static class ShardedApp {
+        @Bean
+        TenantPoller tenantPoller() {
+            return new TenantPoller();
         }
     }
 
@@ -66,6 +101,15 @@ public final class Replica implements AutoCloseable {
      * timings are the tests' short ones unless given.
      */
     public static Replica start(String name, Class<?> backendConfiguration, Map<String, Object> properties) {
+        return start(name, App.class, backendConfiguration, properties);
+    }
+
+    /** Starts replica {@code name} of the application with the sharded task {@value #SHARDED}; see {@link #start}. */
+    public static Replica startSharded(String name, Class<?> backendConfiguration, Map<String, Object> properties) {
+        return start(name, ShardedApp.class, backendConfiguration, properties);
+    }
+
+    private static Replica start(String name, Class<?> app, Class<?> backendConfiguration, Map<String, Object> properties) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("test.replica", name);
         all.put("taskloop.leader.identity", name);
@@ -75,7 +119,7 @@ public final class Replica implements AutoCloseable {
         all.put("taskloop.shutdown.timeout", "5s");
         all.put("spring.main.banner-mode", "off");
         all.putAll(properties);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class, backendConfiguration)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(app, backendConfiguration)
                 .web(WebApplicationType.NONE).properties(all).run();
         return new Replica(name, context);
     }
@@ -95,6 +139,16 @@ public final class Replica implements AutoCloseable {
 
     public boolean isLeader() {
         return context.getBean(Leadership.class).isLeader("report");
+    }
+
+    /** The shards of {@value #SHARDED} this replica holds now. */
+    public List<Integer> shards() {
+        return context.getBean(Leadership.class).ownedShards(SHARDED);
+    }
+
+    /** Whether its context is still open. */
+    public boolean isRunning() {
+        return context.isActive();
     }
 
     @Override

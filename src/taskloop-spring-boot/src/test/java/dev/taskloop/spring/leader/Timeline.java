@@ -17,8 +17,8 @@ public final class Timeline {
     /** The timeline of the test running now (the replicas' singleton beans write to it). */
     public static volatile Timeline current = new Timeline();
 
-    /** An event: {@code replica} did {@code what} at {@code nanos} ({@link System#nanoTime()}). */
-    public record Event(String replica, String what, long nanos) {
+    /** An event: {@code replica} did {@code what} at {@code nanos} ({@link System#nanoTime()}); a start's fencing token, else 0. */
+    public record Event(String replica, String what, long nanos, long token) {
     }
 
     private final List<Event> events = new ArrayList<>();
@@ -30,19 +30,19 @@ public final class Timeline {
         return current;
     }
 
-    public synchronized void started(String replica) {
+    public synchronized void started(String replica, long fencingToken) {
         running++;
         maxRunning = Math.max(maxRunning, running);
-        add(replica, "started");
+        add(replica, "started", fencingToken);
     }
 
     public synchronized void ended(String replica) {
         running--;
-        add(replica, "finally");
+        add(replica, "finally", 0);
     }
 
-    private void add(String replica, String what) {
-        events.add(new Event(replica, what, System.nanoTime()));
+    private void add(String replica, String what, long token) {
+        events.add(new Event(replica, what, System.nanoTime(), token));
         notifyAll();
     }
 
