@@ -40,9 +40,13 @@ public final class ManualLeaderElection implements LeaderElection {
         shardListeners.put(election, listener);
     }
 
+    /** Called with every "stood by" as it is told, in the telling thread: a test may record it beside its own events, in order. */
+    public volatile java.util.function.Consumer<String> onStoodBy = call -> { };
+
     @Override
     public void shardStoodBy(String election, int shard) {
         calls.add("stood by " + election + " " + shard);
+        onStoodBy.accept("stood by " + election + " " + shard);
     }
 
     @Override
