@@ -75,6 +75,8 @@ public final class Loop implements EventLoop {
     final Accounting accounting;
     final SlowSteps slow;
     final Baton baton;
+    /** Cancellations requested off the loop whose push down the scope tree is still queued; see {@link Scope}. */
+    final AtomicInteger remoteCancels = new AtomicInteger();
     private final AdmissionControl admission;
 
     private volatile State state = State.OPEN;
