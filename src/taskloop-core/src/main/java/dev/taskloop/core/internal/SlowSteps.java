@@ -137,7 +137,7 @@ final class SlowSteps {
             Loop.LOG.log(System.Logger.Level.WARNING, step.describe());
         }
         if (!loop.listeners.isEmpty()) {
-            loop.notifyListeners(l -> l.slowStep(step));
+            loop.notifyListeners("slowStep", l -> l.slowStep(step));
         }
     }
 
