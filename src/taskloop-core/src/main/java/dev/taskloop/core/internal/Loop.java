@@ -189,6 +189,24 @@ public final class Loop implements EventLoop {
     }
 
     @Override
+    public Collection<Task<?>> tasks(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("tasks(max) of event loop '" + name + "': max must be zero or more, was " + max);
+        }
+        List<Task<?>> out = new ArrayList<>(Math.min(max, 1024));
+        if (max == 0) {
+            return out;
+        }
+        for (TaskImpl<?> t : tasks.values()) { // weakly consistent: stops after max, never copies the map
+            out.add(t);
+            if (out.size() == max) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
     public Optional<Task<?>> task(long id) {
         return Optional.ofNullable(tasks.get(id));
     }
