@@ -144,7 +144,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         // tasks by their handles, then at most maxTasks others through the loops' bounded views.
         List<LoopDescriptor> loopDescriptors = new ArrayList<>();
         long alive = 0;
-        List<EventLoop> all = loops.all();
+        java.util.Collection<EventLoop> all = loops.all();
         for (EventLoop loop : all) {
             LoopSnapshot snap = loop.snapshot();
             alive += snap.liveTasks();
