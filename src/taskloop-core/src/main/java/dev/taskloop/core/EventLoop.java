@@ -163,8 +163,17 @@ public interface EventLoop extends AutoCloseable {
     /** Schedules {@code callback} to be made ready when {@link #time()} reaches {@code deadline}. */
     Handle callAt(long deadline, Runnable callback);
 
-    /** The tasks alive now (not yet ended), in no particular order. */
+    /** The tasks alive now (not yet ended), in no particular order. Copies them all: see {@link #tasks(int)}. */
     Collection<Task<?>> tasks();
+
+    /**
+     * At most {@code max} of the tasks alive now, in no particular order (which ones, when there are
+     * more, is not specified). Costs {@code O(max)}, however many tasks are alive: for views that
+     * list a bounded page (the Actuator endpoint), where {@link #tasks()} would copy every one.
+     *
+     * @throws IllegalArgumentException if {@code max} is negative
+     */
+    Collection<Task<?>> tasks(int max);
 
     /** A live task by id. */
     Optional<Task<?>> task(long id);

@@ -48,6 +48,22 @@ public final class RecentEvents implements LoopListener {
         }
     }
 
+    /**
+     * A {@link VirtualMachineError} thrown on a loop (by a task, or by integration code the loop
+     * called): the health component is {@code DOWN} from then on, saying why.
+     *
+     * @param loop the loop's name
+     * @param where what threw it ({@code task 'name' (id 7)}, a listener...)
+     * @param error its class and message
+     * @param at wall-clock time it was reported
+     */
+    public record FatalError(String loop, String where, String error, Instant at) {
+    }
+
+    /** The first few fatal errors; a JVM that carries on after one is expected to end soon (ExitOnOutOfMemoryError). */
+    private static final int MAX_FATAL = 10;
+    private final java.util.concurrent.CopyOnWriteArrayList<FatalError> fatal = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final Ended[] ring;
     private long next;
     private final Map<String, StuckReport> stuck = new ConcurrentHashMap<>();
@@ -81,6 +97,18 @@ public final class RecentEvents implements LoopListener {
         if (step.ongoing()) {
             stuck.put(step.loop(), new StuckReport(step, System.nanoTime()));
         }
+    }
+
+    @Override
+    public void fatalError(String loop, String where, VirtualMachineError error) {
+        if (fatal.size() < MAX_FATAL) {
+            fatal.add(new FatalError(loop, where, String.valueOf(error), Instant.now()));
+        }
+    }
+
+    /** The fatal errors reported so far (at most the first ten), oldest first. */
+    public List<FatalError> fatalErrors() {
+        return List.copyOf(fatal);
     }
 
     /** The remembered ended tasks, newest first. */

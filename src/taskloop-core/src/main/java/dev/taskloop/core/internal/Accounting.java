@@ -57,8 +57,9 @@ final class Accounting {
             for (LongConsumer o : lagObservers) {
                 try {
                     o.accept(waited);
-                } catch (RuntimeException e) {
-                    Loop.LOG.log(System.Logger.Level.WARNING, "event loop '" + loop.name + "': lag observer " + o + " failed", e);
+                } catch (Throwable e) {
+                    // Under the baton's lock, mid hand-off: contained here, or the baton is left half passed.
+                    loop.containment.failed(new Containment.Key(o, "lag"), "lag observer " + o, e);
                 }
             }
             if (f instanceof TaskImpl<?> t) {

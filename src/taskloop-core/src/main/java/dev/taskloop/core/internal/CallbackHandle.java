@@ -56,7 +56,21 @@ final class CallbackHandle extends Timer implements Handle, Baton.Entry {
         if (!STATE.compareAndSet(this, State.PENDING, State.STARTED)) {
             return false;
         }
-        callback.run();
+        if (internal) {
+            callback.run();
+            return true;
+        }
+        try {
+            callback.run();
+        } catch (Throwable e) {
+            // The application's callSoon / callLater / callAt: contained and reported (rate-limited) here.
+            Loop l = Loop.callbackLoop();
+            if (l == null) {
+                throw e;
+            }
+            l.containment.failed(new Containment.Key(callback.getClass(), "callback"), "callback " + callback, e);
+            l.notifyListeners("callbackFailed", x -> x.callbackFailed(String.valueOf(callback), e));
+        }
         return true;
     }
 

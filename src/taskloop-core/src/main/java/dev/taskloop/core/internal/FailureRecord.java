@@ -48,6 +48,6 @@ final class FailureRecord implements Runnable {
         }
         Loop.LOG.log(System.Logger.Level.ERROR, Describe.task(snapshot) + " on event loop '"
                 + snapshot.loop() + "' failed and nobody retrieved its exception (join, result, a TaskGroup...)", failure);
-        loop.notifyListeners(l -> l.unobservedFailure(snapshot, failure));
+        loop.notifyListeners("unobservedFailure", l -> l.unobservedFailure(snapshot, failure));
     }
 }

@@ -75,6 +75,10 @@ public final class Loop implements EventLoop {
     final Accounting accounting;
     final SlowSteps slow;
     final Baton baton;
+    /** Cancellations requested off the loop whose push down the scope tree is still queued; see {@link Scope}. */
+    final AtomicInteger remoteCancels = new AtomicInteger();
+    /** Contains and reports what integration code (listeners, observers, callbacks, close hooks) throws. */
+    final Containment containment = new Containment(this);
     private final AdmissionControl admission;
 
     private volatile State state = State.OPEN;
@@ -185,6 +189,24 @@ public final class Loop implements EventLoop {
     }
 
     @Override
+    public Collection<Task<?>> tasks(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("tasks(max) of event loop '" + name + "': max must be zero or more, was " + max);
+        }
+        List<Task<?>> out = new ArrayList<>(Math.min(max, 1024));
+        if (max == 0) {
+            return out;
+        }
+        for (TaskImpl<?> t : tasks.values()) { // weakly consistent: stops after max, never copies the map
+            out.add(t);
+            if (out.size() == max) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
     public Optional<Task<?>> task(long id) {
         return Optional.ofNullable(tasks.get(id));
     }
@@ -202,7 +224,7 @@ public final class Loop implements EventLoop {
     }
 
     private synchronized void refreshLagObservers() {
-        accounting.lagObservers(listeners.stream().map(LoopListener::lagObserver).filter(Objects::nonNull).toArray(LongConsumer[]::new));
+        accounting.lagObservers(listeners.stream().map(containment::lagObserverOf).filter(Objects::nonNull).toArray(LongConsumer[]::new));
     }
 
     @Override
@@ -268,13 +290,13 @@ public final class Loop implements EventLoop {
                         + " task(s) did not end within the shutdown timeout of " + timeout + " and were interrupted: "
                         + left.stream().map(t -> "'" + t.name() + "' (" + t.state() + (t.awaitingNow() != null ? ", " + t.awaitingNow() : "") + ")").toList());
                 List<TaskSnapshot> s = stragglers;
-                notifyListeners(l -> l.shutdownStragglers(name, s));
+                notifyListeners("shutdownStragglers", l -> l.shutdownStragglers(name, s));
             }
             for (AutoCloseable c : closeables) {
                 try {
                     c.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "event loop '" + name + "': closing " + c + " failed", e);
+                } catch (Throwable e) {
+                    containment.failed(new Containment.Key(c, "close"), "closing " + c, e);
                 }
             }
         } finally {
@@ -367,7 +389,7 @@ public final class Loop implements EventLoop {
         tasks.put(t.id(), t);
         accounting.taskSpawned();
         if (!listeners.isEmpty()) {
-            notifyListeners(l -> l.taskSpawned(t));
+            notifyListeners("taskSpawned", l -> l.taskSpawned(t));
         }
     }
 
@@ -386,7 +408,7 @@ public final class Loop implements EventLoop {
         t.endState(outcome); // after it is unlisted, before anyone hears of its end
         admission.released();
         if (!listeners.isEmpty()) {
-            notifyListeners(l -> l.taskEnded(last));
+            notifyListeners("taskEnded", l -> l.taskEnded(last));
         }
         announcing.decrementAndGet();
         if (state != State.OPEN && tasks.isEmpty()) {
@@ -395,11 +417,19 @@ public final class Loop implements EventLoop {
     }
 
     void notifyListeners(Consumer<LoopListener> event) {
+        notifyListeners("listener", event);
+    }
+
+    /**
+     * Tells every listener; what one throws is contained ({@link Containment}): reported once per
+     * listener and {@code method} per interval, and the others are told all the same.
+     */
+    void notifyListeners(String method, Consumer<LoopListener> event) {
         for (LoopListener l : listeners) {
             try {
                 event.accept(l);
-            } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.WARNING, "event loop '" + name + "': listener " + l + " failed", e);
+            } catch (Throwable e) {
+                containment.failed(new Containment.Key(l, method), "listener " + l + " (" + method + ")", e);
             }
         }
     }

@@ -15,6 +15,16 @@ import org.jspecify.annotations.Nullable;
  * its {@code reason} is set; an await point throws if {@link #responsible} finds a cancelled scope
  * between it and the nearest shield. Links are changed only by the baton holder.
  *
+ * <h2>Effective cancellation</h2>
+ * Every scope keeps {@code effective}: the outermost cancelled scope between it (inclusive) and the
+ * nearest shield above it, or {@code null}. It is set when the scope is linked (from its parent's)
+ * and pushed down the subtree, stopping at shields, when a scope is cancelled; so an await point's
+ * check reads one field, whatever the nesting depth, and cancelling a tree of {@code n} scopes costs
+ * {@code O(n)}. The holder keeps it; a cancellation requested from another thread sets the reason at
+ * once and counts itself in the loop's {@code remoteCancels} until the loop has pushed it down, and
+ * while that count is not zero {@link #responsible} walks the chain as it always did, so such a
+ * cancellation is seen at the very next await point, as before.
+ *
  * <h2>States</h2>
  * <pre>
  *   NEW --enter()--> ENTERED --exit()--> EXITED
@@ -74,6 +84,8 @@ public class Scope implements CancelScope {
     private @Nullable Scope nextSibling;
     private @Nullable Scope prevSibling;
     private volatile @Nullable CancelReason reason;
+    /** The outermost cancelled scope from here up to the nearest shield; see "Effective cancellation". Holder writes. */
+    private volatile @Nullable Scope effective;
     volatile State state;
     private volatile boolean cancelledCaught;
 
@@ -102,8 +114,23 @@ public class Scope implements CancelScope {
         return s;
     }
 
-    /** The outermost cancelled scope between {@code s} (inclusive) and the first shield, or {@code null}. */
+    /**
+     * The outermost cancelled scope between {@code s} (inclusive) and the first shield, or {@code null}.
+     * One field read, unless a cancellation from another thread is still on its way down.
+     */
     static @Nullable Scope responsible(@Nullable Scope s) {
+        if (s == null) {
+            return null;
+        }
+        Loop l = s.loop;
+        if (l != null && l.remoteCancels.get() == 0) {
+            return s.effective;
+        }
+        return walk(s);
+    }
+
+    /** {@link #responsible} by walking up to the first shield: for cancellations not pushed down yet. */
+    static @Nullable Scope walk(@Nullable Scope s) {
         Scope found = null;
         for (; s != null; s = s.parent) {
             if (s.reason != null) {
@@ -188,33 +215,65 @@ public class Scope implements CancelScope {
         }
         Loop l = loop;
         if (l == null) {
-            return; // not entered yet: its body starts cancelled
+            return; // not entered yet: its body starts cancelled (link() sees the reason)
         }
         if (l.holdsBaton()) {
-            wakeAffected(this, true);
+            wakeAffected(this);
         } else {
-            l.callSoonInternal(() -> wakeAffected(this, true));
+            l.remoteCancels.incrementAndGet(); // until pushed down, await points walk the chain
+            try {
+                l.callSoonInternal(() -> {
+                    try {
+                        wakeAffected(this);
+                    } finally {
+                        l.remoteCancels.decrementAndGet();
+                    }
+                });
+            } catch (RuntimeException e) {
+                l.remoteCancels.decrementAndGet();
+                throw e;
+            }
         }
     }
 
     /** Cancels from the loop's baton holder. */
     void cancelNow(CancelReason reason) {
         if (REASON.compareAndSet(this, null, reason) && state.inside()) {
-            wakeAffected(this, true);
+            wakeAffected(this);
         }
     }
 
-    /** Wakes every task parked inside {@code s}, not looking behind shields. */
-    private static void wakeAffected(Scope s, boolean origin) {
-        if (!origin && s.shield) {
-            return;
+    /**
+     * Holder: pushes the cancellation of {@code s} down its subtree (stopping at shields) and wakes
+     * every task parked inside it. Iterative: a tree may be thousands of scopes deep.
+     */
+    private static void wakeAffected(Scope s) {
+        Scope p = s.parent;
+        Scope eff = !s.shield && p != null && p.effective != null ? p.effective : s;
+        java.util.ArrayDeque<Scope> todo = new java.util.ArrayDeque<>();
+        todo.push(s);
+        while (!todo.isEmpty()) {
+            Scope c = todo.pop();
+            c.effective = eff;
+            TaskImpl<?> t = c.task;
+            if (t != null && t.scope == c) {
+                t.wakeForCancel();
+            }
+            for (Scope k = c.firstChild; k != null; k = k.nextSibling) {
+                if (!k.shield) {
+                    todo.push(k);
+                }
+            }
         }
-        TaskImpl<?> t = s.task;
-        if (t != null && t.scope == s) {
-            t.wakeForCancel();
-        }
-        for (Scope c = s.firstChild; c != null; c = c.nextSibling) {
-            wakeAffected(c, false);
+    }
+
+    /** Holder: the effective cancellation of {@code c}, just linked below this scope. */
+    private void inherit(Scope c) {
+        if (c.shield) {
+            c.effective = c.reason != null ? c : null;
+        } else {
+            Scope e = effective;
+            c.effective = e != null ? e : c.reason != null ? c : null;
         }
     }
 
@@ -254,6 +313,7 @@ public class Scope implements CancelScope {
     // ------------------------------------------------------------------ links (holder only)
 
     void link(Scope c) {
+        inherit(c);
         c.prevSibling = null;
         c.nextSibling = firstChild;
         if (firstChild != null) {

@@ -1,6 +1,7 @@
 package dev.taskloop.core.internal;
 
 import dev.taskloop.core.Ticker;
+import dev.taskloop.core.spi.Describe;
 import dev.taskloop.core.spi.SlowStep;
 import java.time.Duration;
 import java.util.List;
@@ -129,15 +130,15 @@ final class SlowSteps {
     private void report(SlowStep step) {
         if (step.ongoing()) {
             StringBuilder sb = new StringBuilder(step.describe());
-            for (StackTraceElement e : step.stack()) {
-                sb.append("\n\tat ").append(e);
+            for (String e : Describe.stack(step.stack())) {
+                sb.append(e.startsWith("... ") ? "\n\t" : "\n\tat ").append(e); // bounded: a deep recursion is 100 frames, then a count
             }
             Loop.LOG.log(System.Logger.Level.WARNING, sb.toString());
         } else {
             Loop.LOG.log(System.Logger.Level.WARNING, step.describe());
         }
         if (!loop.listeners.isEmpty()) {
-            loop.notifyListeners(l -> l.slowStep(step));
+            loop.notifyListeners("slowStep", l -> l.slowStep(step));
         }
     }
 

@@ -229,7 +229,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
                 throw r.deliver(this); // cancelled before its first step: asyncio never starts the body
             }
             if (!loop.listeners.isEmpty()) {
-                loop.notifyListeners(l -> l.taskStarting(this));
+                loop.notifyListeners("taskStarting", l -> l.taskStarting(this));
             }
             value = body.call();
         } catch (Throwable e) {
@@ -280,10 +280,13 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
             for (Consumer<? super TaskImpl<T>> l : listeners) {
                 try {
                     l.accept(this);
-                } catch (RuntimeException | Error e) {
-                    Loop.LOG.log(System.Logger.Level.ERROR, "completion listener of task '" + name() + "' failed", e);
+                } catch (Throwable e) {
+                    loop.containment.failed(new Containment.Key(l.getClass(), "completion"), "completion listener " + l + " of task '" + name() + "'", e);
                 }
             }
+        }
+        if (error instanceof VirtualMachineError vme) {
+            loop.containment.taskFatal("task '" + name() + "' (id " + id + ")", vme);
         }
         if (s == State.FAILED && !observed) {
             FailureRecord rec = new FailureRecord(loop, snapshot(), error);
@@ -435,7 +438,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
                 + scopeKind + " and carried on: cancellation is level-triggered, so let CancelledException propagate"
                 + " (use a shielded CancelScope for cleanup that must await)");
         TaskSnapshot s = snapshot();
-        loop.notifyListeners(l -> l.cancellationSwallowed(s, scopeKind));
+        loop.notifyListeners("cancellationSwallowed", l -> l.cancellationSwallowed(s, scopeKind));
     }
 
     /** The task's one wake-up timer (sleep, join timeout), reused from wait to wait. */
@@ -581,7 +584,15 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
     @Override
     public void onDone(Consumer<? super Task<T>> callback) {
         java.util.Objects.requireNonNull(callback, "callback");
-        addCompletionListener(t -> loop.callSoonOrRun(() -> callback.accept(t)));
+        addCompletionListener(t -> loop.callSoonOrRun(() -> {
+            try {
+                callback.accept(t);
+            } catch (Throwable e) {
+                Loop l = loop;
+                l.containment.failed(new Containment.Key(callback.getClass(), "onDone"), "done callback " + callback + " of task '" + name() + "'", e);
+                l.notifyListeners("callbackFailed", x -> x.callbackFailed("done callback " + callback + " of task '" + name() + "'", e));
+            }
+        }));
     }
 
     @Override

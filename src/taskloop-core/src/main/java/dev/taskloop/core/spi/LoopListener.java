@@ -9,8 +9,11 @@ import org.jspecify.annotations.Nullable;
  * Told about the rare events of an {@link dev.taskloop.core.EventLoop}. Every method has an empty
  * default. Implementations must be thread-safe and fast, and must not block or call await points:
  * most methods are called by the loop's baton holder, so a slow listener slows the loop; the
- * watchdog and unobserved-failure reports come from their own threads. An exception thrown by a
- * listener is logged and otherwise ignored.
+ * watchdog and unobserved-failure reports come from their own threads. Whatever a listener (or its
+ * lag observer) throws, {@code RuntimeException} or {@code Error}, is contained: the loop carries on
+ * and the other listeners are told all the same; it is logged once per listener method per minute of
+ * the loop's clock, the failures in between counted. A {@link VirtualMachineError} is the exception:
+ * reported at {@code ERROR}, it closes the loop in order ({@link #fatalError}).
  *
  * @since 0.1.0
  */
@@ -82,5 +85,19 @@ public interface LoopListener {
      * @param waiting how many tasks were waiting for the lock then
      */
     default void lockAbandoned(TaskSnapshot task, String lock, int waiting) {
+    }
+
+    /**
+     * A {@link VirtualMachineError} (out of memory, stack overflow...) was thrown on the loop:
+     * by a task, which then ended {@code FAILED} (do not restart it: it is the JVM's failure, not the
+     * task's; the JVM's own policy, such as {@code -XX:+ExitOnOutOfMemoryError}, acts), or by
+     * integration code the loop called (a listener, an observer, a callback, a close hook), which
+     * closes the loop in order. Called once per such task, and once per loop for integration code.
+     *
+     * @param loop the loop's name
+     * @param where what threw it: {@code task 'name' (id 7)}, {@code listener ... (taskEnded)}...
+     * @param error the error
+     */
+    default void fatalError(String loop, String where, VirtualMachineError error) {
     }
 }

@@ -31,7 +31,6 @@ import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,14 +140,36 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     /** Every loop, declared task, live task (bounded) and recently ended task. */
     @ReadOperation
     public TaskloopDescriptor taskloop() {
+        // Proportional to what it returns, not to the live tasks (there may be 100,000): the declared
+        // tasks by their handles, then at most maxTasks others through the loops' bounded views.
         List<LoopDescriptor> loopDescriptors = new ArrayList<>();
-        List<Task<?>> live = new ArrayList<>();
-        for (EventLoop loop : loops.all()) {
-            loopDescriptors.add(describe(loop, loop.snapshot()));
-            live.addAll(loop.tasks());
+        long alive = 0;
+        java.util.Collection<EventLoop> all = loops.all();
+        for (EventLoop loop : all) {
+            LoopSnapshot snap = loop.snapshot();
+            alive += snap.liveTasks();
+            loopDescriptors.add(describe(loop, snap));
         }
-        live.removeIf(Task::isDone); // ended, not yet let go of by the loop
-        live.sort(Comparator.comparing((Task<?> t) -> declared.findByTask(t.id()).isEmpty()).thenComparingLong(Task::id));
+        List<Task<?>> first = new ArrayList<>();
+        java.util.Set<Long> listed = new java.util.HashSet<>();
+        for (DeclaredTask d : declared.all()) {
+            Task<?> t = d.task();
+            if (t != null && !t.isDone() && first.size() < maxTasks && listed.add(t.id())) {
+                first.add(t);
+            }
+        }
+        first.sort(Comparator.comparingLong(Task::id));
+        List<Task<?>> rest = new ArrayList<>();
+        for (EventLoop loop : all) {
+            for (Task<?> t : loop.tasks(maxTasks + listed.size())) {
+                if (!t.isDone() && !listed.contains(t.id())) {
+                    (declared.findByTask(t.id()).isPresent() ? first : rest).add(t);
+                }
+            }
+        }
+        rest.sort(Comparator.comparingLong(Task::id));
+        List<Task<?>> live = new ArrayList<>(first);
+        live.addAll(rest);
         List<TaskDescriptor> tasks = new ArrayList<>();
         for (Task<?> t : live.subList(0, Math.min(maxTasks, live.size()))) {
             TaskSnapshot s = t.snapshot();
@@ -159,7 +180,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         List<DeclaredDescriptor> declaredTasks = declared.all().stream()
                 .sorted(Comparator.comparing(DeclaredTask::name)).map(DeclaredDescriptor::of).toList();
         List<EndedDescriptor> ended = events.ended().stream().map(EndedDescriptor::of).toList();
-        return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, Math.max(0, live.size() - maxTasks), ended,
+        return new TaskloopDescriptor(loopDescriptors, declaredTasks, tasks, (int) Math.max(0, alive - tasks.size()), ended,
                 ShutdownDescriptor.of(monitor.shutdownProgress()), sharded());
     }
 
@@ -513,7 +534,7 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
     // ------------------------------------------------------------------ helpers
 
     static List<String> stack(StackTraceElement[] stack) {
-        return Arrays.stream(stack).map(StackTraceElement::toString).toList();
+        return Describe.stack(stack); // bounded: Describe.MAX_STACK_FRAMES frames, then "... N more frames"
     }
 
     // ------------------------------------------------------------------ descriptors

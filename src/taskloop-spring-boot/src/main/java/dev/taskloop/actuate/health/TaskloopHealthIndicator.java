@@ -10,6 +10,7 @@ import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.support.LoopAssessment;
 import dev.taskloop.spring.support.LoopMonitor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -23,7 +24,11 @@ import org.springframework.boot.health.contributor.Status;
  *   <tr><th>Status</th><th>When</th><th>HTTP (Boot's default mapping)</th></tr>
  *   <tr><td>{@code DOWN}</td><td>a loop is stuck (its baton held at least
  *       {@code taskloop.health.stuck-threshold}), or a declared task marked {@code critical} has
- *       failed for good</td><td>503</td></tr>
+ *       failed for good, or a {@link VirtualMachineError} (an {@code OutOfMemoryError}, a
+ *       {@code StackOverflowError}) was thrown on a loop, by a task (which is not restarted) or by
+ *       integration code (which closes the loop): {@code fatalErrors} in the details says where; it
+ *       stays {@code DOWN}, for the JVM's own policy ({@code -XX:+ExitOnOutOfMemoryError}) or a
+ *       liveness probe to end the process</td><td>503</td></tr>
  *   <tr><td>{@code OUT_OF_SERVICE}</td><td>a loop is closing or closed (the application is stopping)</td><td>503</td></tr>
  *   <tr><td>{@link #SATURATED}</td><td>a loop's lag p99 over {@code taskloop.health.lag-window} is
  *       above {@code taskloop.health.lag-threshold}, or a loop is overloaded: its admission control admits
@@ -59,14 +64,27 @@ public class TaskloopHealthIndicator implements HealthIndicator {
     public Health health() {
         LoopAssessment a = monitor.assess();
         boolean stuck = !a.loopsIn(LoopAssessment.Condition.STUCK).isEmpty();
-        Status status = stuck || !a.failedCritical().isEmpty() ? Status.DOWN
+        List<RecentEvents.FatalError> fatal = events.fatalErrors();
+        Status status = stuck || !a.failedCritical().isEmpty() || !fatal.isEmpty() ? Status.DOWN
                 : !a.loopsIn(LoopAssessment.Condition.CLOSED).isEmpty() ? Status.OUT_OF_SERVICE
                 : !a.loopsIn(LoopAssessment.Condition.SATURATED).isEmpty() || !a.loopsIn(LoopAssessment.Condition.OVERLOADED).isEmpty()
                 ? SATURATED
                 : Status.UP;
         Health.Builder b = Health.status(status);
-        if (!a.problems().isEmpty()) {
-            b.withDetail("problems", a.problems());
+        List<String> problems = new java.util.ArrayList<>(a.problems());
+        for (RecentEvents.FatalError f : fatal) {
+            problems.add("loop '" + f.loop() + "': " + f.where() + " threw " + f.error()
+                    + "; a VirtualMachineError is the JVM's failure, not the task's: not restarted, the JVM's policy acts");
+        }
+        if (!problems.isEmpty()) {
+            b.withDetail("problems", problems);
+        }
+        if (!fatal.isEmpty()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            for (RecentEvents.FatalError e : fatal) {
+                f.put(e.where(), Map.of("loop", e.loop(), "error", e.error(), "at", e.at().toString()));
+            }
+            b.withDetail("fatalErrors", f);
         }
         Map<String, Object> loops = new LinkedHashMap<>();
         for (LoopAssessment.LoopHealth l : a.loops()) {

@@ -47,6 +47,10 @@ final class TaskSupervision {
             }
             if (!restartDue(spec.restart(), failure) || env.isStopping()) {
                 st.status(failure == null ? DeclaredTask.Status.COMPLETED : DeclaredTask.Status.FAILED);
+                if (fatal(failure) != null) {
+                    log.error("Task '" + spec.name() + "' failed with " + fatal(failure) + " and is not restarted: a VirtualMachineError is"
+                            + " the JVM's failure, not the task's; health is DOWN, and the JVM's own policy (-XX:+ExitOnOutOfMemoryError) acts");
+                }
                 if (failure != null) {
                     throw rethrowable(failure);
                 }
@@ -95,7 +99,26 @@ final class TaskSupervision {
 
     /** Whether {@code policy} restarts a task that ended with {@code failure} ({@code null}: it returned). */
     static boolean restartDue(Restart policy, @Nullable Throwable failure) {
+        if (fatal(failure) != null) {
+            return false; // the JVM's failure, not the task's: restarting would only fail again, or hide it
+        }
         return policy == Restart.ALWAYS || (policy == Restart.ON_FAILURE && failure != null);
+    }
+
+    /**
+     * The {@link VirtualMachineError} (out of memory, stack overflow...) that {@code failure} is or
+     * was caused by, or {@code null}. Such a failure is never restarted, whatever the policy: it is
+     * reported, health goes {@code DOWN}, and the JVM's own policy ({@code -XX:+ExitOnOutOfMemoryError},
+     * which the chart sets) acts.
+     */
+    static @Nullable VirtualMachineError fatal(@Nullable Throwable failure) {
+        Throwable t = failure;
+        for (int i = 0; t != null && i < 32; i++, t = t.getCause()) {
+            if (t instanceof VirtualMachineError v) {
+                return v;
+            }
+        }
+        return null;
     }
 
     /** {@code t} to rethrow from a task body: an exception as it is; an error is thrown from here. */
