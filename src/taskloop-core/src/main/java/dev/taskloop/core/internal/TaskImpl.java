@@ -209,8 +209,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
 
     @Override
     void start() {
-        // An unnamed task gets an unnamed thread: no string built per spawn for nobody to read.
-        Thread th = (givenName == null ? Thread.ofVirtual() : Thread.ofVirtual().name(givenName)).unstarted(this::run);
+        Thread th = loop.carriers.newThread(givenName, this, this::run);
         thread = th;
         th.start();
     }
@@ -458,6 +457,12 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         loop.accounting.offloads.incrementAndGet();
         OFFLOAD.setVolatile(this, Offload.RUNNING);
         baton.handOff(this, now);
+        loop.carriers.offloadStarted();
+    }
+
+    /** Whether an offloaded call of this task runs now (its thread then belongs off the loop's carrier). */
+    boolean offloading() {
+        return (Offload) OFFLOAD.getVolatile(this) != Offload.NONE;
     }
 
     /**
