@@ -27,6 +27,12 @@ sealed interface Carriers permits Carriers.Shared, Carriers.LoopCarrier {
     /** Called by a task's own thread right after it released the baton for {@code offload} work. */
     void offloadStarted();
 
+    /**
+     * Called by a task's own thread once it holds the baton again after {@code offload} work (it
+     * may have been handed the baton directly, without parking, still on an offload carrier).
+     */
+    void offloadEnded();
+
     static Carriers of(Backend backend, Loop loop) {
         return switch (backend) {
             case VIRTUAL_THREADS -> Shared.INSTANCE;
@@ -46,6 +52,10 @@ sealed interface Carriers permits Carriers.Shared, Carriers.LoopCarrier {
 
         @Override
         public void offloadStarted() {
+        }
+
+        @Override
+        public void offloadEnded() {
         }
     }
 
@@ -139,6 +149,12 @@ sealed interface Carriers permits Carriers.Shared, Carriers.LoopCarrier {
         @Override
         public void offloadStarted() {
             // Leave the loop's carrier now: the task is marked offloading, so it is mounted again on the pool.
+            Thread.yield();
+        }
+
+        @Override
+        public void offloadEnded() {
+            // No longer offloading: a yield mounts the thread on the loop's carrier again.
             Thread.yield();
         }
 

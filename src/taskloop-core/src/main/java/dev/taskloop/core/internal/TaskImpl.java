@@ -480,6 +480,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         baton.makeReady(this, loop.ticker.read());
         loop.accounting.offloads.decrementAndGet();
         awaitBaton();
+        loop.carriers.offloadEnded();
         awaiting = null;
     }
 
