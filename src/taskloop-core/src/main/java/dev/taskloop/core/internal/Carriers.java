@@ -5,11 +5,11 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -80,7 +80,10 @@ sealed interface Carriers permits Carriers.Shared, Carriers.LoopCarrier {
         });
 
         private final Loop loop;
-        private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        /** Continuations to run: a multi-producer, single-consumer queue (Vyukov's): one exchange to add. */
+        private final AtomicReference<Node> tail;
+        /** The consumer's end, a sentinel whose successor is the next to run; only the carrier touches it. */
+        private Node head;
         private final Thread carrier;
         private volatile boolean parked;
         /** Virtual threads made here and not yet ended; the carrier ends at 0 once the loop is closed. */
@@ -90,6 +93,8 @@ sealed interface Carriers permits Carriers.Shared, Carriers.LoopCarrier {
         LoopCarrier(Loop loop) {
             this.loop = loop;
             this.newBuilder = builderWithScheduler();
+            this.head = new Node(null);
+            this.tail = new AtomicReference<>(head);
             this.carrier = new Thread(this::carry, "taskloop-carrier-" + loop.name);
             carrier.setDaemon(true);
             carrier.start();
@@ -161,19 +166,47 @@ sealed interface Carriers permits Carriers.Shared, Carriers.LoopCarrier {
         /** The scheduler of the loop's virtual threads: queue a continuation to run on the carrier. */
         @Override
         public void execute(Runnable r) {
-            queue.add(r);
+            Node n = new Node(r);
+            tail.getAndSet(n).next = n;
             if (parked) {
                 LockSupport.unpark(carrier);
             }
         }
 
+        /** The carrier only: the next continuation, or {@code null} if none is queued (or one is half added). */
+        private @Nullable Runnable poll() {
+            Node n = head.next;
+            if (n == null) {
+                if (head != tail.get()) {
+                    // A producer swapped the tail but has not linked its node yet: a few instructions.
+                    while ((n = head.next) == null) {
+                        Thread.onSpinWait();
+                    }
+                } else {
+                    return null;
+                }
+            }
+            head = n;
+            Runnable r = n.task;
+            n.task = null;
+            return r;
+        }
+
+        private static final class Node {
+            @Nullable Runnable task;
+            volatile @Nullable Node next;
+
+            Node(@Nullable Runnable task) {
+                this.task = task;
+            }
+        }
+
         private void carry() {
-            ConcurrentLinkedQueue<Runnable> q = queue;
             while (true) {
-                Runnable r = q.poll();
+                Runnable r = poll();
                 if (r == null) {
                     parked = true;
-                    r = q.poll();
+                    r = poll();
                     if (r == null) {
                         if (live.get() == 0 && loop.state() == Loop.State.CLOSED) {
                             parked = false;
