@@ -52,6 +52,27 @@ class BackendTest {
     }
 
     @Test
+    void aMonitorHeldAcrossAnAwaitPointDoesNotStopTheOtherTasksOfTheLoop() {
+        // JDK 24+ unmounts a virtual thread that parks inside synchronized; on LOOP_CARRIER a pinned
+        // carrier would stop every other task of the loop, and this join would time out.
+        Object monitor = new Object();
+        try (EventLoop loop = EventLoop.builder().name("monitor").build()) {
+            Task<String> run = loop.spawn("holder", () -> {
+                Task<String> other = Async.spawn("other", () -> {
+                    Async.yieldNow();
+                    return "other ran";
+                });
+                synchronized (monitor) {
+                    Async.yieldNow();
+                    Async.sleep(java.time.Duration.ofMillis(1));
+                    return other.join() + " while the monitor was held";
+                }
+            });
+            assertThat(run.join(java.time.Duration.ofSeconds(30))).isEqualTo("other ran while the monitor was held");
+        }
+    }
+
+    @Test
     void withoutTheFlagTheLoopCarrierBackendFailsNamingIt() {
         assumeTrue(!javaLangOpen(), "only without --add-opens java.base/java.lang");
         assertThatThrownBy(() -> EventLoop.builder().backend(Backend.LOOP_CARRIER).build())
