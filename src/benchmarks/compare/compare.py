@@ -238,6 +238,7 @@ class Runner:
         self.quiet_wait = 0
         self.waited = 0.0
         self.versions = {}
+        self.backend = "virtual-threads"
 
     def command(self, runtime, workload, extra, name):
         if runtime == "asyncio":
@@ -251,7 +252,10 @@ class Runner:
                     workload] + extra
         java_runtime, measure = {"taskloop-off": ("taskloop", "off"),
                                  "taskloop-both": ("taskloop", "both")}.get(runtime, (runtime, "on"))
-        return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime", "-cp", self.cp, MAIN, java_runtime, workload] + \
+        # The Taskloop backend (issue 15): LOOP_CARRIER needs java.lang opened to build its virtual threads.
+        backend = ["--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dtaskloop.backend=" + self.backend] \
+            if java_runtime == "taskloop" and self.backend != "virtual-threads" else []
+        return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime"] + backend + ["-cp", self.cp, MAIN, java_runtime, workload] + \
             (["--measure", measure] if java_runtime == "taskloop" else []) + extra
 
     def wait_quiet(self):
@@ -709,6 +713,8 @@ def main():
     ap.add_argument("--busy", action="store_true",
                     help="also run W1 and W2 beside a spinner process that keeps about one core busy, and report quiet "
                          "and busy side by side")
+    ap.add_argument("--backend", default="virtual-threads", choices=["virtual-threads", "loop-carrier"],
+                    help="the Taskloop backend of the taskloop runs (default virtual-threads)")
     ap.add_argument("--timeout", type=int, default=300, help="seconds one run may take before the comparison fails")
     ap.add_argument("--quiet-wait", type=float, default=0, metavar="S",
                     help="before each run, wait up to S seconds for the rest of the machine to use under 0.25 cores "
@@ -752,6 +758,8 @@ def main():
         os.makedirs(logs, exist_ok=True)
         r = Runner(java, log, a.timeout, logs, node=node, kotlin_cp=kotlin_cp)
         r.quiet_wait = a.quiet_wait
+        r.backend = a.backend
+        sys.stderr.write(f"# Taskloop backend: {a.backend}\n")
         steps = plan(only, schedule_file, runtimes, a.busy)
         for rep in range(a.reps):
             sys.stderr.write(f"# repetition {rep + 1}/{a.reps}, load {os.getloadavg()[0]:.2f}\n")

@@ -7,6 +7,7 @@
 #   --reps N                      repetitions (default 3)
 #   --only w1,w2,w3               some workload groups (w1 w2 w3 overhead w4 w5 w6 group)
 #   --runtimes taskloop,kotlin    some runtimes (taskloop asyncio vthreads kotlin node; default all)
+#   --backend loop-carrier        the Taskloop runs on the LOOP_CARRIER backend (default virtual-threads)
 #   --busy                        W1 and W2 again beside a spinner keeping about one core busy: quiet and busy side by side
 set -euo pipefail
 cd "$(dirname "$0")/../../.."

@@ -123,6 +123,7 @@ class BadInputCatalogueTest {
         rows.add(property("taskloop.slow-step-threshold", "99999999999999999999d", "a duration such as 250ms, 5s, 2m or PT1M"));
         rows.add(property("taskloop.watchdog", "sometimes", "true or false"));
         rows.add(property("taskloop.measure", "2", "true or false"));
+        rows.add(property("taskloop.backend", "fibers", "one of virtual-threads, loop-carrier"));
         rows.add(property("taskloop.shutdown.timeout", "-1s", "must be zero or a positive duration").shows("PT-1S"));
         rows.add(property("taskloop.shutdown.timeout", "30s", "must be shorter than spring.lifecycle.timeout-per-shutdown-phase")
                 .shows("PT30S"));

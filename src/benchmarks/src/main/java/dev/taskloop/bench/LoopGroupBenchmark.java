@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -32,6 +33,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
+// The LOOP_CARRIER backend (-p backend=loop-carrier) builds its virtual threads through java.lang.
+@Fork(jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
 public class LoopGroupBenchmark {
 
     static final int TASKS = 16;
@@ -41,11 +44,15 @@ public class LoopGroupBenchmark {
     @Param({"1", "4"})
     public int loops;
 
+    /** The loops' {@link dev.taskloop.core.Backend}, by its property value. */
+    @Param({"virtual-threads", "loop-carrier"})
+    public String backend;
+
     private EventLoopGroup group;
 
     @Setup(Level.Trial)
     public void start() {
-        group = EventLoopGroup.create("bench", loops, EventLoop.builder().watchdog(false));
+        group = EventLoopGroup.create("bench", loops, EventLoop.builder().watchdog(false).backend(dev.taskloop.core.Backend.parse("backend", backend)));
     }
 
     @TearDown(Level.Trial)

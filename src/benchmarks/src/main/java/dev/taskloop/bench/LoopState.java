@@ -1,6 +1,7 @@
 package dev.taskloop.bench;
 
 import dev.taskloop.core.AsyncRunnable;
+import dev.taskloop.core.Backend;
 import dev.taskloop.core.EventLoop;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -23,6 +24,10 @@ public class LoopState {
     @Param({"true", "false"})
     public boolean measure;
 
+    /** The loop's {@link Backend}, by its property value: {@code -p backend=virtual-threads,loop-carrier}. */
+    @Param({"virtual-threads", "loop-carrier"})
+    public String backend;
+
     public EventLoop loop;
 
     @Setup(Level.Trial)
@@ -31,6 +36,7 @@ public class LoopState {
                 .name("bench-" + (measure ? "measured" : "unmeasured"))
                 .measure(measure)
                 .watchdog(measure)
+                .backend(Backend.parse("backend", backend))
                 .build();
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -22,6 +23,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
+// The LOOP_CARRIER backend (-p backend=loop-carrier) builds its virtual threads through java.lang.
+@Fork(jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
 public class YieldBenchmark {
 
     static final int ALONE_YIELDS = 1_000_000;

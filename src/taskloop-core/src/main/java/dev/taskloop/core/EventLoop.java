@@ -218,6 +218,7 @@ public interface EventLoop extends AutoCloseable {
         boolean watchdog = true;
         boolean measure = true;
         Admission admission = Admission.DEFAULT;
+        @Nullable Backend backend;
         final List<LoopListener> listeners = new ArrayList<>();
 
         Builder() {
@@ -271,6 +272,17 @@ public interface EventLoop extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Which {@link Backend} runs the loop's tasks (default {@link Backend#defaultBackend()}:
+         * {@code VIRTUAL_THREADS} unless the system property {@value Backend#PROPERTY} says otherwise).
+         * {@code LOOP_CARRIER} needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}; {@link #build()}
+         * fails with a message naming the flag without it.
+         */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
         /** Adds a listener from the start (so it also sees the first tasks). */
         public Builder listener(LoopListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -279,7 +291,8 @@ public interface EventLoop extends AutoCloseable {
 
         /** Builds and starts the loop (its driver thread starts at once). */
         public EventLoop build() {
-            return new Loop(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, List.copyOf(listeners));
+            return new Loop(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, List.copyOf(listeners),
+                    backend == null ? Backend.defaultBackend() : backend);
         }
     }
 }

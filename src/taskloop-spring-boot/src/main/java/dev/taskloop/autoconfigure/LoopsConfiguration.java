@@ -22,6 +22,7 @@ class LoopsConfiguration {
                     .shutdownTimeout(properties.getShutdown().getTimeout())
                     .watchdog(properties.isWatchdog())
                     .measure(properties.isMeasure())
+                    .backend(properties.getBackend())
                     .admission(properties.getAdmission().toPolicy())
                     .listener(new TaskMdc())
                     .build());

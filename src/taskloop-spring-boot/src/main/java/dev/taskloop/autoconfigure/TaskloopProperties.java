@@ -1,5 +1,6 @@
 package dev.taskloop.autoconfigure;
 
+import dev.taskloop.core.Backend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,13 @@ public class TaskloopProperties implements Validator {
 
     /** Whether the loops account awake, asleep and waiting time, lag and utilization. */
     private boolean measure = true;
+
+    /**
+     * Which backend runs the loops' tasks: {@code virtual-threads} (the JDK's shared scheduler) or
+     * {@code loop-carrier} (one carrier thread per loop; needs the JVM flag
+     * {@code --add-opens java.base/java.lang=ALL-UNNAMED}, and startup fails naming it without).
+     */
+    private Backend backend = Backend.VIRTUAL_THREADS;
 
     /**
      * Whether a non-daemon thread keeps the JVM alive while the application's declared tasks run (their
@@ -90,6 +98,14 @@ public class TaskloopProperties implements Validator {
 
     public void setWatchdog(boolean watchdog) {
         this.watchdog = watchdog;
+    }
+
+    public Backend getBackend() {
+        return backend;
+    }
+
+    public void setBackend(Backend backend) {
+        this.backend = backend;
     }
 
     public boolean isMeasure() {

@@ -30,6 +30,9 @@ final class TaskloopPropertiesValidator {
     // ------------------------------------------------------------------ taskloop.*
 
     static void validate(TaskloopProperties p, Errors errors) {
+        if (p.getBackend() == null) {
+            errors.rejectValue("backend", "required", "must be one of virtual-threads or loop-carrier");
+        }
         List<String> loops = p.getLoops();
         if (loops == null || loops.isEmpty()) {
             errors.rejectValue("loops", "empty", "must name at least one loop (the first is the default loop), e.g. main");

@@ -371,7 +371,7 @@ final class Baton {
 
         @Override
         void start() {
-            Thread t = Thread.ofVirtual().name("taskloop-" + loop.name).unstarted(
+            Thread t = loop.carriers.newThread("taskloop-" + loop.name, null,
                     () -> ScopedValue.where(Loop.DRIVER_OF, loop).run(this::runLoop));
             thread = t;
             t.start();

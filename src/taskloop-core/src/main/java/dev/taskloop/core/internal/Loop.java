@@ -2,6 +2,7 @@ package dev.taskloop.core.internal;
 
 import dev.taskloop.core.Admission;
 import dev.taskloop.core.AsyncCallable;
+import dev.taskloop.core.Backend;
 import dev.taskloop.core.CancelOrigin;
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.EventLoop;
@@ -79,6 +80,9 @@ public final class Loop implements EventLoop {
     final AtomicInteger remoteCancels = new AtomicInteger();
     /** Contains and reports what integration code (listeners, observers, callbacks, close hooks) throws. */
     final Containment containment = new Containment(this);
+    /** Where the loop's virtual threads run (its {@link Backend}). */
+    final Carriers carriers;
+    private final Backend backend;
     private final AdmissionControl admission;
 
     private volatile State state = State.OPEN;
@@ -93,6 +97,11 @@ public final class Loop implements EventLoop {
 
     public Loop(@Nullable String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
                 boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners) {
+        this(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, listeners, Backend.defaultBackend());
+    }
+
+    public Loop(@Nullable String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
+                boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners, Backend backend) {
         this.name = name == null || name.isBlank() ? "loop-" + LOOP_IDS.incrementAndGet() : name;
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.slow = new SlowSteps(this, slowStepThreshold, watchdog);
@@ -101,6 +110,8 @@ public final class Loop implements EventLoop {
         this.admission = new AdmissionControl(this, Objects.requireNonNull(admission, "admission"));
         this.accounting = new Accounting(this, measure);
         refreshLagObservers();
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.carriers = Carriers.of(backend, this);
         this.baton = new Baton(this, accounting, slow);
         baton.driver.start();
         if (watchdog || this.admission.hasLagSlo()) {
@@ -113,6 +124,11 @@ public final class Loop implements EventLoop {
     @Override
     public String name() {
         return name;
+    }
+
+    /** The backend this loop runs its tasks on. */
+    public Backend backend() {
+        return backend;
     }
 
     @Override

@@ -209,8 +209,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
 
     @Override
     void start() {
-        // An unnamed task gets an unnamed thread: no string built per spawn for nobody to read.
-        Thread th = (givenName == null ? Thread.ofVirtual() : Thread.ofVirtual().name(givenName)).unstarted(this::run);
+        Thread th = loop.carriers.newThread(givenName, this, this::run);
         thread = th;
         th.start();
     }
@@ -461,6 +460,12 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         loop.accounting.offloads.incrementAndGet();
         OFFLOAD.setVolatile(this, Offload.RUNNING);
         baton.handOff(this, now);
+        loop.carriers.offloadStarted();
+    }
+
+    /** Whether an offloaded call of this task runs now (its thread then belongs off the loop's carrier). */
+    boolean offloading() {
+        return (Offload) OFFLOAD.getVolatile(this) != Offload.NONE;
     }
 
     /**
@@ -478,6 +483,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         baton.makeReady(this, loop.ticker.read());
         loop.accounting.offloads.decrementAndGet();
         awaitBaton();
+        loop.carriers.offloadEnded();
         awaiting = null;
     }
 
