@@ -168,10 +168,10 @@ class WatchdogTest {
 
     @Test
     void aSlowStepIsChargedToTheTaskThatHeldTheBatonNotToTheTaskThatRunsNext() {
-        // A listener that computes for 150 ms when task 'first' ends: that time is spent on
+        // A listener that computes for 400 ms when task 'first' ends: that time is spent on
         // first's thread while first still holds the baton (the listener contract says a slow
         // listener slows the loop). 'second' runs next and does nothing at all.
-        long listenerNanos = Duration.ofMillis(150).toNanos();
+        long listenerNanos = Duration.ofMillis(400).toNanos();
         List<SlowStep> ended = new CopyOnWriteArrayList<>();
         loop.addListener(new LoopListener() {
             @Override
@@ -203,7 +203,8 @@ class WatchdogTest {
                 .noneSatisfy(s -> assertThat(s.taskName()).isEqualTo("second"))
                 .anySatisfy(s -> assertThat(s.taskName()).isEqualTo("first"));
         assertThat(Duration.ofNanos(second.get().snapshot().awakeNanos()))
-                .as("awake time of 'second', which only returned")
-                .isLessThan(Duration.ofMillis(50));
+                .as("awake time of 'second', which only returned (charged the listener's time, it would be 400 ms)")
+                // Half the listener's time: a loaded machine's preemption of second's thread (94 ms seen) still passes.
+                .isLessThan(Duration.ofNanos(listenerNanos / 2));
     }
 }
