@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Slow-step detection of one loop (wall time, whatever its ticker): a step that held the baton for
  * at least the threshold is reported twice at most, by the {@link Watchdog} while it is still
- * running (with the holder's live stack and thread state, so a stuck loop says who and where) and
- * by the holder when the step ends, and counted once. A step whose holder the watchdog saw parked
+ * running (with the holder's live stack and thread state, so a slow step says who and where while
+ * it lasts) and by the holder when the step ends, and counted once. The log is rate-limited per
+ * loop ({@link RepeatedReports}): the first report of a burst with its stack, then a summary line
+ * per report interval; the listeners get every report. A step whose holder the watchdog saw parked
  * in a wait that is not a Taskloop await point counts as blocked.
  *
  * <p>Thread-safety: {@link #stepBegan} and {@link #stepEnded} are called by the baton holder, one
@@ -25,7 +27,7 @@ final class SlowSteps {
     private final Loop loop;
     /** The slow-step threshold. */
     final long slowNanos;
-    /** Whether the watchdog reports stuck steps of this loop (it may sample the loop for admission alone). */
+    /** Whether the watchdog reports slow steps of this loop while they last (it may sample the loop for admission alone). */
     private final boolean watchdog;
     /** A system ticker reads wall time already: its readings serve as the step's wall times. */
     private final boolean systemTicker;
@@ -43,8 +45,13 @@ final class SlowSteps {
     private long wdSeq = -1;
     private long wdNextReport;
 
-    SlowSteps(Loop loop, Duration threshold, boolean watchdog) {
+    /** The log's rate limit for this loop's slow-step reports. */
+    private final RepeatedReports logged;
+
+    SlowSteps(Loop loop, Duration threshold, boolean watchdog, Duration reportInterval) {
         this.loop = loop;
+        this.logged = new RepeatedReports("loop '" + loop.name + "': slow steps",
+                Checks.saturatedNanos(Checks.nonNegative("reportInterval", reportInterval)));
         this.slowNanos = Checks.saturatedNanos(Checks.positive("slowStepThreshold", threshold));
         this.watchdog = watchdog;
         this.systemTicker = loop.ticker == Ticker.system();
@@ -90,6 +97,10 @@ final class SlowSteps {
         if (!watchdog) {
             return;
         }
+        String summary = logged.due(wallNow);
+        if (summary != null) {
+            Loop.LOG.log(System.Logger.Level.WARNING, summary);
+        }
         Baton b = loop.baton;
         Fiber h = b.holder;
         if (h == null) {
@@ -127,7 +138,13 @@ final class SlowSteps {
     }
 
     private void report(SlowStep step) {
-        if (step.ongoing()) {
+        RepeatedReports.Decision d = logged.offer(System.nanoTime(), step.describe());
+        if (d.summary() != null) {
+            Loop.LOG.log(System.Logger.Level.WARNING, d.summary());
+        }
+        if (!d.full()) {
+            // counted for the next summary line; the listeners (the endpoint) still get it with its stack
+        } else if (step.ongoing()) {
             StringBuilder sb = new StringBuilder(step.describe());
             for (StackTraceElement e : step.stack()) {
                 sb.append("\n\tat ").append(e);
