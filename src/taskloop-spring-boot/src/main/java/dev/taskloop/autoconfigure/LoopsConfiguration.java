@@ -21,6 +21,7 @@ class LoopsConfiguration {
                     .slowStepThreshold(properties.getSlowStepThreshold())
                     .shutdownTimeout(properties.getShutdown().getTimeout())
                     .watchdog(properties.isWatchdog())
+                    .reportInterval(properties.getReportInterval())
                     .measure(properties.isMeasure())
                     .admission(properties.getAdmission().toPolicy())
                     .listener(new TaskMdc())
