@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * running (with the holder's live stack and thread state, so a slow step says who and where while
  * it lasts) and by the holder when the step ends, and counted once. The log is rate-limited per
  * loop ({@link RepeatedReports}): the first report of a burst with its stack, then a summary line
- * per report interval; the listeners get every report. A step whose holder the watchdog saw parked
+ * per report interval; the listeners get every report. The log hears of a step still running only
+ * once it has held the baton for twice the threshold (with its stack), so that a one-off slow step
+ * of a cold JVM logs one line, at its end, without a stack. A step whose holder the watchdog saw parked
  * in a wait that is not a Taskloop await point counts as blocked.
  *
  * <p>Thread-safety: {@link #stepBegan} and {@link #stepEnded} are called by the baton holder, one
@@ -138,6 +140,14 @@ final class SlowSteps {
     }
 
     private void report(SlowStep step) {
+        if (step.ongoing() && step.heldFor().toNanos() < 2 * slowNanos) {
+            // The log waits for the re-report at twice the threshold: a one-off hiccup of a cold JVM
+            // (class loading, a carrier thread starting) logs only its end-of-step line, no stack.
+            if (!loop.listeners.isEmpty()) {
+                loop.notifyListeners(l -> l.slowStep(step));
+            }
+            return;
+        }
         RepeatedReports.Decision d = logged.offer(System.nanoTime(), step.describe());
         if (d.summary() != null) {
             Loop.LOG.log(System.Logger.Level.WARNING, d.summary());
