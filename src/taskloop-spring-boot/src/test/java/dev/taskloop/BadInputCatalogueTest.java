@@ -60,8 +60,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
  * API's value arguments) tried with a wrong value. Each row fails, and what the user is shown (for
  * startup failures, Spring Boot's "APPLICATION FAILED TO START" description and action, from the
  * failure analyzers; otherwise the exception's message or the endpoint's answer) names the input,
- * repeats the wrong value, and says what is allowed. The rows are exactly the README's table
- * (section Reliability, between the {@code bad-input} markers): {@link #theReadmeTableIsExactlyTheseRows}
+ * repeats the wrong value, and says what is allowed. The rows are exactly the table of docs/bad-input.md
+ * (linked from the README's Reliability section, between the {@code bad-input} markers): {@link #theReadmeTableIsExactlyTheseRows}
  * fails, printing the table to paste, when they drift apart.
  */
 class BadInputCatalogueTest {
@@ -124,6 +124,7 @@ class BadInputCatalogueTest {
         rows.add(property("taskloop.watchdog", "sometimes", "true or false"));
         rows.add(property("taskloop.measure", "2", "true or false"));
         rows.add(property("taskloop.backend", "fibers", "one of virtual-threads, loop-carrier"));
+        rows.add(property("taskloop.report-interval", "-1s", "must be zero (every report in full) or a positive duration").shows("PT-1S"));
         rows.add(property("taskloop.shutdown.timeout", "-1s", "must be zero or a positive duration").shows("PT-1S"));
         rows.add(property("taskloop.shutdown.timeout", "30s", "must be shorter than spring.lifecycle.timeout-per-shutdown-phase")
                 .shows("PT30S"));
@@ -317,7 +318,7 @@ class BadInputCatalogueTest {
         for (int i = 0; i < rows.size(); i++) {
             expected.add(rows.get(i).markdown(i + 1));
         }
-        List<String> readme = Files.readAllLines(Path.of(System.getProperty("taskloop.root", "../..")).resolve("README.md"), StandardCharsets.UTF_8);
+        List<String> readme = Files.readAllLines(Path.of(System.getProperty("taskloop.root", "../..")).resolve("docs/bad-input.md"), StandardCharsets.UTF_8);
         int begin = readme.indexOf("<!-- bad-input:begin -->");
         int end = readme.indexOf("<!-- bad-input:end -->");
         assertThat(begin).as("README marker <!-- bad-input:begin -->").isNotNegative();

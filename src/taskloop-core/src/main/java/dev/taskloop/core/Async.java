@@ -205,6 +205,7 @@ public final class Async {
      * @throws TimeoutExpiredException if the delay passed while {@code body} was at an await point
      */
     public static <T extends @Nullable Object, E extends Exception> T withTimeout(Duration delay, AsyncCallable<T, E> body) throws E {
+        TaskImpl.require("Async.withTimeout()"); // named as the caller wrote it, not as the scope it enters
         return Timeout.after(delay).call(body); // never null for a cancellation: only the deadline cancels this timeout, and that throws
     }
 }

@@ -69,6 +69,9 @@ public interface EventLoop extends AutoCloseable {
     /** Default for {@link Builder#slowStepThreshold}: asyncio's {@code slow_callback_duration}. */
     Duration DEFAULT_SLOW_STEP_THRESHOLD = Duration.ofMillis(100);
 
+    /** Default for {@link Builder#reportInterval}. */
+    Duration DEFAULT_REPORT_INTERVAL = Duration.ofMinutes(1);
+
     /** Default for {@link Builder#shutdownTimeout}. */
     Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -216,6 +219,7 @@ public interface EventLoop extends AutoCloseable {
         Duration slowStepThreshold = DEFAULT_SLOW_STEP_THRESHOLD;
         Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         boolean watchdog = true;
+        Duration reportInterval = DEFAULT_REPORT_INTERVAL;
         boolean measure = true;
         Admission admission = Admission.DEFAULT;
         @Nullable Backend backend;
@@ -251,9 +255,21 @@ public interface EventLoop extends AutoCloseable {
             return this;
         }
 
-        /** Whether the watchdog samples this loop for stuck steps (default on). */
+        /** Whether the watchdog samples this loop for slow steps while they last (default on). */
         public Builder watchdog(boolean enabled) {
             this.watchdog = enabled;
+            return this;
+        }
+
+        /**
+         * How the log is spared repeated slow-step reports (default 1 min): the first of a burst is
+         * logged with the holder's stack, the ones after it within this interval only counted, and
+         * one summary line per interval says how many and which was the latest. A quiet interval ends
+         * the burst. {@link LoopListener}s still get every report, with its stack. {@code 0} logs
+         * every report in full.
+         */
+        public Builder reportInterval(Duration interval) {
+            this.reportInterval = Checks.nonNegative("reportInterval", interval);
             return this;
         }
 
@@ -292,7 +308,7 @@ public interface EventLoop extends AutoCloseable {
         /** Builds and starts the loop (its driver thread starts at once). */
         public EventLoop build() {
             return new Loop(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, List.copyOf(listeners),
-                    backend == null ? Backend.defaultBackend() : backend);
+                    backend == null ? Backend.defaultBackend() : backend, reportInterval);
         }
     }
 }

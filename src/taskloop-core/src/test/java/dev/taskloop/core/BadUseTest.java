@@ -67,7 +67,12 @@ class BadUseTest {
                 Arguments.of("Async.sleep()", (ThrowingCallable) () -> Async.sleep(AN_HOUR)),
                 Arguments.of("Async.yieldNow()", (ThrowingCallable) Async::yieldNow),
                 Arguments.of("Async.await()", (ThrowingCallable) () -> Async.await(new CompletableFuture<>())),
-                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Blocking.sleep(AN_HOUR))));
+                Arguments.of("Async.offload()", (ThrowingCallable) () -> Async.offload(() -> Blocking.sleep(AN_HOUR))),
+                // the scopes name the method the caller wrote, not the scope they enter
+                Arguments.of("Async.withTimeout()", (ThrowingCallable) () -> Async.withTimeout(AN_HOUR, () -> "x")),
+                Arguments.of("Timeout.call()", (ThrowingCallable) () -> Timeout.after(AN_HOUR).call(() -> "x")),
+                Arguments.of("CancelScope.call()", (ThrowingCallable) () -> CancelScope.create().call(() -> "x")),
+                Arguments.of("TaskGroup.call()", (ThrowingCallable) () -> TaskGroup.create().call(() -> "x")));
     }
 
     @ParameterizedTest(name = "{0} called outside a task fails fast, saying it needs a task and how to get one")

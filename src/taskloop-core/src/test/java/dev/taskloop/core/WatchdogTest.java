@@ -207,4 +207,48 @@ class WatchdogTest {
                 // Half the listener's time: a loaded machine's preemption of second's thread (94 ms seen) still passes.
                 .isLessThan(Duration.ofNanos(listenerNanos / 2));
     }
+
+    @Test
+    void repeatedSlowStepsAreLoggedOnceWithTheStackWhileTheListenersGetEveryOneWithItsStack() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.taskloop.core.EventLoop");
+        List<String> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().contains("'watched'")) {
+                    logged.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            Task<Void> blocker = loop.spawn("blocker", () -> {
+                for (int i = 0; i < 3; i++) {
+                    Blocking.sleep(Duration.ofMillis(250)); // keeps the baton: three slow steps in a row
+                    Async.sleep(Duration.ofMillis(1)); // an await point that ends the step
+                }
+            });
+            blocker.join(BOUND);
+            assertThat(endOfStepReport.await(BOUND.toSeconds(), SECONDS)).isTrue();
+        } finally {
+            jul.removeHandler(capture);
+        }
+
+        assertThat(seen.stream().filter(s -> s.step().ongoing()).map(Seen::step).toList())
+                .as("every report still reaches the listeners (the endpoint), each with its stack")
+                .hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(s -> assertThat(s.stack()).isNotEmpty());
+        assertThat(logged).as("the log within one report interval: the first report with its stack, nothing else yet")
+                .hasSize(1);
+        assertThat(logged.getFirst()).startsWith("loop 'watched' has a slow step: task 'blocker'").contains("\n\tat ")
+                .doesNotContain("stuck");
+    }
 }

@@ -62,7 +62,7 @@ class DeclaredTasksConfiguration {
         TaskloopPropertiesValidator.checkShutdownBudgets(properties.getShutdown(), phase);
         return TaskloopLifecycle.builder(loops, declared)
                 .environment(new Supervisor.Environment(clock.getIfAvailable(Clock::systemDefaultZone), RandomGenerator.getDefault(),
-                        observations.getIfAvailable()))
+                        observations.getIfAvailable(), () -> false, properties.getReportInterval()))
                 .drainTimeout(properties.getShutdown().getDrainTimeout())
                 .shutdownTimeout(properties.getShutdown().getTimeout())
                 .participants(participants.orderedStream().toList())

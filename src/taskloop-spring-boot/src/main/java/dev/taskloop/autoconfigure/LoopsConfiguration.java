@@ -21,6 +21,7 @@ class LoopsConfiguration {
                     .slowStepThreshold(properties.getSlowStepThreshold())
                     .shutdownTimeout(properties.getShutdown().getTimeout())
                     .watchdog(properties.isWatchdog())
+                    .reportInterval(properties.getReportInterval())
                     .measure(properties.isMeasure())
                     .backend(properties.getBackend())
                     .admission(properties.getAdmission().toPolicy())

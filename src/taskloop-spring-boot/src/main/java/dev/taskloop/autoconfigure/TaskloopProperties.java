@@ -47,6 +47,13 @@ public class TaskloopProperties implements Validator {
     private Backend backend = Backend.VIRTUAL_THREADS;
 
     /**
+     * Interval of the log's summary lines for repeated slow-step and task-failure reports: the first
+     * report of a burst is logged with its stack, the next ones within the interval are counted into
+     * one summary line (their stacks stay in the taskloop endpoint). 0 logs every report in full.
+     */
+    private Duration reportInterval = Duration.ofMinutes(1);
+
+    /**
      * Whether a non-daemon thread keeps the JVM alive while the application's declared tasks run (their
      * virtual threads do not), so that a worker without a web server runs until it is stopped.
      */
@@ -90,6 +97,14 @@ public class TaskloopProperties implements Validator {
 
     public void setSlowStepThreshold(Duration slowStepThreshold) {
         this.slowStepThreshold = slowStepThreshold;
+    }
+
+    public Duration getReportInterval() {
+        return reportInterval;
+    }
+
+    public void setReportInterval(Duration reportInterval) {
+        this.reportInterval = reportInterval;
     }
 
     public boolean isWatchdog() {

@@ -51,6 +51,10 @@ final class TaskloopPropertiesValidator {
         if (slow == null || slow.isNegative() || slow.isZero()) {
             errors.rejectValue("slowStepThreshold", "positive", "must be a positive duration, e.g. 100ms");
         }
+        Duration ri = p.getReportInterval();
+        if (ri == null || ri.isNegative()) {
+            errors.rejectValue("reportInterval", "nonNegative", "must be zero (every report in full) or a positive duration, e.g. 1m");
+        }
         Duration d = p.getShutdown().getDrainTimeout();
         if (d == null || d.isNegative()) {
             errors.rejectValue("shutdown.drainTimeout", "nonNegative", "must be zero or a positive duration, e.g. 10s");

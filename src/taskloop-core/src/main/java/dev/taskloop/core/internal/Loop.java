@@ -97,14 +97,16 @@ public final class Loop implements EventLoop {
 
     public Loop(@Nullable String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
                 boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners) {
-        this(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, listeners, Backend.defaultBackend());
+        this(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, listeners, Backend.defaultBackend(),
+                dev.taskloop.core.EventLoop.DEFAULT_REPORT_INTERVAL);
     }
 
     public Loop(@Nullable String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
-                boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners, Backend backend) {
+                boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners, Backend backend,
+                Duration reportInterval) {
         this.name = name == null || name.isBlank() ? "loop-" + LOOP_IDS.incrementAndGet() : name;
         this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.slow = new SlowSteps(this, slowStepThreshold, watchdog);
+        this.slow = new SlowSteps(this, slowStepThreshold, watchdog, reportInterval);
         this.shutdownTimeout = Checks.nonNegative("shutdownTimeout", shutdownTimeout);
         this.listeners = new CopyOnWriteArrayList<>(listeners);
         this.admission = new AdmissionControl(this, Objects.requireNonNull(admission, "admission"));

@@ -147,7 +147,7 @@ public class Scope implements CancelScope {
 
     @Override
     public <T extends @Nullable Object, E extends Exception> @Nullable T call(AsyncCallable<T, E> body) throws E {
-        TaskImpl<?> me = TaskImpl.require("CancelScope.call()");
+        TaskImpl<?> me = TaskImpl.require(this instanceof TimeoutScope ? "Timeout.call()" : "CancelScope.call()");
         enter(me);
         boolean normal = false;
         try {

@@ -13,8 +13,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Slow-step detection of one loop (wall time, whatever its ticker): a step that held the baton for
  * at least the threshold is reported twice at most, by the {@link Watchdog} while it is still
- * running (with the holder's live stack and thread state, so a stuck loop says who and where) and
- * by the holder when the step ends, and counted once. A step whose holder the watchdog saw parked
+ * running (with the holder's live stack and thread state, so a slow step says who and where while
+ * it lasts) and by the holder when the step ends, and counted once. The log is rate-limited per
+ * loop ({@link RepeatedReports}): the first report of a burst with its stack, then a summary line
+ * per report interval; the listeners get every report. The log hears of a step still running only
+ * once it has held the baton for twice the threshold (with its stack), so that a one-off slow step
+ * of a cold JVM logs one line, at its end, without a stack. A step whose holder the watchdog saw parked
  * in a wait that is not a Taskloop await point counts as blocked.
  *
  * <p>Thread-safety: {@link #stepBegan} and {@link #stepEnded} are called by the baton holder, one
@@ -26,7 +30,7 @@ final class SlowSteps {
     private final Loop loop;
     /** The slow-step threshold. */
     final long slowNanos;
-    /** Whether the watchdog reports stuck steps of this loop (it may sample the loop for admission alone). */
+    /** Whether the watchdog reports slow steps of this loop while they last (it may sample the loop for admission alone). */
     private final boolean watchdog;
     /** A system ticker reads wall time already: its readings serve as the step's wall times. */
     private final boolean systemTicker;
@@ -44,8 +48,13 @@ final class SlowSteps {
     private long wdSeq = -1;
     private long wdNextReport;
 
-    SlowSteps(Loop loop, Duration threshold, boolean watchdog) {
+    /** The log's rate limit for this loop's slow-step reports. */
+    private final RepeatedReports logged;
+
+    SlowSteps(Loop loop, Duration threshold, boolean watchdog, Duration reportInterval) {
         this.loop = loop;
+        this.logged = new RepeatedReports("loop '" + loop.name + "': slow steps",
+                Checks.saturatedNanos(Checks.nonNegative("reportInterval", reportInterval)));
         this.slowNanos = Checks.saturatedNanos(Checks.positive("slowStepThreshold", threshold));
         this.watchdog = watchdog;
         this.systemTicker = loop.ticker == Ticker.system();
@@ -91,6 +100,10 @@ final class SlowSteps {
         if (!watchdog) {
             return;
         }
+        String summary = logged.due(wallNow);
+        if (summary != null) {
+            Loop.LOG.log(System.Logger.Level.WARNING, summary);
+        }
         Baton b = loop.baton;
         Fiber h = b.holder;
         if (h == null) {
@@ -128,7 +141,21 @@ final class SlowSteps {
     }
 
     private void report(SlowStep step) {
-        if (step.ongoing()) {
+        if (step.ongoing() && step.heldFor().toNanos() < 2 * slowNanos) {
+            // The log waits for the re-report at twice the threshold: a one-off hiccup of a cold JVM
+            // (class loading, a carrier thread starting) logs only its end-of-step line, no stack.
+            if (!loop.listeners.isEmpty()) {
+                loop.notifyListeners(l -> l.slowStep(step));
+            }
+            return;
+        }
+        RepeatedReports.Decision d = logged.offer(System.nanoTime(), step.describe());
+        if (d.summary() != null) {
+            Loop.LOG.log(System.Logger.Level.WARNING, d.summary());
+        }
+        if (!d.full()) {
+            // counted for the next summary line; the listeners (the endpoint) still get it with its stack
+        } else if (step.ongoing()) {
             StringBuilder sb = new StringBuilder(step.describe());
             for (String e : Describe.stack(step.stack())) {
                 sb.append(e.startsWith("... ") ? "\n\t" : "\n\tat ").append(e); // bounded: a deep recursion is 100 frames, then a count

@@ -27,9 +27,12 @@ public record SlowStep(String loop, long taskId, String taskName, Duration heldF
         stack = List.copyOf(stack);
     }
 
-    /** A one-line description for logs. */
+    /**
+     * A one-line description for logs. It says "slow step", never "stuck": a stuck loop is the
+     * health indicator's word, for a step past its (longer) stuck threshold.
+     */
     public String describe() {
-        return (ongoing ? "loop '" + loop + "' is stuck: " : "loop '" + loop + "' had a slow step: ")
+        return (ongoing ? "loop '" + loop + "' has a slow step: " : "loop '" + loop + "' had a slow step: ")
                 + Describe.task(taskName, taskId) + " " + (ongoing ? "has held" : "held") + " the baton for "
                 + heldFor.toMillis() + " ms (threshold " + threshold.toMillis() + " ms)"
                 + (blocked ? ", blocked in a non-Taskloop wait" : "")

@@ -235,11 +235,16 @@ public class TaskloopEndpoint implements ApplicationEventPublisherAware {
         return result;
     }
 
+    /** What a request for {@code task} that names no task (live, or ended recently) is told. */
+    static String unknownTask(String task) {
+        return "no task has the id or declared name '" + task
+                + "'; use the id or declared name of a live task, as GET /actuator/taskloop lists them";
+    }
+
     private CancelDescriptor cancel(String task, @Nullable Principal principal) {
         Found f = find(task);
         if (f == null) {
-            return new CancelDescriptor(CancelOutcome.UNKNOWN, task, null, null, "no task has the id or declared name '" + task
-                    + "'; use the id or declared name of a live task, as GET /actuator/taskloop lists them");
+            return new CancelDescriptor(CancelOutcome.UNKNOWN, task, null, null, unknownTask(task));
         }
         Task<?> target = f.live;
         if (target == null || target.isDone()) {

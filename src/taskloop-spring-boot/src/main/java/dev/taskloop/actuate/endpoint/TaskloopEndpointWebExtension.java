@@ -3,13 +3,16 @@ package dev.taskloop.actuate.endpoint;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * The HTTP statuses of the endpoint's write side. {@code DELETE /actuator/taskloop/{task}}: {@code 204}
+ * The HTTP statuses of the endpoint's task operations. {@code GET /actuator/taskloop/{task}}: {@code 200}
+ * with the task, {@code 404} with a {@link NotFound} body that says why (Actuator's own answer to a
+ * {@code null} is an empty 404). The write side: {@code DELETE /actuator/taskloop/{task}}: {@code 204}
  * when cancellation was requested, {@code 404} when no task has that id or declared name, {@code 409}
  * (with the reason in the body) when the task has already ended. {@code POST /actuator/taskloop/{task}}
  * (a control request): {@code 202} when accepted, {@code 400}, {@code 404} or {@code 409}, each with the
@@ -31,6 +34,24 @@ public class TaskloopEndpointWebExtension {
 
     public TaskloopEndpointWebExtension(TaskloopEndpoint endpoint) {
         this.endpoint = endpoint;
+    }
+
+    /**
+     * The body of a {@code GET} of an unknown task.
+     *
+     * @param task the selector as given
+     * @param message why nothing was found, and what to use instead
+     */
+    public record NotFound(String task, String message) {
+    }
+
+    @ReadOperation
+    public WebEndpointResponse<Object> task(@Selector String task) {
+        TaskloopEndpoint.TaskDetailDescriptor found = endpoint.task(task);
+        if (found == null) {
+            return new WebEndpointResponse<>(new NotFound(task, TaskloopEndpoint.unknownTask(task)), WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        return new WebEndpointResponse<>(found);
     }
 
     @DeleteOperation

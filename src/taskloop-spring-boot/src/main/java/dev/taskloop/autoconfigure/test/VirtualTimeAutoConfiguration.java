@@ -31,7 +31,7 @@ public final class VirtualTimeAutoConfiguration {
                     "@AutoConfigureVirtualTime runs one loop in virtual time; set taskloop.loops to one name in this test");
         }
         return TestLoop.create(EventLoop.builder().name(properties.getLoops().getFirst())
-                .slowStepThreshold(properties.getSlowStepThreshold()).watchdog(properties.isWatchdog()).measure(properties.isMeasure()));
+                .slowStepThreshold(properties.getSlowStepThreshold()).watchdog(properties.isWatchdog()).reportInterval(properties.getReportInterval()).measure(properties.isMeasure()));
     }
 
     @Bean

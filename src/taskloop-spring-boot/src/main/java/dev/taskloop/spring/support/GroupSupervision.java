@@ -93,9 +93,14 @@ final class GroupSupervision {
                 }
                 st.restarted();
                 Duration delay = st.spec().backoff().delay(k, env.random());
-                log.info("Supervised group '" + group.name() + "' restarts " + names(children, restart) + " in "
+                String restarting = "Supervised group '" + group.name() + "' restarts " + names(children, restart) + " in "
                         + delay.toMillis() + " ms (" + group.strategy() + ", after task '" + st.name() + "' "
-                        + (failure == null ? "returned" : "failed") + ")");
+                        + (failure == null ? "returned" : "failed") + ")";
+                if (failure != null && st.failureReports(env.reportInterval()).inBurst(EventLoop.current().time())) {
+                    log.debug(restarting); // the failure was counted into the task's next summary line
+                } else {
+                    log.info(restarting);
+                }
                 Async.sleep(delay);
                 for (int j : restart) {
                     running[j] = spawnChild(children.get(j), ++attempts[j], env);

@@ -206,6 +206,18 @@ public final class SupervisedTask implements DeclaredTask {
         lastFailure = failure;
     }
 
+    private @Nullable RepeatedFailures failureReports;
+
+    /** The log's rate limit for this task's failures (created on first use, in the supervising task). */
+    RepeatedFailures failureReports(java.time.Duration interval) {
+        RepeatedFailures r = failureReports;
+        if (r == null) {
+            r = new RepeatedFailures("Task '" + name() + "'", interval);
+            failureReports = r;
+        }
+        return r;
+    }
+
     void restarted() {
         restarts++;
     }

@@ -7,6 +7,7 @@ import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.leader.Leadership;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -44,8 +45,16 @@ public final class Supervisor {
      * @param observations registry for one {@code Observation} per periodic run, or {@code null}
      * @param stopping whether the application is shutting down: then nothing is restarted and
      *     periodic tasks start no new run
+     * @param reportInterval {@code taskloop.report-interval}: a task's repeated failures are logged
+     *     the first with its stack, then one summary line per interval; {@code 0}: each in full
      */
-    public record Environment(Clock clock, RandomGenerator random, @Nullable ObservationRegistry observations, BooleanSupplier stopping) {
+    public record Environment(Clock clock, RandomGenerator random, @Nullable ObservationRegistry observations, BooleanSupplier stopping,
+                              Duration reportInterval) {
+
+        /** With the default report interval (1 min). */
+        public Environment(Clock clock, RandomGenerator random, @Nullable ObservationRegistry observations, BooleanSupplier stopping) {
+            this(clock, random, observations, stopping, EventLoop.DEFAULT_REPORT_INTERVAL);
+        }
 
         /** An environment that is never stopping. */
         public Environment(Clock clock, RandomGenerator random, @Nullable ObservationRegistry observations) {

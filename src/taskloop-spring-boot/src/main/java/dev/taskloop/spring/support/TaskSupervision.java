@@ -64,8 +64,13 @@ final class TaskSupervision {
             st.restarted();
             st.status(DeclaredTask.Status.BACKING_OFF);
             Duration delay = spec.backoff().delay(n, env.random());
-            log.info("Restarting task '" + spec.name() + "' in " + delay.toMillis() + " ms (restart " + n + " within "
-                    + spec.intensity().window() + ", limit " + spec.intensity().maxRestarts() + ")");
+            String restarting = "Restarting task '" + spec.name() + "' in " + delay.toMillis() + " ms (restart " + n + " within "
+                    + spec.intensity().window() + ", limit " + spec.intensity().maxRestarts() + ")";
+            if (st.failureReports(env.reportInterval()).inBurst(EventLoop.current().time())) {
+                log.debug(restarting); // its failure was counted into the next summary line
+            } else {
+                log.info(restarting);
+            }
             try {
                 Async.sleep(delay);
             } catch (CancellationException c) {
@@ -91,9 +96,9 @@ final class TaskSupervision {
                 st.status(DeclaredTask.Status.STOPPED);
                 throw c;
             }
-            return failed(st, attempt, c); // a cancelled future it awaited, not a stop request
+            return failed(st, attempt, c, env); // a cancelled future it awaited, not a stop request
         } catch (Throwable e) {
-            return failed(st, attempt, e);
+            return failed(st, attempt, e, env);
         }
     }
 
@@ -129,9 +134,16 @@ final class TaskSupervision {
         throw (Error) t;
     }
 
-    private static Throwable failed(SupervisedTask st, int attempt, Throwable e) {
+    private static Throwable failed(SupervisedTask st, int attempt, Throwable e, Supervisor.Environment env) {
         st.failed(e);
-        log.warn("Task '" + st.name() + "' failed (attempt " + attempt + "): " + e, e);
+        String line = "Task '" + st.name() + "' failed (attempt " + attempt + "): " + e;
+        RepeatedFailures.Decision d = st.failureReports(env.reportInterval()).offer(EventLoop.current().time(), line);
+        if (d.summary() != null) {
+            log.warn(d.summary());
+        }
+        if (d.full()) {
+            log.warn(line, e); // later ones within the report interval are counted; the endpoint keeps the last with its stack
+        }
         return e;
     }
 

@@ -108,7 +108,7 @@ public class TaskloopLifecycle implements SmartLifecycle {
         this.loops = b.loops;
         this.declared = b.declared;
         this.environment = new Supervisor.Environment(b.environment.clock(), b.environment.random(), b.environment.observations(),
-                () -> stopping);
+                () -> stopping, b.environment.reportInterval());
         this.drainTimeout = b.drainTimeout;
         this.shutdownTimeout = b.shutdownTimeout;
         this.participants = List.copyOf(b.participants);

@@ -162,6 +162,15 @@ class TaskloopEndpointHttpTest {
             assertThat(refusal(management, "/actuator/taskloop/0", "{\"action\":\"pause\"}", 400)).isEqualTo("Task id 0 is not valid: ids start at 1");
             assertThat(refusal(management, "/actuator/taskloop/ghost", "{\"action\":\"pause\"}", 404))
                     .startsWith("no declared task has the name or attempt id 'ghost'");
+            HttpResponse<String> getGhost = send(management, "GET", "/actuator/taskloop/ghost", null);
+            assertThat(getGhost.statusCode()).isEqualTo(404);
+            assertThat(message(getGhost)).as("a GET of an unknown task explains, with the words of a DELETE's 404 (audited, so not sent here)")
+                    .isEqualTo("no task has the id or declared name 'ghost'; use the id or declared name of a live task, as GET /actuator/taskloop lists them");
+            assertThat(JsonPath.<String>read(getGhost.body(), "$.task")).isEqualTo("ghost");
+            HttpResponse<String> getSlow = send(management, "GET", "/actuator/taskloop/slow", null);
+            assertThat(getSlow.statusCode()).as(getSlow.body()).isEqualTo(200);
+            assertThat(JsonPath.<String>read(getSlow.body(), "$.declared.name")).isEqualTo("slow");
+            assertThat(send(management, "GET", "/actuator/taskloop/0", null).statusCode()).as("a selector that cannot name a task").isEqualTo(400);
 
             HttpResponse<String> rescheduled = send(management, "POST", "/actuator/taskloop/rate",
                     "{\"action\":\"reschedule\",\"cron\":\"0 */5 * * * *\",\"zone\":\"UTC\"}");
