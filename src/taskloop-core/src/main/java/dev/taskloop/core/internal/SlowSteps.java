@@ -2,6 +2,7 @@ package dev.taskloop.core.internal;
 
 import dev.taskloop.core.Ticker;
 import dev.taskloop.core.spi.Describe;
+import dev.taskloop.core.spi.RepeatedReports;
 import dev.taskloop.core.spi.SlowStep;
 import java.time.Duration;
 import java.util.List;
@@ -53,8 +54,8 @@ final class SlowSteps {
 
     SlowSteps(Loop loop, Duration threshold, boolean watchdog, Duration reportInterval) {
         this.loop = loop;
-        this.logged = new RepeatedReports("loop '" + loop.name + "': slow steps",
-                Checks.saturatedNanos(Checks.nonNegative("reportInterval", reportInterval)));
+        this.logged = new RepeatedReports("loop '" + loop.name + "': slow steps", "report(s)",
+                "logged once per interval; each with its stack in the taskloop endpoint", Checks.nonNegative("reportInterval", reportInterval));
         this.slowNanos = Checks.saturatedNanos(Checks.positive("slowStepThreshold", threshold));
         this.watchdog = watchdog;
         this.systemTicker = loop.ticker == Ticker.system();

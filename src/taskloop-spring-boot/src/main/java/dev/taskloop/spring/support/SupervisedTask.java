@@ -2,6 +2,7 @@ package dev.taskloop.spring.support;
 
 import dev.taskloop.core.CancelReason;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.RepeatedReports;
 import dev.taskloop.spring.CancelOrigins;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Schedule;
@@ -206,13 +207,17 @@ public final class SupervisedTask implements DeclaredTask {
         lastFailure = failure;
     }
 
-    private @Nullable RepeatedFailures failureReports;
+    private @Nullable RepeatedReports failureReports;
 
-    /** The log's rate limit for this task's failures (created on first use, in the supervising task). */
-    RepeatedFailures failureReports(java.time.Duration interval) {
-        RepeatedFailures r = failureReports;
+    /**
+     * The log's rate limit for this task's failures and restarts ({@code taskloop.report-interval}, in the
+     * loop's time, so virtual time under a TestLoop); created on first use, in the supervising task.
+     */
+    RepeatedReports failureReports(java.time.Duration interval) {
+        RepeatedReports r = failureReports;
         if (r == null) {
-            r = new RepeatedFailures("Task '" + name() + "'", interval);
+            r = new RepeatedReports("Task '" + name() + "'", "failure(s) and restart(s)",
+                    "logged once per taskloop.report-interval; the last failure with its stack is in the taskloop endpoint", interval);
             failureReports = r;
         }
         return r;

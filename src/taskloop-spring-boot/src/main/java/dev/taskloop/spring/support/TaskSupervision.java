@@ -4,6 +4,7 @@ import dev.taskloop.core.Async;
 import dev.taskloop.core.CancelScope;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
+import dev.taskloop.core.spi.RepeatedReports;
 import dev.taskloop.spring.DeclaredTask;
 import dev.taskloop.spring.Restart;
 import dev.taskloop.spring.Schedule;
@@ -137,7 +138,7 @@ final class TaskSupervision {
     private static Throwable failed(SupervisedTask st, int attempt, Throwable e, Supervisor.Environment env) {
         st.failed(e);
         String line = "Task '" + st.name() + "' failed (attempt " + attempt + "): " + e;
-        RepeatedFailures.Decision d = st.failureReports(env.reportInterval()).offer(EventLoop.current().time(), line);
+        RepeatedReports.Decision d = st.failureReports(env.reportInterval()).offer(EventLoop.current().time(), line);
         if (d.summary() != null) {
             log.warn(d.summary());
         }

@@ -1,7 +1,8 @@
-package dev.taskloop.core.internal;
+package dev.taskloop.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class RepeatedReportsTest {
 
     private static final long S = TimeUnit.SECONDS.toNanos(1);
-    private final RepeatedReports reports = new RepeatedReports("loop 'main': slow steps", 60 * S);
+    private final RepeatedReports reports = new RepeatedReports("loop 'main': slow steps", "report(s)",
+            "logged once per interval; each with its stack in the taskloop endpoint", Duration.ofSeconds(60));
 
     @Test
     void theFirstReportIsLoggedInFullTheNextOnesAreCountedIntoOneSummaryPerInterval() {
@@ -42,7 +44,7 @@ class RepeatedReportsTest {
 
     @Test
     void aZeroIntervalLogsEveryReportInFull() {
-        RepeatedReports off = new RepeatedReports("x", 0);
+        RepeatedReports off = new RepeatedReports("x", "report(s)", "", Duration.ZERO);
         assertThat(off.offer(0, "a").full()).isTrue();
         assertThat(off.offer(1, "b").full()).isTrue();
         assertThat(off.due(100 * S)).isNull();
