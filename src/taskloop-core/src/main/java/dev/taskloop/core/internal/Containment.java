@@ -109,20 +109,6 @@ final class Containment {
         }
     }
 
-    /** Whether a {@link VirtualMachineError} in integration code has ended (or is ending) the loop. */
-    boolean isFatal() {
-        return fatal.get();
-    }
-
-    /** Runs {@code action}, containing what it throws as a failure of {@code site}. */
-    void run(Object key, String site, Runnable action) {
-        try {
-            action.run();
-        } catch (Throwable e) {
-            failed(key, site, e);
-        }
-    }
-
     /** The listener's lag observer, or {@code null} if it has none or its factory threw. */
     java.util.function.@Nullable LongConsumer lagObserverOf(LoopListener l) {
         try {

@@ -82,7 +82,6 @@ public final class Loop implements EventLoop {
     final Containment containment = new Containment(this);
     /** Where the loop's virtual threads run (its {@link Backend}). */
     final Carriers carriers;
-    private final Backend backend;
     private final AdmissionControl admission;
 
     private volatile State state = State.OPEN;
@@ -96,12 +95,6 @@ public final class Loop implements EventLoop {
     private final AtomicInteger announcing = new AtomicInteger();
 
     public Loop(@Nullable String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
-                boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners) {
-        this(name, ticker, slowStepThreshold, shutdownTimeout, watchdog, measure, admission, listeners, Backend.defaultBackend(),
-                dev.taskloop.core.EventLoop.DEFAULT_REPORT_INTERVAL);
-    }
-
-    public Loop(@Nullable String name, Ticker ticker, Duration slowStepThreshold, Duration shutdownTimeout,
                 boolean watchdog, boolean measure, Admission admission, List<LoopListener> listeners, Backend backend,
                 Duration reportInterval) {
         this.name = name == null || name.isBlank() ? "loop-" + LOOP_IDS.incrementAndGet() : name;
@@ -112,8 +105,7 @@ public final class Loop implements EventLoop {
         this.admission = new AdmissionControl(this, Objects.requireNonNull(admission, "admission"));
         this.accounting = new Accounting(this, measure);
         refreshLagObservers();
-        this.backend = Objects.requireNonNull(backend, "backend");
-        this.carriers = Carriers.of(backend, this);
+        this.carriers = Carriers.of(Objects.requireNonNull(backend, "backend"), this);
         this.baton = new Baton(this, accounting, slow);
         baton.driver.start();
         if (watchdog || this.admission.hasLagSlo()) {
@@ -126,11 +118,6 @@ public final class Loop implements EventLoop {
     @Override
     public String name() {
         return name;
-    }
-
-    /** The backend this loop runs its tasks on. */
-    public Backend backend() {
-        return backend;
     }
 
     @Override

@@ -146,7 +146,7 @@ final class SlowSteps {
             // The log waits for the re-report at twice the threshold: a one-off hiccup of a cold JVM
             // (class loading, a carrier thread starting) logs only its end-of-step line, no stack.
             if (!loop.listeners.isEmpty()) {
-                loop.notifyListeners(l -> l.slowStep(step));
+                loop.notifyListeners("slowStep", l -> l.slowStep(step));
             }
             return;
         }

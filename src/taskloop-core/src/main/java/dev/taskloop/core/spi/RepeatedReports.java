@@ -1,5 +1,6 @@
 package dev.taskloop.core.spi;
 
+import dev.taskloop.core.internal.Checks;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -42,13 +43,10 @@ public final class RepeatedReports {
      * @throws IllegalArgumentException if {@code interval} is negative
      */
     public RepeatedReports(String what, String counted, String note, Duration interval) {
-        if (interval.isNegative()) {
-            throw new IllegalArgumentException("report interval must be zero (every report in full) or positive, got " + interval);
-        }
         this.what = what;
         this.counted = counted;
         this.note = note;
-        this.intervalNanos = interval.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : interval.toNanos();
+        this.intervalNanos = Checks.saturatedNanos(Checks.nonNegative("reportInterval", interval));
     }
 
     /**
