@@ -100,8 +100,11 @@ final class KubernetesShardLeases implements ShardLeases {
             }
             String bare = name.substring(prefix.length());
             String holder = valid(l, now) ? l.getSpec().getHolderIdentity() : null;
-            if (holder != null && !holder.equals(identity) && (next == null || expiry(l).isBefore(next))) {
-                next = expiry(l);
+            if (holder != null && !holder.equals(identity)) {
+                ZonedDateTime expiry = expiry(l);
+                if (next == null || expiry.isBefore(next)) {
+                    next = expiry;
+                }
             }
             int i = ShardNames.indexOf(election, shards, bare);
             if (i >= 0) {
@@ -128,8 +131,7 @@ final class KubernetesShardLeases implements ShardLeases {
             if (current == null) {
                 taken = client.leases().inNamespace(namespace).resource(lease(prefix + ShardNames.shard(election, shard), "shard", now)).create();
             } else {
-                String holder = current.getSpec().getHolderIdentity();
-                if (holder != null && !holder.isEmpty() && valid(current, now)) {
+                if (valid(current, now)) {
                     return OptionalLong.empty();
                 }
                 taken = update(current, identity, now, now, transitions(current) + 1);

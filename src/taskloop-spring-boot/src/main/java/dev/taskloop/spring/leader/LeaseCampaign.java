@@ -88,11 +88,6 @@ final class LeaseCampaign {
         renewed();
     }
 
-    /** The fencing token of the current (or last) leadership; 0 while unknown. */
-    synchronized long token() {
-        return token;
-    }
-
     private void grant() {
         if (token > 0) {
             listener.onGranted(election, token);

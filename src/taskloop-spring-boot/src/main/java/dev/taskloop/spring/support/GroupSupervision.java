@@ -62,11 +62,7 @@ final class GroupSupervision {
                 Throwable failure = ended.state() == Task.State.FAILED ? ended.exception() : null;
                 if (!TaskSupervision.restartDue(st.spec().restart(), failure) || env.isStopping()) {
                     st.status(failure == null ? DeclaredTask.Status.COMPLETED : DeclaredTask.Status.FAILED);
-                    if (TaskSupervision.fatal(failure) != null) {
-                        log.error("Task '" + st.name() + "' of supervised group '" + group.name() + "' failed with " + TaskSupervision.fatal(failure)
-                                + " and is not restarted: a VirtualMachineError is the JVM's failure, not the task's; health is DOWN,"
-                                + " and the JVM's own policy (-XX:+ExitOnOutOfMemoryError) acts");
-                    }
+                    TaskSupervision.logIfFatal(log, "Task '" + st.name() + "' of supervised group '" + group.name() + "'", failure);
                     continue;
                 }
                 int k = window.record(EventLoop.current().time());

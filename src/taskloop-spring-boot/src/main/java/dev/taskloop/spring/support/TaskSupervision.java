@@ -48,10 +48,7 @@ final class TaskSupervision {
             }
             if (!restartDue(spec.restart(), failure) || env.isStopping()) {
                 st.status(failure == null ? DeclaredTask.Status.COMPLETED : DeclaredTask.Status.FAILED);
-                if (fatal(failure) != null) {
-                    log.error("Task '" + spec.name() + "' failed with " + fatal(failure) + " and is not restarted: a VirtualMachineError is"
-                            + " the JVM's failure, not the task's; health is DOWN, and the JVM's own policy (-XX:+ExitOnOutOfMemoryError) acts");
-                }
+                logIfFatal(log, "Task '" + spec.name() + "'", failure);
                 if (failure != null) {
                     throw rethrowable(failure);
                 }
@@ -117,6 +114,15 @@ final class TaskSupervision {
      * reported, health goes {@code DOWN}, and the JVM's own policy ({@code -XX:+ExitOnOutOfMemoryError},
      * which the chart sets) acts.
      */
+    /** Logs that {@code what} (a task, or a task of a group) is not restarted because {@code failure} is a {@link VirtualMachineError}. */
+    static void logIfFatal(Log log, String what, @Nullable Throwable failure) {
+        VirtualMachineError vm = fatal(failure);
+        if (vm != null) {
+            log.error(what + " failed with " + vm + " and is not restarted: a VirtualMachineError is the JVM's failure, not the task's;"
+                    + " health is DOWN, and the JVM's own policy (-XX:+ExitOnOutOfMemoryError) acts");
+        }
+    }
+
     static @Nullable VirtualMachineError fatal(@Nullable Throwable failure) {
         Throwable t = failure;
         for (int i = 0; t != null && i < 32; i++, t = t.getCause()) {
