@@ -98,7 +98,7 @@ class DashboardIT {
                 assertThat(driver.getTitle()).isEqualTo("Taskloop");
                 assertThat(driver.findElement(By.id("declared")).getText()).contains("ticker", "report", "blocker", "every 5.0 s",
                         "2.0 s after each run");
-                assertThat(driver.findElement(By.cssSelector("section[data-loop='main']")).getText()).contains("utilization", "lag p50 / p99",
+                assertThat(texts(driver, "section[data-loop='main']").getFirst()).contains("utilization", "lag p50 / p99",
                         "queue depth");
                 assertThat(driver.findElement(By.id("mode")).getText()).isEqualTo("write access on");
                 // let the charts gather a few samples before the picture
@@ -108,19 +108,17 @@ class DashboardIT {
 
                 long t0 = System.nanoTime();
                 assertThat(demo.post("/demo/blocker?enabled=true").statusCode()).isEqualTo(200);
-                Polling.poll("the stuck holder with Thread.sleep on its stack", Duration.ofSeconds(10), Duration.ofMillis(50)).until(() -> {
-                    List<WebElement> banners = driver.findElements(By.cssSelector("#alerts [role=alert]"));
-                    return banners.stream().anyMatch(b -> b.getText().contains("'blocker'") && b.getText().contains("java.lang.Thread.sleep"));
-                });
+                Polling.poll("the stuck holder with Thread.sleep on its stack", Duration.ofSeconds(10), Duration.ofMillis(50)).until(() ->
+                        texts(driver, "#alerts [role=alert]").stream().anyMatch(b -> b.contains("'blocker'") && b.contains("java.lang.Thread.sleep")));
                 long shownMs = (System.nanoTime() - t0) / 1_000_000;
-                String banner = driver.findElement(By.cssSelector("#alerts [role=alert]")).getText();
+                String banner = texts(driver, "#alerts [role=alert]").getFirst();
                 assertThat(banner).contains("Loop 'main'", "task 'blocker'", "has held its baton for");
                 assertThat(shownMs).as("the stuck holder shown %d ms after the switch", shownMs).isLessThanOrEqualTo(2000);
                 // a few blocks later, with the charts showing them, the picture
                 Polling.poll("three blocks, the third one shown", Duration.ofSeconds(30), Duration.ofMillis(50)).until(() ->
                         JsonPath.<Integer>read(demo.management("/actuator/taskloop").body(), "$.loops[0].blockedSteps") >= 3
-                                && driver.findElements(By.cssSelector("#alerts [role=alert]")).stream()
-                                .anyMatch(b -> b.getText().contains("is stuck: task 'blocker'") && !b.getText().contains("released")));
+                                && texts(driver, "#alerts [role=alert]").stream()
+                                .anyMatch(b -> b.contains("is stuck: task 'blocker'") && !b.contains("released")));
                 screenshot(driver, "dashboard-stuck.png");
                 assertThat(demo.post("/demo/blocker?enabled=false").statusCode()).isEqualTo(200);
 
@@ -135,7 +133,7 @@ class DashboardIT {
                         .pollInterval(Duration.ofMillis(250)).until(() -> runs(demo, "report") == runsWhenPaused);
                 assertThat(declared(demo, "report").get("nextExecution")).isNull();
                 Polling.poll("the page says so", Duration.ofSeconds(5), Duration.ofMillis(100)).until(() ->
-                        driver.findElement(By.cssSelector("#declared tr[data-task='report']")).getText().contains("PAUSED")
+                        texts(driver, "#declared tr[data-task='report']").stream().anyMatch(t -> t.contains("PAUSED"))
                                 && driver.findElement(By.cssSelector("button[data-task='report'][data-action='resume']")).isDisplayed());
                 assertThat(driver.findElement(By.id("status")).getText()).startsWith("pause requested: task 'report'");
                 screenshot(driver, "dashboard-paused.png");
@@ -150,6 +148,16 @@ class DashboardIT {
                 driver.quit();
             }
         }
+    }
+
+    /**
+     * The rendered text of every element {@code css} selects, read in one script: the page re-renders its
+     * alerts and tables on every refresh, so an element found in one call may be gone (stale) by the next.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> texts(WebDriver driver, String css) {
+        return (List<String>) ((ChromeDriver) driver).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText);", css);
     }
 
     /** Presses Tab until {@code target} has the focus; fails if it is not reached within as many stops as the page has. */
