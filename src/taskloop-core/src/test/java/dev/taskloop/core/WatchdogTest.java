@@ -208,10 +208,8 @@ class WatchdogTest {
                 .isLessThan(Duration.ofNanos(listenerNanos / 2));
     }
 
-    @Test
-    void repeatedSlowStepsAreLoggedOnceWithTheStackWhileTheListenersGetEveryOneWithItsStack() throws Exception {
-        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.taskloop.core.EventLoop");
-        List<String> logged = new CopyOnWriteArrayList<>();
+    /** Captures what the core logs about the loop 'watched' (through java.util.logging, System.Logger's default). */
+    private static java.util.logging.Handler capture(List<String> logged) {
         java.util.logging.Handler capture = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord r) {
@@ -228,18 +226,50 @@ class WatchdogTest {
             public void close() {
             }
         };
-        jul.addHandler(capture);
+        java.util.logging.Logger.getLogger("dev.taskloop.core.EventLoop").addHandler(capture);
+        return capture;
+    }
+
+    private static void release(java.util.logging.Handler capture) {
+        java.util.logging.Logger.getLogger("dev.taskloop.core.EventLoop").removeHandler(capture);
+    }
+
+    @Test
+    void aSlowStepShorterThanOneSecondLogsOneLineAtItsEndWithoutAStackWhileTheListenersGetItsStack() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = capture(logged);
+        try {
+            // 400 ms: past twice the threshold (the watchdog re-reports it at 200 ms), short of the log's 1 s
+            loop.spawn("warming-up", () -> Blocking.sleep(Duration.ofMillis(400))).join(BOUND);
+            assertThat(endOfStepReport.await(BOUND.toSeconds(), SECONDS)).isTrue();
+        } finally {
+            release(capture);
+        }
+
+        assertThat(seen.stream().filter(s -> s.step().ongoing()).map(Seen::step).toList())
+                .as("the listeners heard of it while it lasted, with its stack")
+                .hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(s -> assertThat(s.stack()).isNotEmpty());
+        assertThat(logged).as("the log: one line, at the step's end, no stack").hasSize(1);
+        assertThat(logged.getFirst()).startsWith("loop 'watched' had a slow step: task 'warming-up'").doesNotContain("\tat ");
+    }
+
+    @Test
+    void repeatedSlowStepsAreLoggedOnceWithTheStackWhileTheListenersGetEveryOneWithItsStack() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = capture(logged);
         try {
             Task<Void> blocker = loop.spawn("blocker", () -> {
                 for (int i = 0; i < 3; i++) {
-                    Blocking.sleep(Duration.ofMillis(250)); // keeps the baton: three slow steps in a row
+                    // keeps the baton: three slow steps in a row, the first one long enough (past 1 s) for the log to get its stack
+                    Blocking.sleep(Duration.ofMillis(i == 0 ? 1200 : 250));
                     Async.sleep(Duration.ofMillis(1)); // an await point that ends the step
                 }
             });
             blocker.join(BOUND);
             assertThat(endOfStepReport.await(BOUND.toSeconds(), SECONDS)).isTrue();
         } finally {
-            jul.removeHandler(capture);
+            release(capture);
         }
 
         assertThat(seen.stream().filter(s -> s.step().ongoing()).map(Seen::step).toList())

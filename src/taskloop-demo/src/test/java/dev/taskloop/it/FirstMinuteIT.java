@@ -17,12 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A newcomer's first minute with the demo, as a real {@code java -jar} process.
  *
- * <p>With default settings the log has no stack trace and shows every URL of the README's Set up
- * table. What "the first 60 s" is replaced by, to keep the test short: the demo must be ready and
- * have consumed 300 orders (about 15 s at the demo's default pace). The noise the issue saw came
- * from poison orders (every fiftieth order, one in four of those: a failure every ~200 orders) and
- * the blocker; 300 orders are more than one poison period past the ready line, so default-on poison
- * would show here, and the blocker is checked every 0.5 s.
+ * <p>With default settings the log of the first 60 s (from the process's start, and at least 300
+ * orders consumed) has no stack trace and shows every URL of the README's Set up table. The noise
+ * the issue saw came from poison orders (every fiftieth order, one in four of those: a failure every
+ * ~200 orders), the blocker and the watchdog's stacks of slow steps; 300 orders are more than one
+ * poison period, and the blocker is checked every 0.5 s.
  *
  * <p>With {@code demo.poison.enabled=true} the first failure is logged with its stack and the later
  * ones are summarised: {@code taskloop.report-interval=20s} (instead of 1 min) so that the summary
@@ -52,37 +51,16 @@ class FirstMinuteIT {
     @Test
     void withDefaultSettingsTheLogHasNoStackTraceAndSaysWhereToLook(@TempDir Path dir) throws Exception {
         Path ledger = dir.resolve("ledger.txt");
+        long started = System.nanoTime();
         try (DemoProcess demo = DemoProcess.start("--demo.ledger=" + ledger)) {
             demo.awaitReady(Duration.ofSeconds(90));
-            Polling.poll("300 orders consumed", Duration.ofSeconds(60), Duration.ofMillis(200)).until(() -> consumed(ledger) >= 300);
+            Polling.poll("60 s since the start and 300 orders consumed", Duration.ofSeconds(120), Duration.ofMillis(200)).until(() ->
+                    System.nanoTime() - started >= Duration.ofSeconds(60).toNanos() && consumed(ledger) >= 300);
 
             List<String> log = demo.output();
             // A cold JVM's first run of a task can be a real slow step (class loading, Micrometer starting:
-            // 101 and 256 ms seen on a loaded machine); the watchdog may report that once with its stack, as
-            // the README says. Any other stack frame, and any second slow-step report with a stack, fails.
-            List<String> outsideSlowStepReports = new java.util.ArrayList<>();
-            int slowStepStacks = 0;
-            boolean inSlowStepReport = false;
-            boolean counted = false;
-            for (String l : log) {
-                if (l.contains("has a slow step") || l.contains("had a slow step")) {
-                    inSlowStepReport = true;
-                    counted = false;
-                } else if (!STACK_FRAME.matcher(l).matches()) {
-                    inSlowStepReport = false;
-                } else if (inSlowStepReport) {
-                    if (!counted) {
-                        slowStepStacks++;
-                        counted = true;
-                    }
-                } else {
-                    outsideSlowStepReports.add(l);
-                }
-            }
-            assertThat(outsideSlowStepReports).as("stack frames in the log with default settings, outside a slow-step report:%n%s", demo.log())
-                    .isEmpty();
-            assertThat(slowStepStacks).as("slow-step reports with a stack (a cold start may show one):%n%s", demo.log())
-                    .isLessThanOrEqualTo(1);
+            // 101 and 256 ms seen on a loaded machine): the watchdog logs a step shorter than 1 s as one line, no stack.
+            assertThat(log).as("stack frames in the log with default settings:%n%s", demo.log()).noneMatch(l -> STACK_FRAME.matcher(l).matches());
             assertThat(log).as("no exception in the log").noneMatch(l -> l.contains("Exception"));
             for (String url : setUpUrls(demo.port())) {
                 assertThat(log).as("the ready block names %s", url).anyMatch(l -> l.contains(url + " ") || l.endsWith(url));

@@ -13,13 +13,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Slow-step detection of one loop (wall time, whatever its ticker): a step that held the baton for
- * at least the threshold is reported twice at most, by the {@link Watchdog} while it is still
- * running (with the holder's live stack and thread state, so a slow step says who and where while
- * it lasts) and by the holder when the step ends, and counted once. The log is rate-limited per
+ * at least the threshold is reported by the {@link Watchdog} while it is still running, again each
+ * time its holding time doubles (with the holder's live stack and thread state, so a slow step says
+ * who and where while it lasts), and by the holder when the step ends, and counted once. The log is rate-limited per
  * loop ({@link RepeatedReports}): the first report of a burst with its stack, then a summary line
  * per report interval; the listeners get every report. The log hears of a step still running only
- * once it has held the baton for twice the threshold (with its stack), so that a one-off slow step
- * of a cold JVM logs one line, at its end, without a stack. A step whose holder the watchdog saw parked
+ * once it has held the baton for {@link #LOG_STACK_AFTER} (1 s) and twice the threshold, with its
+ * stack (Vert.x's blocked-thread checker likewise logs a stack only past its
+ * {@code warningExceptionTime}): a shorter slow step, such as a cold JVM's first run of some code
+ * (class loading, a library starting: 100 to 300 ms seen on a loaded machine), logs one line at its
+ * end without a stack, and its stack stays in the listeners' reports. A step whose holder the watchdog saw parked
  * in a wait that is not a Taskloop await point counts as blocked.
  *
  * <p>Thread-safety: {@link #stepBegan} and {@link #stepEnded} are called by the baton holder, one
@@ -27,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * volatile between the two.
  */
 final class SlowSteps {
+
+    /** How long a step still running must have held the baton before the log gets its stack (and at least twice the threshold). */
+    static final Duration LOG_STACK_AFTER = Duration.ofSeconds(1);
 
     private final Loop loop;
     /** The slow-step threshold. */
@@ -49,6 +55,8 @@ final class SlowSteps {
     private long wdSeq = -1;
     private long wdNextReport;
 
+    /** When a running step's report goes to the log, with its stack: {@link #LOG_STACK_AFTER}, and twice the threshold. */
+    private final long logStackNanos;
     /** The log's rate limit for this loop's slow-step reports. */
     private final RepeatedReports logged;
 
@@ -57,6 +65,7 @@ final class SlowSteps {
         this.logged = new RepeatedReports("loop '" + loop.name + "': slow steps", "report(s)",
                 "logged once per interval; each with its stack in the taskloop endpoint", Checks.nonNegative("reportInterval", reportInterval));
         this.slowNanos = Checks.saturatedNanos(Checks.positive("slowStepThreshold", threshold));
+        this.logStackNanos = Math.max(LOG_STACK_AFTER.toNanos(), slowNanos > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : slowNanos * 2);
         this.watchdog = watchdog;
         this.systemTicker = loop.ticker == Ticker.system();
     }
@@ -136,14 +145,15 @@ final class SlowSteps {
             blockedSeq = seq;
             blockedSteps++;
         }
-        wdNextReport = held * 2;
+        // Doubling, and once exactly at the log's point, so that a step just past it still logs its stack while it lasts.
+        wdNextReport = held < logStackNanos ? Math.min(held * 2, logStackNanos) : held * 2;
         report(new SlowStep(loop.name, h.fiberId(), h.fiberName(), Duration.ofNanos(held), Duration.ofNanos(slowNanos),
                 true, blocked, ts, List.of(stack)));
     }
 
     private void report(SlowStep step) {
-        if (step.ongoing() && step.heldFor().toNanos() < 2 * slowNanos) {
-            // The log waits for the re-report at twice the threshold: a one-off hiccup of a cold JVM
+        if (step.ongoing() && step.heldFor().toNanos() < logStackNanos) {
+            // The log waits for the re-report at logStackNanos: a one-off hiccup of a cold JVM
             // (class loading, a carrier thread starting) logs only its end-of-step line, no stack.
             if (!loop.listeners.isEmpty()) {
                 loop.notifyListeners("slowStep", l -> l.slowStep(step));
