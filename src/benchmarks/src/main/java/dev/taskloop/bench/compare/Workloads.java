@@ -17,7 +17,8 @@ import java.util.Map;
  *      RUNTIME WORKLOAD [--measure on|off|both] [--iterations N] [--scale F] [--warmup-scale F]
  *      [--schedule FILE] [--levels a,b] [--lead-ms MS]
  *
- * RUNTIME   taskloop | vthreads   (--measure both: taskloop with measuring on and off, alternately)
+ * RUNTIME   taskloop | vthreads | continuations   (--measure both: taskloop with measuring on and off, alternately;
+ *           continuations: {@link ContinuationRunner}, needs --add-exports java.base/jdk.internal.vm=ALL-UNNAMED)
  * WORKLOAD  w1 | w2 | w3-alone | w3-crowded | w4 | w4-memory | w5 | w6
  * </pre>
  *
@@ -49,7 +50,7 @@ public final class Workloads {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: Workloads taskloop|vthreads w1|w2|w3-alone|w3-crowded|w4|w4-memory|w5|w6 [--measure on|off|both] "
+            System.err.println("usage: Workloads taskloop|vthreads|continuations w1|w2|w3-alone|w3-crowded|w4|w4-memory|w5|w6 [--measure on|off|both] "
                     + "[--iterations N] [--scale F] [--warmup-scale F] [--schedule FILE] [--levels a,b] [--lead-ms MS]");
             System.exit(2);
         }
@@ -86,7 +87,8 @@ public final class Workloads {
         Runner runner = switch (runtime) {
             case "taskloop" -> new TaskloopRunner(measure);
             case "vthreads" -> new ThreadRunner();
-            default -> throw new IllegalArgumentException("unknown runtime " + runtime + " (taskloop | vthreads)");
+            case "continuations" -> new ContinuationRunner();
+            default -> throw new IllegalArgumentException("unknown runtime " + runtime + " (taskloop | vthreads | continuations)");
         };
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("runtime", runtime);
