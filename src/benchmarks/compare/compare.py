@@ -19,9 +19,15 @@ seconds per run of its group, or when this driver is gone; the driver stops it a
 table shows quiet and busy side by side, and issue 15's target "busy ≤ 1.5 × quiet" gets its verdict.
 Without --busy that verdict reads "not run". --quiet-wait never waits during the busy runs.
 
-Runtimes (--runtimes, comma-separated; default all five):
-  taskloop   dev.taskloop.bench.compare.Workloads, one EventLoop, measure(true).watchdog(true)
-             (the default); "taskloop-off" is the same with both off (the overhead pairs only)
+Runtimes (--runtimes, comma-separated; default all seven). The subjects, each with its own "÷ best peer"
+column and its own verdicts:
+  taskloop       dev.taskloop.bench.compare.Workloads, one EventLoop, measure(true).watchdog(true)
+                 (the default), on the backend of --backend (default virtual-threads); "taskloop-both" is
+                 the same with both on and off alternately (the overhead pairs only)
+  taskloop-lc    the same on the LOOP_CARRIER backend (--add-opens java.base/java.lang=ALL-UNNAMED)
+  continuations  the same program's bare event loop on jdk.internal.vm.Continuation (ContinuationRunner:
+                 no cancellation, scopes, accounting or watchdog): the ceiling of a continuation backend
+The peers:
   asyncio    src/benchmarks/compare/asyncio_workloads.py on this python3 (stdlib asyncio, default event loop)
   vthreads   the same Java program on plain virtual threads, no loop (a fair lock as W6's baton)
   kotlin     dev.taskloop.bench.kotlin.KotlinWorkloads (src/benchmarks/kotlin): kotlinx.coroutines on one
@@ -59,12 +65,19 @@ KOTLIN_CLASSPATH_FILE = os.path.join(ROOT, "kotlin", "target", "classpath.txt")
 KOTLIN_MAIN = "dev.taskloop.bench.kotlin.KotlinWorkloads"
 NODE_PROGRAM = os.path.join(ROOT, "compare", "node_workloads.mjs")
 
-RUNTIMES = ("taskloop", "asyncio", "vthreads", "kotlin", "node")
-PEERS = RUNTIMES[1:]
-LABELS = {"taskloop": "Taskloop", "asyncio": "asyncio", "vthreads": "virtual threads", "kotlin": "Kotlin", "node": "Node"}
+# The subjects (Taskloop on each backend, and the bare-continuation ceiling) and the peers they are compared with
+SUBJECTS = ("taskloop", "taskloop-lc", "continuations")
+PEERS = ("asyncio", "vthreads", "kotlin", "node")
+RUNTIMES = SUBJECTS + PEERS
+JAVA_RUNTIMES = {"taskloop", "taskloop-lc", "continuations", "vthreads"}
+LABELS = {"taskloop": "Taskloop", "taskloop-lc": "Taskloop LOOP_CARRIER", "continuations": "bare continuations",
+          "asyncio": "asyncio", "vthreads": "virtual threads", "kotlin": "Kotlin", "node": "Node"}
 # W6 on 2 loops, per runtime: what "a loop" is there
-GROUP_KIND = {"taskloop": "a 2-loop EventLoopGroup", "asyncio": "2 processes", "vthreads": "2 fair locks",
+GROUP_KIND = {"taskloop": "a 2-loop EventLoopGroup", "taskloop-lc": "a 2-loop EventLoopGroup",
+              "continuations": "2 platform threads", "asyncio": "2 processes", "vthreads": "2 fair locks",
               "kotlin": "2 × limitedParallelism(1)", "node": "2 worker threads"}
+CONTINUATIONS_FLAG = ["--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"]
+LOOP_CARRIER_FLAGS = ["--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dtaskloop.backend=loop-carrier"]
 BUSY_FACTOR = 1.5               # issue 15: W1, W2 beside a busy core at most 1.5 × the quiet figure
 
 SERVICE_NS = 400_000            # W6: two 200 us spins per job
@@ -250,12 +263,16 @@ class Runner:
         if runtime == "kotlin":
             return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime", "-cp", self.kotlin_cp, KOTLIN_MAIN,
                     workload] + extra
-        java_runtime, measure = {"taskloop-off": ("taskloop", "off"),
-                                 "taskloop-both": ("taskloop", "both")}.get(runtime, (runtime, "on"))
+        java_runtime, measure = {"taskloop-both": ("taskloop", "both"),
+                                 "taskloop-lc": ("taskloop", "on")}.get(runtime, (runtime, "on"))
         # The Taskloop backend (issue 15): LOOP_CARRIER needs java.lang opened to build its virtual threads.
-        backend = ["--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dtaskloop.backend=" + self.backend] \
-            if java_runtime == "taskloop" and self.backend != "virtual-threads" else []
-        return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime"] + backend + ["-cp", self.cp, MAIN, java_runtime, workload] + \
+        if runtime == "taskloop-lc" or (java_runtime == "taskloop" and self.backend == "loop-carrier"):
+            flags = LOOP_CARRIER_FLAGS
+        elif runtime == "continuations":
+            flags = CONTINUATIONS_FLAG
+        else:
+            flags = []
+        return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime"] + flags + ["-cp", self.cp, MAIN, java_runtime, workload] + \
             (["--measure", measure] if java_runtime == "taskloop" else []) + extra
 
     def wait_quiet(self):
@@ -502,7 +519,8 @@ BUSY_ROWS = [("W1 spawn+join (ns/task)", "w1", "ns_per_task"), ("W2 ping-pong (n
 def render(results, w6runs, reps, env, runtimes, busy):
     t = Table()
     shown = [rt for rt in RUNTIMES if rt in runtimes]
-    peers = [rt for rt in shown if rt != "taskloop"]
+    peers = [rt for rt in shown if rt in PEERS]
+    subjects = [rt for rt in shown if rt in SUBJECTS]
     t.p(f"Machine: {env['machine']}.")
     t.p("Runtimes: " + "; ".join(f"{LABELS[rt]}: {env['versions'].get(rt, '?')}" for rt in shown) + ".")
     t.p(f"Median of {reps} repetitions, each run a fresh process, runtimes interleaved (the order rotates); "
@@ -524,14 +542,16 @@ def render(results, w6runs, reps, env, runtimes, busy):
         cands = [(v, rt) for v, rt in cands if v is not None]
         return min(cands) if cands else (None, None)
 
-    t.head("Workload", *(LABELS[rt] for rt in shown), "Taskloop ÷ best peer")
+    t.head("Workload", *(LABELS[rt] for rt in shown), *(f"{LABELS[rt]} ÷ best peer" for rt in subjects))
     for label, wl, key in ROWS:
         if not any(values(rt, wl, key) for rt in shown):
             continue
-        tl = med("taskloop", wl, key)
         best, who = best_peer(wl, key)
-        ratio = f"{fmt(tl / best)} ({LABELS[who]})" if tl is not None and best is not None and best > 0 else "–"
-        t.row(label, *(cell(values(rt, wl, key)) for rt in shown), ratio)
+        ratios = []
+        for rt in subjects:
+            v = med(rt, wl, key)
+            ratios.append(f"{fmt(v / best)} ({LABELS[who]})" if v is not None and best is not None and best > 0 else "–")
+        t.row(label, *(cell(values(rt, wl, key)) for rt in shown), *ratios)
     t.p()
 
     if busy and any(results.get((rt, wl + "@busy")) for rt in shown for _, wl, _ in BUSY_ROWS):
@@ -639,34 +659,41 @@ def render(results, w6runs, reps, env, runtimes, busy):
     def peer_got(value, peer, name, unit=""):
         return f"{fmt(value)}{unit} ({name} {fmt(peer)}{unit})" if peer is not None else f"{fmt(value)}{unit} ({name} not run)"
 
-    w2, k2 = med("taskloop", "w2", "ns_per_round_trip"), med("kotlin", "w2", "ns_per_round_trip")
-    judge(15, "W2 ping-pong (ns/round trip)", "≤ Kotlin's, and ≤ 1,000", w2, min(1000, k2) if k2 is not None else None,
-          peer_got(w2, k2, "Kotlin") if w2 is not None else None, "not run (needs w2 on taskloop and kotlin)")
-    s3, k3 = med("taskloop", "w3-crowded", "ns_per_switch"), med("kotlin", "w3-crowded", "ns_per_switch")
-    judge(15, "W3 + 10 others, per switch (ns)", "≤ 3 × Kotlin's", s3, 3 * k3 if k3 is not None else None,
-          peer_got(s3, k3, "Kotlin") if s3 is not None else None, "not run (needs w3 on taskloop and kotlin)")
-    w1, n1 = med("taskloop", "w1", "ns_per_task"), med("node", "w1", "ns_per_task")
-    judge(15, "W1 spawn + join (ns/task)", "≤ Node's × 1.5", w1, 1.5 * n1 if n1 is not None else None,
-          peer_got(w1, n1, "Node") if w1 is not None else None, "not run (needs w1 on taskloop and node)")
-    judge(15, "W4 timer lateness p99 (ms)", "≤ 20", med("taskloop", "w4", "late_p99_ms"), 20, missing="not run (needs w4)")
-    judge(15, "W4 bytes per sleeping task", "≤ 1,500", med("taskloop", "w4-memory", "bytes_per_task"), 1500,
-          missing="not run (needs w4)")
-    g = f"group{GROUP_RHO:.2f}"
-    gt, ga = w6med("taskloop", g, "wait_p99_ms"), w6med("asyncio", g, "wait_p99_ms")
-    judge(15, f"W6 {GROUP_LOOPS}-loop group at ρ = {GROUP_RHO:g}, p99 wait (ms)", "≤ 2 × two asyncio processes'",
-          gt, 2 * ga if ga is not None else None, peer_got(gt, ga, "asyncio") if gt is not None else None,
-          "not run (needs group on taskloop and asyncio)")
-    for label, wl in OVERHEAD_ROWS:
-        rs = results.get(("overhead", wl), [])
-        o = statistics.median(r["ratio"] for r in rs) if rs else None
-        judge(15, f"overhead of the measurements, {label}", "≤ 10 %", o, 0.10, f"{o:+.1%}" if rs else None,
-              "not run (needs overhead)")
-    for label, wl, key in BUSY_ROWS:
-        q, b = med("taskloop", wl, key), med("taskloop", wl + "@busy", key)
-        judge(15, f"{label.split(' (')[0]} beside a busy core, busy ÷ quiet", f"≤ {BUSY_FACTOR:g}",
-              b / q if q and b is not None else None, BUSY_FACTOR,
-              f"{b / q:.2f} ({fmt(b)} vs {fmt(q)})" if q and b is not None else None,
-              "not run (--busy)" if not busy else f"not run (needs {wl})")
+    def issue15(rt):
+        """Issue 15's targets for one subject; its name leads the label unless it is Taskloop's default."""
+        who = "" if rt == "taskloop" else LABELS[rt] + ": "
+        w2, k2 = med(rt, "w2", "ns_per_round_trip"), med("kotlin", "w2", "ns_per_round_trip")
+        judge(15, who + "W2 ping-pong (ns/round trip)", "≤ Kotlin's, and ≤ 1,000", w2, min(1000, k2) if k2 is not None else None,
+              peer_got(w2, k2, "Kotlin") if w2 is not None else None, f"not run (needs w2 on {rt} and kotlin)")
+        s3, k3 = med(rt, "w3-crowded", "ns_per_switch"), med("kotlin", "w3-crowded", "ns_per_switch")
+        judge(15, who + "W3 + 10 others, per switch (ns)", "≤ 3 × Kotlin's", s3, 3 * k3 if k3 is not None else None,
+              peer_got(s3, k3, "Kotlin") if s3 is not None else None, f"not run (needs w3 on {rt} and kotlin)")
+        w1, n1 = med(rt, "w1", "ns_per_task"), med("node", "w1", "ns_per_task")
+        judge(15, who + "W1 spawn + join (ns/task)", "≤ Node's × 1.5", w1, 1.5 * n1 if n1 is not None else None,
+              peer_got(w1, n1, "Node") if w1 is not None else None, f"not run (needs w1 on {rt} and node)")
+        judge(15, who + "W4 timer lateness p99 (ms)", "≤ 20", med(rt, "w4", "late_p99_ms"), 20, missing="not run (needs w4)")
+        judge(15, who + "W4 bytes per sleeping task", "≤ 1,500", med(rt, "w4-memory", "bytes_per_task"), 1500,
+              missing="not run (needs w4)")
+        g = f"group{GROUP_RHO:.2f}"
+        gt, ga = w6med(rt, g, "wait_p99_ms"), w6med("asyncio", g, "wait_p99_ms")
+        judge(15, who + f"W6 {GROUP_LOOPS}-loop group at ρ = {GROUP_RHO:g}, p99 wait (ms)", "≤ 2 × two asyncio processes'",
+              gt, 2 * ga if ga is not None else None, peer_got(gt, ga, "asyncio") if gt is not None else None,
+              f"not run (needs group on {rt} and asyncio)")
+        if rt == "taskloop":
+            for label, wl in OVERHEAD_ROWS:
+                rs = results.get(("overhead", wl), [])
+                o = statistics.median(r["ratio"] for r in rs) if rs else None
+                judge(15, f"overhead of the measurements, {label}", "≤ 10 %", o, 0.10, f"{o:+.1%}" if rs else None,
+                      "not run (needs overhead)")
+        for label, wl, key in BUSY_ROWS:
+            q, b = med(rt, wl, key), med(rt, wl + "@busy", key)
+            judge(15, who + f"{label.split(' (')[0]} beside a busy core, busy ÷ quiet", f"≤ {BUSY_FACTOR:g}",
+                  b / q if q and b is not None else None, BUSY_FACTOR,
+                  f"{b / q:.2f} ({fmt(b)} vs {fmt(q)})" if q and b is not None else None,
+                  "not run (--busy)" if not busy else f"not run (needs {wl})")
+
+    for rt in subjects or ["taskloop"]:
+        issue15(rt)
     # issue 7's, where issue 15 set none
     judge(7, "W3 yield alone (ns/yield)", "≤ 100", med("taskloop", "w3-alone", "ns_per_yield"), 100,
           missing="not run (needs w3)")
@@ -714,7 +741,8 @@ def main():
                     help="also run W1 and W2 beside a spinner process that keeps about one core busy, and report quiet "
                          "and busy side by side")
     ap.add_argument("--backend", default="virtual-threads", choices=["virtual-threads", "loop-carrier"],
-                    help="the Taskloop backend of the taskloop runs (default virtual-threads)")
+                    help="the Taskloop backend of the taskloop runs (default virtual-threads; taskloop-lc is always "
+                         "loop-carrier)")
     ap.add_argument("--timeout", type=int, default=300, help="seconds one run may take before the comparison fails")
     ap.add_argument("--quiet-wait", type=float, default=0, metavar="S",
                     help="before each run, wait up to S seconds for the rest of the machine to use under 0.25 cores "
@@ -729,8 +757,8 @@ def main():
 
     os.makedirs(OUT, exist_ok=True)
     java = None
-    if runtimes & {"taskloop", "vthreads", "kotlin"}:
-        if runtimes & {"taskloop", "vthreads"}:
+    if runtimes & (JAVA_RUNTIMES | {"kotlin"}):
+        if runtimes & JAVA_RUNTIMES:
             for d in CLASSES:
                 if not os.path.isdir(d):
                     raise SystemExit(f"{os.path.normpath(d)} is missing: run src/benchmarks/compare/compare.sh (it compiles first)")
