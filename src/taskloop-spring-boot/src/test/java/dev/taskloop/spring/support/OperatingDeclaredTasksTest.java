@@ -239,6 +239,29 @@ class OperatingDeclaredTasksTest {
     }
 
     @Test
+    void aTriggeredRunOfAFixedDelayTaskStartsAtOnceNeverOverlapsARunningOneAndTheNextPlannedRunKeepsItsTime() {
+        SupervisedTask st = Supervisor.start(test.loop(), TaskSpec.builder("delay").schedule(new Schedule.FixedDelay(ms(100), ms(10)))
+                .body(ctx -> {
+                    starts.add(nowMs());
+                    Async.sleep(ms(30));
+                }).build(), env);
+        test.advanceTimeBy(ms(20)); // run 1 waits from 10 until 40
+        assertThatThrownBy(st::trigger).isInstanceOf(TaskControlException.class)
+                .hasMessageStartingWith("task 'delay' is running run 1");
+        test.advanceTimeBy(ms(40)); // t = 60: waiting for the run at 140 (40 + 100)
+        assertThat(st.nextExecution()).isEqualTo(ORIGIN.plusMillis(140));
+        st.trigger();
+        test.runCurrent();
+        assertThat(starts).containsExactly(10L, 60L);
+        assertThat(st.lastExecution().triggered()).isTrue();
+        test.advanceTimeBy(ms(200)); // t = 260
+        assertThat(starts).as("140 as planned; the next 100 after its end at 170").containsExactly(10L, 60L, 140L);
+        test.advanceTimeBy(ms(20));
+        assertThat(starts).containsExactly(10L, 60L, 140L, 270L);
+        assertThat(st.recentExecutions()).extracting(Execution::triggered).containsExactly(false, false, true, false);
+    }
+
+    @Test
     void aFixedDelayTaskRescheduledBeforeItsFirstRunWaitsOneNewDelayFromNow() {
         SupervisedTask st = periodic("delay", new Schedule.FixedDelay(ms(100), ms(1000)), 0);
         test.runCurrent(); // waiting for its first run, at 1000
