@@ -463,7 +463,7 @@ final class Baton {
                 } catch (Throwable e) {
                     CallbackHandle failed = cb;
                     Loop.LOG.log(System.Logger.Level.ERROR, "event loop '" + loop.name + "': " + failed + " threw", e);
-                    loop.notifyListeners(x -> x.callbackFailed(String.valueOf(failed.callback), e));
+                    loop.notifyListeners("callbackFailed", x -> x.callbackFailed(String.valueOf(failed.callback), e));
                 }
             }
         }

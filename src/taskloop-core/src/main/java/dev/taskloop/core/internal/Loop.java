@@ -421,10 +421,6 @@ public final class Loop implements EventLoop {
         }
     }
 
-    void notifyListeners(Consumer<LoopListener> event) {
-        notifyListeners("listener", event);
-    }
-
     /**
      * Tells every listener; what one throws is contained ({@link Containment}): reported once per
      * listener and {@code method} per interval, and the others are told all the same.

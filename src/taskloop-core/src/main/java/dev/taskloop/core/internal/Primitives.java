@@ -33,9 +33,12 @@ public final class Primitives {
         ((TaskImpl<?>) task).removeCompletionListener(listener);
     }
 
-    /** Tells the listeners of {@code loop}; a listener that throws is logged and skipped. */
-    public static void report(EventLoop loop, Consumer<LoopListener> event) {
-        ((Loop) loop).notifyListeners(event);
+    /**
+     * Tells the listeners of {@code loop} through their {@code method}; what one throws is contained
+     * and reported under that method's name, as for the loop's own listener calls.
+     */
+    public static void report(EventLoop loop, String method, Consumer<LoopListener> event) {
+        ((Loop) loop).notifyListeners(method, event);
     }
 
     /**

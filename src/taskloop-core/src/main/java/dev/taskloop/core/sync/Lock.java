@@ -247,7 +247,7 @@ public final class Lock {
         Primitives.log().log(System.Logger.Level.ERROR, () -> Describe.task(t) + " on event loop '" + t.loop().name()
                 + "' ended (" + s.state() + ") while holding lock '" + name + "'; the lock stays locked and the "
                 + n + " task(s) waiting for it will wait until cancelled: release a Lock in a finally block, or use withLock()");
-        Primitives.report(t.loop(), l -> l.lockAbandoned(s, name, n));
+        Primitives.report(t.loop(), "lockAbandoned", l -> l.lockAbandoned(s, name, n));
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.taskloop.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.taskloop.core.Async;
 import dev.taskloop.core.CancelledException;
 import dev.taskloop.core.EventLoop;
 import dev.taskloop.core.Task;
 import dev.taskloop.core.spi.LoopListener;
+import dev.taskloop.core.sync.Lock;
+import dev.taskloop.core.testing.Blocking;
 import dev.taskloop.core.spi.SlowStep;
 import dev.taskloop.core.spi.TaskSnapshot;
 import dev.taskloop.core.testing.TestLoop;
@@ -48,7 +51,9 @@ class ContainmentTest {
         TASK_SPAWNED("(taskSpawned)"), TASK_STARTING("(taskStarting)"), TASK_ENDED("(taskEnded)"),
         SLOW_STEP("(slowStep)"), CANCELLATION_SWALLOWED("(cancellationSwallowed)"),
         CALLBACK_FAILED("(callbackFailed)"), LAG_OBSERVER("lag observer"), CALL_SOON("callback hostile-callSoon"),
-        DONE_CALLBACK("done callback hostile-onDone"), COMPLETION_LISTENER("completion listener hostile-completion");
+        DONE_CALLBACK("done callback hostile-onDone"), COMPLETION_LISTENER("completion listener hostile-completion"),
+        LOCK_ABANDONED("(lockAbandoned)"), UNOBSERVED_FAILURE("(unobservedFailure)"), SHUTDOWN_STRAGGLERS("(shutdownStragglers)"),
+        FATAL_ERROR("(fatalError)");
 
         final String inReport;
 
@@ -57,9 +62,13 @@ class ContainmentTest {
         }
     }
 
+    /** The sites that one round of ordinary work reaches; the others have a test of their own below. */
     static Stream<Arguments> sitesAndFailures() {
         List<Arguments> all = new ArrayList<>();
         for (Site s : Site.values()) {
+            if (s == Site.UNOBSERVED_FAILURE || s == Site.SHUTDOWN_STRAGGLERS || s == Site.FATAL_ERROR) {
+                continue;
+            }
             all.add(Arguments.of(s, "RuntimeException"));
             all.add(Arguments.of(s, "AssertionError"));
         }
@@ -153,6 +162,26 @@ class ContainmentTest {
         }
 
         @Override
+        public void lockAbandoned(TaskSnapshot task, String lock, int waiting) {
+            maybe(Site.LOCK_ABANDONED);
+        }
+
+        @Override
+        public void unobservedFailure(TaskSnapshot task, Throwable f) {
+            maybe(Site.UNOBSERVED_FAILURE);
+        }
+
+        @Override
+        public void shutdownStragglers(String loop, List<TaskSnapshot> stragglers) {
+            maybe(Site.SHUTDOWN_STRAGGLERS);
+        }
+
+        @Override
+        public void fatalError(String loop, String where, VirtualMachineError error) {
+            maybe(Site.FATAL_ERROR);
+        }
+
+        @Override
         public LongConsumer lagObserver() {
             return new LongConsumer() {
                 @Override
@@ -228,6 +257,12 @@ class ContainmentTest {
                     }
                 });
             }
+        }
+        if (site == Site.LOCK_ABANDONED) {
+            tasks.add(loop.spawn("abandoner", () -> {
+                new Lock("abandoned").acquire(); // ends holding it, on purpose: the loop reports the lock abandoned
+                return "left it locked";
+            }));
         }
         if (site == Site.CALL_SOON || site == Site.CALLBACK_FAILED) {
             loop.callSoon(new Named("hostile-callSoon", () -> {
@@ -383,6 +418,73 @@ class ContainmentTest {
         assertThat(fatal).hasSize(1);
         assertThat(fatal.getFirst()).startsWith("fatal: lag observer").endsWith("hostile observer");
         assertThat(records.stream().filter(r -> r.getLevel() == Level.SEVERE && r.getMessage().contains("is being closed"))).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "throwing {0}")
+    @MethodSource("kinds")
+    void aListenerThatThrowsFromUnobservedFailureIsContainedAndReportedOnce(String kind) {
+        Hostile hostile = new Hostile(Site.UNOBSERVED_FAILURE, () -> failure(kind, Site.UNOBSERVED_FAILURE));
+        TestLoop test = loops.create(EventLoop.builder().name("contained").watchdog(false).listener(hostile));
+        for (int i = 0; i < 3; i++) {
+            test.loop().spawn("unobserved-" + i, () -> {
+                throw new IllegalStateException("nobody retrieves this");
+            });
+        }
+        test.runCurrent();
+        // Their failures are reported when the tasks are collected, from the cleaner's thread.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return hostile.thrown.get() >= 3;
+        });
+        Task<String> later = test.loop().spawn("later", () -> "fine");
+        test.runCurrent();
+        assertThat(later.result()).isEqualTo("fine");
+        assertThat(reportsOf(Site.UNOBSERVED_FAILURE)).as("one report per interval of the loop's clock").hasSize(1);
+        assertThat(test.loop().shutdown(Duration.ofSeconds(10))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "throwing {0}")
+    @MethodSource("kinds")
+    void aListenerThatThrowsFromShutdownStragglersLeavesShutdownItsResult(String kind) throws Exception {
+        Hostile hostile = new Hostile(Site.SHUTDOWN_STRAGGLERS, () -> failure(kind, Site.SHUTDOWN_STRAGGLERS));
+        EventLoop loop = EventLoop.builder().name("contained").listener(hostile).build();
+        CountDownLatch started = new CountDownLatch(1);
+        loop.spawn("blocker", () -> {
+            started.countDown();
+            try {
+                Blocking.sleep(Duration.ofMinutes(5)); // blocks the loop on purpose: only shutdown's interrupt ends it
+            } catch (InterruptedException e) {
+                // ended by the interrupt
+            }
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        List<TaskSnapshot> stragglers = loop.shutdown(Duration.ofMillis(200));
+        assertThat(stragglers).extracting(TaskSnapshot::name).containsExactly("blocker");
+        assertThat(hostile.thrown).hasValue(1);
+        assertThat(reportsOf(Site.SHUTDOWN_STRAGGLERS)).hasSize(1);
+        assertThat(loop.isClosed()).isTrue();
+    }
+
+    @ParameterizedTest(name = "throwing {0}")
+    @MethodSource("kinds")
+    void aListenerThatThrowsFromFatalErrorIsContainedAndTheLoopGoesOn(String kind) {
+        Hostile hostile = new Hostile(Site.FATAL_ERROR, () -> failure(kind, Site.FATAL_ERROR));
+        TestLoop test = loops.create(EventLoop.builder().name("contained").watchdog(false).listener(hostile));
+        List<Task<Void>> hogs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            hogs.add(test.loop().spawn("hog-" + i, () -> {
+                throw new OutOfMemoryError("Java heap space (simulated)");
+            }));
+        }
+        test.runCurrent();
+        assertThat(hogs).allSatisfy(h -> assertThat(h.state()).isEqualTo(Task.State.FAILED));
+        assertThat(hostile.thrown).hasValue(2);
+        assertThat(reportsOf(Site.FATAL_ERROR)).hasSize(1);
+        Task<String> after = test.loop().spawn("after", () -> "fine");
+        test.runCurrent();
+        assertThat(after.result()).isEqualTo("fine");
+        hogs.forEach(Task::exception); // observed: no unobserved-failure report
+        assertThat(test.loop().shutdown(Duration.ofSeconds(10))).isEmpty();
     }
 
     @Test
