@@ -285,7 +285,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
             }
         }
         if (error instanceof VirtualMachineError vme) {
-            loop.containment.taskFatal("task '" + name() + "' (id " + id + ")", vme);
+            loop.containment.taskFatal(Describe.task(name(), id), vme);
         }
         if (s == State.FAILED && !observed) {
             FailureRecord rec = new FailureRecord(loop, snapshot(), error);
