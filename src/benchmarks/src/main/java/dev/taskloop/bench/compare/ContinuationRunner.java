@@ -462,13 +462,7 @@ final class ContinuationRunner implements Runner {
             throw new Schedule.LeadTooShort(level.name(), leadNanos);
         }
         Verify.expect("W6 " + level.name() + " jobs that ended", n, done.get());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("level", level.name());
-        m.put("rho", level.rho());
-        m.put("loops", loops);
-        m.put("jobs", n);
-        m.put("t0_uptime_ns", t0 - Workloads.START_NANOS + Workloads.START_UPTIME_MS * 1_000_000L);
-        m.putAll(jobs.toMap());
+        Map<String, Object> m = level.result(loops, n, t0, jobs);
         return m;
     }
 
