@@ -462,8 +462,7 @@ final class ContinuationRunner implements Runner {
             throw new Schedule.LeadTooShort(level.name(), leadNanos);
         }
         Verify.expect("W6 " + level.name() + " jobs that ended", n, done.get());
-        Map<String, Object> m = level.result(loops, n, t0, jobs);
-        return m;
+        return level.result(t0, jobs);
     }
 
     @Override

@@ -29,12 +29,12 @@ record Schedule(Map<String, Level> levels) {
     record Level(String name, double rho, int loops, long[] arrivals) {
 
         /** The run's result as every runtime reports it: this level, the run's start and its jobs' times. */
-        Map<String, Object> result(int loops, int jobs, long t0, Jobs times) {
+        Map<String, Object> result(long t0, Jobs times) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("level", name);
             m.put("rho", rho);
             m.put("loops", loops);
-            m.put("jobs", jobs);
+            m.put("jobs", arrivals.length);
             m.put("t0_uptime_ns", t0 - Workloads.START_NANOS + Workloads.START_UPTIME_MS * 1_000_000L);
             m.putAll(times.toMap());
             return m;

@@ -281,7 +281,7 @@ final class TaskloopRunner implements Runner {
         }
         List<LoopSnapshot> after = ls.stream().map(EventLoop::snapshot).toList();
         Verify.expect("W6 " + level.name() + " jobs that ended", n, done.get());
-        Map<String, Object> m = level.result(loops, n, t0, jobs);
+        Map<String, Object> m = level.result(t0, jobs);
         List<Map<String, Object>> meters = new ArrayList<>();
         for (int k = 0; k < loops; k++) {
             LoopSnapshot s0 = before.get(k);
