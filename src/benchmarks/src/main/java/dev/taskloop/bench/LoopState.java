@@ -1,8 +1,10 @@
 package dev.taskloop.bench;
 
+import dev.taskloop.core.Admission;
 import dev.taskloop.core.AsyncRunnable;
 import dev.taskloop.core.Backend;
 import dev.taskloop.core.EventLoop;
+import java.time.Duration;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -30,6 +32,13 @@ public class LoopState {
 
     public EventLoop loop;
 
+    /**
+     * Room for every task a benchmark holds at once ({@code SpawnJoinBenchmark.spawnJoin200k} spawns
+     * 200,000 before it joins one): under the default limit of 100,000 live tasks the spawns would
+     * wait for others to end, and the benchmark would measure admission control.
+     */
+    static final Admission ROOM = new Admission(Integer.MAX_VALUE, Duration.ZERO, Admission.Mode.WAIT);
+
     @Setup(Level.Trial)
     public void open() {
         loop = EventLoop.builder()
@@ -37,6 +46,7 @@ public class LoopState {
                 .measure(measure)
                 .watchdog(measure)
                 .backend(Backend.parse("backend", backend))
+                .admission(ROOM)
                 .build();
     }
 
