@@ -2,6 +2,7 @@ package dev.taskloop.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskloop.core.spi.Awaiting;
 import dev.taskloop.core.spi.LoopListener;
 import dev.taskloop.core.spi.LoopSnapshot;
 import dev.taskloop.core.spi.TaskSnapshot;
@@ -73,7 +74,10 @@ class AccountingTest {
     /* A live snapshot includes the segment in progress, and says what the task waits on. */
     @Test
     void aLiveSnapshotCountsTheCurrentSegmentAndNamesWhatTheTaskAwaits() {
+        long start = test.ticker().read();
         Task<Void> sleeper = test.loop().spawn("sleeper", () -> Async.sleep(Duration.ofSeconds(10)));
+        // Too long for a deadline on this clock: no timer, and it is described all the same.
+        Task<Void> forever = test.loop().spawn("forever", () -> Async.sleep(Duration.ofNanos(Long.MAX_VALUE)));
         test.advanceTimeBy(Duration.ofSeconds(4));
 
         TaskSnapshot s = sleeper.snapshot();
@@ -82,6 +86,12 @@ class AccountingTest {
         assertThat(s.awaiting()).isNotNull();
         assertThat(s.awaiting().kind()).isEqualTo("sleep");
         assertThat(s.awaiting().target()).isEqualTo("10 s");
+        assertThat(s.awaiting().since()).isEqualTo(start);
+        Awaiting f = forever.snapshot().awaiting();
+        assertThat(f.kind()).isEqualTo("sleep");
+        assertThat(f.target()).isEqualTo("forever");
+        assertThat(f.since()).isEqualTo(start);
+        forever.cancel("done");
         assertThat(s.loop()).isEqualTo("test");
         assertThat(s.cancelRequested()).isFalse();
 

@@ -35,12 +35,15 @@ public final class AwaitPoints {
             return;
         }
         long now = me.loop.ticker.read();
-        long t = me.beginWait(new WaitSite("sleep", nanos, now), true, now);
-        WakeTimer w = me.timer();
-        w.deadline = Checks.deadline(now, nanos);
+        long deadline = Checks.deadline(now, nanos);
+        WakeTimer w = me.timer(); // not scheduled: the task's last wait has ended, and its timer fired or was removed
+        w.deadline = deadline;
+        // A sleep with a timer is described by it (the duration is its deadline less the wait's start):
+        // no wait site and no boxed duration held per sleeping task, of which a loop may have 100,000.
+        long t = me.beginWait(deadline == Long.MAX_VALUE ? new WaitSite("sleep", nanos, now) : w, true, now);
         w.ticket = t;
         w.value = TaskImpl.WOKEN;
-        if (w.deadline != Long.MAX_VALUE) {
+        if (deadline != Long.MAX_VALUE) {
             me.baton.addTimer(w);
         }
         if (me.suspend(now) == TaskImpl.CANCEL) {

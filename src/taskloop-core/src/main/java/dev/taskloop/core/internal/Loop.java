@@ -405,7 +405,7 @@ public final class Loop implements EventLoop {
     }
 
     /** Called by an ending task, holding the baton. */
-    void taskEnded(TaskImpl<?> t, Task.State outcome, TaskSnapshot last) {
+    void taskEnded(TaskImpl<?> t, Task.State outcome) {
         accounting.taskEnded(outcome);
         // Removed (so listeners see a loop without it), then announced; shutdown waits for both.
         announcing.incrementAndGet();
@@ -413,6 +413,7 @@ public final class Loop implements EventLoop {
         t.endState(outcome); // after it is unlisted, before anyone hears of its end
         admission.released();
         if (!listeners.isEmpty()) {
+            TaskSnapshot last = t.snapshot(outcome); // only for listeners: a loop without them ends a task without one
             notifyListeners("taskEnded", l -> l.taskEnded(last));
         }
         announcing.decrementAndGet();

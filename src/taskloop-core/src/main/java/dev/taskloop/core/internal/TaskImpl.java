@@ -137,7 +137,10 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
     private long lastTicket;
     private @Nullable Object wakeValue;
     private boolean cancellableWait;
-    /** What the task waits on: an {@link Awaiting}, or a {@link WaitSite} formatted only when someone looks. */
+    /**
+     * What the task waits on: an {@link Awaiting}, or a {@link WaitSite} or (a sleep) its {@link WakeTimer},
+     * formatted only when someone looks ({@link #awaitingNow}).
+     */
     volatile @Nullable Object awaiting;
     private @Nullable WakeTimer timer;
     /** Read and written through {@link #OFFLOAD} (volatile and CAS); a plain store only here, before the task is published. */
@@ -265,7 +268,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
             root.parent.unlink(root);
         }
         // Counted, unlisted, its state published (endState), announced: see "Ending" in the class documentation.
-        loop.taskEnded(this, s, snapshot(s));
+        loop.taskEnded(this, s);
         List<Consumer<? super TaskImpl<T>>> listeners;
         synchronized (this) {
             ended = true;
@@ -355,8 +358,8 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         long t = ++lastTicket;
         wakeValue = null;
         cancellableWait = cancellable;
+        parkedAt = now; // before awaiting: a reader that sees the wait sees when it began (awaitingNow)
         awaiting = what;
-        parkedAt = now;
         state = State.ASLEEP;
         ticket = t;
         return t;
@@ -454,8 +457,8 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
     /** {@code Async.offload}, before the call: the task releases the baton and counts as asleep on {@code what}. */
     void offloadBegins(WaitSite what) {
         long now = what.since();
+        parkedAt = now; // before awaiting: a reader that sees the wait sees when it began (awaitingNow)
         awaiting = what;
-        parkedAt = now;
         state = State.ASLEEP;
         loop.accounting.offloads.incrementAndGet();
         OFFLOAD.setVolatile(this, Offload.RUNNING);
@@ -654,7 +657,7 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
         return snapshot(state);
     }
 
-    private TaskSnapshot snapshot(State s) {
+    TaskSnapshot snapshot(State s) {
         long awake = awakeNanos;
         long asleep = asleepNanos;
         long waiting = waitingNanos;
@@ -703,7 +706,12 @@ public final class TaskImpl<T extends @Nullable Object> extends Fiber implements
 
     /** What the task waits on now, or {@code null}. */
     @Nullable Awaiting awaitingNow() {
-        Object a = awaiting;
-        return a instanceof WaitSite w ? w.toAwaiting() : (Awaiting) a;
+        return switch (awaiting) {
+            case WaitSite w -> w.toAwaiting();
+            // A sleep with a timer (AwaitPoints.sleep); the wait began at parkedAt
+            case WakeTimer w -> Awaiting.of("sleep", Durations.format(Math.max(0, w.deadline - parkedAt)), parkedAt);
+            case null -> null;
+            case Object a -> (Awaiting) a;
+        };
     }
 }
