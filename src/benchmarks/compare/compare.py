@@ -19,7 +19,7 @@ seconds per run of its group, or when this driver is gone; the driver stops it a
 table shows quiet and busy side by side, and issue 15's target "busy ≤ 1.5 × quiet" gets its verdict.
 Without --busy that verdict reads "not run". --quiet-wait never waits during the busy runs.
 
-Runtimes (--runtimes, comma-separated; default all seven). The subjects, each with its own "÷ best peer"
+Runtimes (--runtimes, comma-separated; default all eight). The subjects, each with its own "÷ best peer"
 column and its own verdicts:
   taskloop       dev.taskloop.bench.compare.Workloads, one EventLoop, measure(true).watchdog(true)
                  (the default), on the backend of --backend (default virtual-threads); "taskloop-both" is
@@ -27,6 +27,9 @@ column and its own verdicts:
   taskloop-lc    the same on the LOOP_CARRIER backend (--add-opens java.base/java.lang=ALL-UNNAMED)
   continuations  the same program's bare event loop on jdk.internal.vm.Continuation (ContinuationRunner:
                  no cancellation, scopes, accounting or watchdog): the ceiling of a continuation backend
+  taskloop-c1    taskloop with the JIT's C1 tier only (-XX:TieredStopAtLevel=1), W6 and the group only:
+                 the same loops without C2's late compilations and deoptimizations, which take CPU from
+                 the loops on 2 cores (issue 15's group finding); slower code, so not for W1..W5
 The peers:
   asyncio    src/benchmarks/compare/asyncio_workloads.py on this python3 (stdlib asyncio, default event loop)
   vthreads   the same Java program on plain virtual threads, no loop (a fair lock as W6's baton)
@@ -66,18 +69,23 @@ KOTLIN_MAIN = "dev.taskloop.bench.kotlin.KotlinWorkloads"
 NODE_PROGRAM = os.path.join(ROOT, "compare", "node_workloads.mjs")
 
 # The subjects (Taskloop on each backend, and the bare-continuation ceiling) and the peers they are compared with
-SUBJECTS = ("taskloop", "taskloop-lc", "continuations")
+SUBJECTS = ("taskloop", "taskloop-lc", "continuations", "taskloop-c1")
+# Subjects run on W6 (its levels and the group) only, and so left out of the W1..W5 tables
+W6_ONLY = {"taskloop-c1"}
 PEERS = ("asyncio", "vthreads", "kotlin", "node")
 RUNTIMES = SUBJECTS + PEERS
-JAVA_RUNTIMES = {"taskloop", "taskloop-lc", "continuations", "vthreads"}
+JAVA_RUNTIMES = {"taskloop", "taskloop-lc", "continuations", "taskloop-c1", "vthreads"}
 LABELS = {"taskloop": "Taskloop", "taskloop-lc": "Taskloop LOOP_CARRIER", "continuations": "bare continuations",
+          "taskloop-c1": "Taskloop, C1 only",
           "asyncio": "asyncio", "vthreads": "virtual threads", "kotlin": "Kotlin", "node": "Node"}
 # W6 on 2 loops, per runtime: what "a loop" is there
 GROUP_KIND = {"taskloop": "a 2-loop EventLoopGroup", "taskloop-lc": "a 2-loop EventLoopGroup",
+              "taskloop-c1": "a 2-loop EventLoopGroup",
               "continuations": "2 platform threads", "asyncio": "2 processes", "vthreads": "2 fair locks",
               "kotlin": "2 × limitedParallelism(1)", "node": "2 worker threads"}
 CONTINUATIONS_FLAG = ["--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"]
 LOOP_CARRIER_FLAGS = ["--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dtaskloop.backend=loop-carrier"]
+C1_ONLY_FLAGS = ["-XX:TieredStopAtLevel=1"]
 BUSY_FACTOR = 1.5               # issue 15: W1, W2 beside a busy core at most 1.5 × the quiet figure
 
 SERVICE_NS = 400_000            # W6: two 200 us spins per job
@@ -263,13 +271,15 @@ class Runner:
         if runtime == "kotlin":
             return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime", "-cp", self.kotlin_cp, KOTLIN_MAIN,
                     workload] + extra
-        java_runtime, measure = {"taskloop-both": ("taskloop", "both"),
-                                 "taskloop-lc": ("taskloop", "on")}.get(runtime, (runtime, "on"))
+        java_runtime, measure = {"taskloop-both": ("taskloop", "both"), "taskloop-lc": ("taskloop", "on"),
+                                 "taskloop-c1": ("taskloop", "on")}.get(runtime, (runtime, "on"))
         # The Taskloop backend (issue 15): LOOP_CARRIER needs java.lang opened to build its virtual threads.
         if runtime == "taskloop-lc" or (java_runtime == "taskloop" and self.backend == "loop-carrier"):
             flags = LOOP_CARRIER_FLAGS
         elif runtime == "continuations":
             flags = CONTINUATIONS_FLAG
+        elif runtime == "taskloop-c1":
+            flags = C1_ONLY_FLAGS
         else:
             flags = []
         return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime"] + flags + ["-cp", self.cp, MAIN, java_runtime, workload] + \
@@ -432,7 +442,7 @@ def plan(only, schedule_file, runtimes, busy):
     group = ["--schedule", schedule_file, "--levels", f"group{GROUP_RHO:.2f}"]
 
     def each(workload, extra=()):
-        return [(rt, workload, list(extra)) for rt in RUNTIMES if rt in runtimes]
+        return [(rt, workload, list(extra)) for rt in RUNTIMES if rt in runtimes and (workload == "w6" or rt not in W6_ONLY)]
 
     p = [("w1", each("w1"), False)]
     if busy:
@@ -521,6 +531,9 @@ def render(results, w6runs, reps, env, runtimes, busy):
     shown = [rt for rt in RUNTIMES if rt in runtimes]
     peers = [rt for rt in shown if rt in PEERS]
     subjects = [rt for rt in shown if rt in SUBJECTS]
+    # The W1..W5 tables leave out the subjects that run W6 only
+    shown_main = [rt for rt in shown if rt not in W6_ONLY]
+    subjects_main = [rt for rt in subjects if rt not in W6_ONLY]
     t.p(f"Machine: {env['machine']}.")
     t.p("Runtimes: " + "; ".join(f"{LABELS[rt]}: {env['versions'].get(rt, '?')}" for rt in shown) + ".")
     t.p(f"Median of {reps} repetitions, each run a fresh process, runtimes interleaved (the order rotates); "
@@ -542,26 +555,26 @@ def render(results, w6runs, reps, env, runtimes, busy):
         cands = [(v, rt) for v, rt in cands if v is not None]
         return min(cands) if cands else (None, None)
 
-    t.head("Workload", *(LABELS[rt] for rt in shown), *(f"{LABELS[rt]} ÷ best peer" for rt in subjects))
+    t.head("Workload", *(LABELS[rt] for rt in shown_main), *(f"{LABELS[rt]} ÷ best peer" for rt in subjects_main))
     for label, wl, key in ROWS:
-        if not any(values(rt, wl, key) for rt in shown):
+        if not any(values(rt, wl, key) for rt in shown_main):
             continue
         best, who = best_peer(wl, key)
         ratios = []
-        for rt in subjects:
+        for rt in subjects_main:
             v = med(rt, wl, key)
             ratios.append(f"{fmt(v / best)} ({LABELS[who]})" if v is not None and best is not None and best > 0 else "–")
-        t.row(label, *(cell(values(rt, wl, key)) for rt in shown), *ratios)
+        t.row(label, *(cell(values(rt, wl, key)) for rt in shown_main), *ratios)
     t.p()
 
     if busy and any(results.get((rt, wl + "@busy")) for rt in shown for _, wl, _ in BUSY_ROWS):
         t.p("W1 and W2 quiet, and again beside a spinner that keeps about one of the 2 cores busy (--busy; the busy "
             "runs of a repetition follow its quiet runs). busy ÷ quiet: of the medians.")
         t.p()
-        t.head("Workload", "", *(LABELS[rt] for rt in shown))
+        t.head("Workload", "", *(LABELS[rt] for rt in shown_main))
         for label, wl, key in BUSY_ROWS:
-            q = [values(rt, wl, key) for rt in shown]
-            b = [values(rt, wl + "@busy", key) for rt in shown]
+            q = [values(rt, wl, key) for rt in shown_main]
+            b = [values(rt, wl + "@busy", key) for rt in shown_main]
             t.row(label, "quiet", *(cell(v) for v in q))
             t.row("", "busy", *(cell(v) for v in b))
             ratios = []
@@ -662,6 +675,17 @@ def render(results, w6runs, reps, env, runtimes, busy):
     def issue15(rt):
         """Issue 15's targets for one subject; its name leads the label unless it is Taskloop's default."""
         who = "" if rt == "taskloop" else LABELS[rt] + ": "
+        g = f"group{GROUP_RHO:.2f}"
+
+        def group_target():
+            gt, ga = w6med(rt, g, "wait_p99_ms"), w6med("asyncio", g, "wait_p99_ms")
+            judge(15, who + f"W6 {GROUP_LOOPS}-loop group at ρ = {GROUP_RHO:g}, p99 wait (ms)", "≤ 2 × two asyncio processes'",
+                  gt, 2 * ga if ga is not None else None, peer_got(gt, ga, "asyncio") if gt is not None else None,
+                  f"not run (needs group on {rt} and asyncio)")
+
+        if rt in W6_ONLY:
+            group_target()
+            return
         w2, k2 = med(rt, "w2", "ns_per_round_trip"), med("kotlin", "w2", "ns_per_round_trip")
         judge(15, who + "W2 ping-pong (ns/round trip)", "≤ Kotlin's, and ≤ 1,000", w2, min(1000, k2) if k2 is not None else None,
               peer_got(w2, k2, "Kotlin") if w2 is not None else None, f"not run (needs w2 on {rt} and kotlin)")
@@ -674,11 +698,7 @@ def render(results, w6runs, reps, env, runtimes, busy):
         judge(15, who + "W4 timer lateness p99 (ms)", "≤ 20", med(rt, "w4", "late_p99_ms"), 20, missing="not run (needs w4)")
         judge(15, who + "W4 bytes per sleeping task", "≤ 1,500", med(rt, "w4-memory", "bytes_per_task"), 1500,
               missing="not run (needs w4)")
-        g = f"group{GROUP_RHO:.2f}"
-        gt, ga = w6med(rt, g, "wait_p99_ms"), w6med("asyncio", g, "wait_p99_ms")
-        judge(15, who + f"W6 {GROUP_LOOPS}-loop group at ρ = {GROUP_RHO:g}, p99 wait (ms)", "≤ 2 × two asyncio processes'",
-              gt, 2 * ga if ga is not None else None, peer_got(gt, ga, "asyncio") if gt is not None else None,
-              f"not run (needs group on {rt} and asyncio)")
+        group_target()
         if rt == "taskloop":
             for label, wl in OVERHEAD_ROWS:
                 rs = results.get(("overhead", wl), [])
