@@ -86,6 +86,8 @@ GROUP_KIND = {"taskloop": "a 2-loop EventLoopGroup", "taskloop-lc": "a 2-loop Ev
 CONTINUATIONS_FLAG = ["--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"]
 LOOP_CARRIER_FLAGS = ["--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dtaskloop.backend=loop-carrier"]
 C1_ONLY_FLAGS = ["-XX:TieredStopAtLevel=1"]
+# The JVM flags a Java runtime always gets (--backend loop-carrier adds LOOP_CARRIER_FLAGS to every Taskloop one)
+RUNTIME_FLAGS = {"taskloop-lc": LOOP_CARRIER_FLAGS, "continuations": CONTINUATIONS_FLAG, "taskloop-c1": C1_ONLY_FLAGS}
 BUSY_FACTOR = 1.5               # issue 15: W1, W2 beside a busy core at most 1.5 × the quiet figure
 
 SERVICE_NS = 400_000            # W6: two 200 us spins per job
@@ -273,15 +275,10 @@ class Runner:
                     workload] + extra
         java_runtime, measure = {"taskloop-both": ("taskloop", "both"), "taskloop-lc": ("taskloop", "on"),
                                  "taskloop-c1": ("taskloop", "on")}.get(runtime, (runtime, "on"))
+        flags = list(RUNTIME_FLAGS.get(runtime, []))
         # The Taskloop backend (issue 15): LOOP_CARRIER needs java.lang opened to build its virtual threads.
-        if runtime == "taskloop-lc" or (java_runtime == "taskloop" and self.backend == "loop-carrier"):
-            flags = LOOP_CARRIER_FLAGS
-        elif runtime == "continuations":
-            flags = CONTINUATIONS_FLAG
-        elif runtime == "taskloop-c1":
-            flags = C1_ONLY_FLAGS
-        else:
-            flags = []
+        if java_runtime == "taskloop" and self.backend == "loop-carrier" and runtime != "taskloop-lc":
+            flags += LOOP_CARRIER_FLAGS
         return [self.java, f"-Xlog:gc,safepoint:file={gc_log}:uptime"] + flags + ["-cp", self.cp, MAIN, java_runtime, workload] + \
             (["--measure", measure] if java_runtime == "taskloop" else []) + extra
 

@@ -33,11 +33,12 @@ public class LoopState {
     public EventLoop loop;
 
     /**
-     * Room for every task a benchmark holds at once ({@code SpawnJoinBenchmark.spawnJoin200k} spawns
-     * 200,000 before it joins one): under the default limit of 100,000 live tasks the spawns would
-     * wait for others to end, and the benchmark would measure admission control.
+     * Room for every task a benchmark holds at once ({@code SpawnJoinBenchmark.spawnJoin200k} and the
+     * comparison's W1 spawn 200,000 before they join one, its W4 keeps 100,000 asleep): under the
+     * default limit of 100,000 live tasks ({@link Admission#DEFAULT}) the spawns would wait for others
+     * to end, and the benchmark would measure admission control.
      */
-    static final Admission ROOM = new Admission(Integer.MAX_VALUE, Duration.ZERO, Admission.Mode.WAIT);
+    public static final Admission ROOM = new Admission(Integer.MAX_VALUE, Duration.ZERO, Admission.Mode.WAIT);
 
     @Setup(Level.Trial)
     public void open() {

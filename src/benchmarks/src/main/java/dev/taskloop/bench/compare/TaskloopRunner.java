@@ -1,6 +1,6 @@
 package dev.taskloop.bench.compare;
 
-import dev.taskloop.core.Admission;
+import dev.taskloop.bench.LoopState;
 import dev.taskloop.core.Async;
 import dev.taskloop.core.AsyncCallable;
 import dev.taskloop.core.EventLoop;
@@ -26,15 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TaskloopRunner implements Runner {
 
-    /**
-     * Room for every task a workload holds at once: W1 spawns 200,000 before it joins one, W4 keeps
-     * 100,000 asleep besides its main task. The default limit ({@link Admission#DEFAULT}, 100,000
-     * live tasks, then spawns wait) would make those spawns wait for others to end, which is what it
-     * is for in a service but would measure admission control here, not spawning or timers; every
-     * run checks that no spawn waited ({@link #noSpawnWaited}).
-     */
-    static final Admission ADMISSION = new Admission(Integer.MAX_VALUE, Duration.ZERO, Admission.Mode.WAIT);
-
     private final boolean measure;
     private final EventLoop loop;
 
@@ -44,7 +35,7 @@ final class TaskloopRunner implements Runner {
     }
 
     private EventLoop.Builder settings() {
-        return EventLoop.builder().measure(measure).watchdog(measure).admission(ADMISSION);
+        return EventLoop.builder().measure(measure).watchdog(measure).admission(LoopState.ROOM); // W1 holds 200,000, W4 100,000 besides main
     }
 
     private <T> T inTask(AsyncCallable<T, RuntimeException> body) {
@@ -53,6 +44,7 @@ final class TaskloopRunner implements Runner {
         return result;
     }
 
+    /** Every run checks that admission control never made a spawn wait: the figures are the runtime's, not the limit's. */
     private static void noSpawnWaited(EventLoop l) {
         Verify.expect("spawns on loop '" + l.name() + "' that waited for admission", 0, l.snapshot().admission().waited());
     }
